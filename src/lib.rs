@@ -9,5 +9,6 @@ pub mod population;
 pub mod results;
 pub mod rng;
 pub mod runner;
+pub mod scenario;
 pub mod seeding;
 pub mod stats;

@@ -129,3 +129,26 @@ pub struct BudgetPoint {
     pub acted_ci95_low: f64,
     pub acted_ci95_high: f64,
 }
+
+/// Per-step aggregates of one strategy, as in `timeseries.csv`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StrategySeries {
+    pub strategy: String,
+    /// One row per step 0..=steps, columns in [`crate::metrics::Metric::ALL`] order.
+    pub mean: Vec<crate::metrics::Row>,
+    pub q05: Vec<crate::metrics::Row>,
+    pub q95: Vec<crate::metrics::Row>,
+}
+
+/// Everything in a results folder that charts and the report need.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunResults {
+    pub summary: SummaryFile,
+    /// In the order of `summary.strategies`.
+    pub series: Vec<StrategySeries>,
+    pub degrees: Vec<DegreeRow>,
+    /// Empty without a budget sweep.
+    pub budgets: Vec<BudgetPoint>,
+    /// Text of `scenario.resolved.toml`.
+    pub resolved_toml: String,
+}

@@ -72,6 +72,40 @@ pub fn substream(key: u64, part: u64) -> Rng64 {
     Rng64::seed_from_u64(mix64(key ^ mix64(part.wrapping_add(0x632B_E59B_D9B4_E019))))
 }
 
+/// Per-node stream tags inside one replicate's dynamics (see [`node_stream`]).
+pub mod tag {
+    /// Message coins of a talker: one `uniform < p` per listener, in
+    /// ascending listener order, already-reached listeners included (so the
+    /// draws never depend on anyone else's state).
+    pub const SHARE: u64 = 1;
+    /// A person's own experience after acting (`uniform < quality` = good).
+    pub const EXPERIENCE: u64 = 2;
+    /// Decisions to act on what was heard.
+    pub const ACT: u64 = 3;
+    /// Recovery / end of talking (SIR's gamma, etc.).
+    pub const RECOVER: u64 = 4;
+    /// Thresholds and other per-node constants drawn once per replicate.
+    pub const THRESHOLD: u64 = 5;
+    /// Trickle-down: conversion to friend, recruitment to ambassador.
+    pub const TRICKLE: u64 = 6;
+}
+
+/// The stream of node `node` for purpose `tag` at step `step` of the
+/// replicate whose dynamics key is `key`.
+///
+/// Counter-based streams per (node, purpose, step) are what make common
+/// random numbers work *inside* the dynamics: node u's coins at step t are
+/// the same whichever strategy is running and whatever else happened, so two
+/// strategies differ only through who is talking, not through a shifted
+/// sequence of draws. IC-N and the relationship-chain model use the same tags
+/// so that, with the chain model's extras switched off, their draws line up
+/// replicate by replicate.
+#[inline]
+pub fn node_stream(key: u64, tag: u64, node: u32, step: u32) -> Rng64 {
+    let k = mix64(key ^ mix64(tag.wrapping_mul(0xD6E8_FEB8_6659_FD93) ^ (u64::from(node) << 32 | u64::from(step))));
+    Rng64::seed_from_u64(k)
+}
+
 /// Uniform f64 in [0, 1) from the top 53 bits.
 #[inline]
 pub fn uniform(rng: &mut Rng64) -> f64 {
