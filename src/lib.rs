@@ -1,6 +1,42 @@
 //! # womsim — word-of-mouth propagation simulator
 //!
-//! TODO(engine): crate docs with the model semantics.
+//! womsim simulates how experience, good and bad, travels through a network of
+//! people, and compares *whom to seed* (make ambassadors) by how far news
+//! reaches (**reach**: heard) and how many people do something about it
+//! (**action**: bought, signed up, showed up). Both are always reported.
+//!
+//! ## Layers
+//! * [`graph`] — immutable CSR networks with `u32` ids (generators, edge-list
+//!   loader, statistics). An arc `u → v` means *v hears u*.
+//! * [`population`] — community, friends (mild / fan / detractor), ambassadors.
+//! * [`models`] — the relationship-chain model ([`models::rc`], the headline)
+//!   and classic models on the same engine (independent cascade, IC-N, linear
+//!   threshold, network Bass, SIR), each tested against a closed form or exact
+//!   value.
+//! * [`seeding`] — strategies that choose ambassadors under a budget.
+//! * [`runner`] — Monte Carlo replicates in parallel (rayon), deterministic.
+//! * [`stats`], [`metrics`], [`results`] — what is measured and reported.
+//! * [`scenario`] — scenario files (TOML) validated into a [`scenario::Scenario`].
+//!
+//! ## Time and one step
+//! Time is discrete. One step is one period (a day, say). Updates are
+//! **synchronous**: everything that happens in step `t + 1` is decided from the
+//! state at the end of step `t`; a person who first hears in step `t + 1` talks
+//! from step `t + 2` on. Row 0 of every trajectory is the state right after
+//! seeding. See each model's module docs for the exact order within a step.
+//!
+//! ## Randomness and reproducibility
+//! Every random number comes from a named stream ([`rng`]) derived from the
+//! scenario seed, a purpose and indices (replicate, node, step) — never from a
+//! thread or a global generator. Same scenario and seed ⇒ byte-identical
+//! results at any thread count. All strategies in a run share each replicate's
+//! dynamics randomness (common random numbers), so their differences are
+//! paired and their confidence intervals narrow.
+//!
+//! ## Purity
+//! The engine does no printing and no file writing and knows nothing of the
+//! command line; the `womsim` binary (CLI, export, charts, report) sits around
+//! it.
 
 pub mod graph;
 pub mod metrics;

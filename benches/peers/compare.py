@@ -1,0 +1,162 @@
+#!/usr/bin/env python3
+"""Side-by-side: womsim vs CyNetDiff (and optionally NDlib / EoN) on the same IC job.
+
+Job (as in ../shared/peers/README.md): independent cascade on an undirected graph, uniform p, 50 fixed seeds,
+run to completion, R simulations. Both tools are run in the same session, interleaved round by round, so machine
+noise hits both alike. For each job we report median-of-medians and best-of-best time per simulation, the ratio
+CyNetDiff / womsim, and a z-test that the mean spreads agree (different RNGs, same process).
+
+The peer script is *run* from a copy of ../shared/peers (never copied into this repository).
+
+Usage (from the repository root):  python3 benches/peers/compare.py [--quick] [--peers cynetdiff,eon_discrete]
+(run.sh sets up the virtual environment and the graphs first).
+"""
+import argparse
+import json
+import math
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+WORK = os.path.join(HERE, "work")
+PEERS = os.path.join(WORK, "peers")
+GRAPHS = os.path.join(PEERS, "graphs")
+
+# (graph, n, p, R womsim, R cynetdiff)
+JOBS = [
+    ("ba_100k", 100_000, 0.01, 20_000, 2000),
+    ("ba_100k", 100_000, 0.05, 1000, 300),
+    ("er_100k", 100_000, 0.01, 20_000, 2000),
+    ("er_100k", 100_000, 0.2, 300, 100),
+    ("ba_1m", 1_000_000, 0.01, 20_000, 2000),
+    ("ba_1m", 1_000_000, 0.05, 200, 60),
+]
+
+
+def sh(cmd, **kw):
+    return subprocess.run(cmd, check=True, capture_output=True, text=True, **kw).stdout
+
+
+def womsim_bin():
+    out = subprocess.run(["cargo", "bench", "--bench", "peer_ic", "--no-run", "--message-format=json"],
+                         check=True, capture_output=True, text=True, cwd=os.path.join(HERE, "..", "..")).stdout
+    for line in out.splitlines():
+        try:
+            msg = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if msg.get("reason") == "compiler-artifact" and msg.get("target", {}).get("name") == "peer_ic":
+            if msg.get("executable"):
+                return msg["executable"]
+    sys.exit("could not find the peer_ic bench binary")
+
+
+def run_womsim(binary, graph, n, p, R, threads, repeats):
+    seeds = os.path.join(GRAPHS, f"seeds_n{n}_k50_s7.txt")
+    out = sh([binary, "--graph", os.path.join(GRAPHS, graph + ".txt"), "--seeds", seeds, "--p", str(p),
+              "--reps", str(R), "--repeats", str(repeats), "--threads", str(threads)])
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def run_peer(peer, graph, p, R, repeats, tag):
+    out = os.path.join(WORK, "results", f"{graph}_{p}_{peer}_{tag}.json")
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    py = os.path.join(WORK, ".venv", "bin", "python")
+    sh([py, os.path.join(PEERS, "bench_peers.py"), os.path.join(GRAPHS, graph + ".txt"), "--p", str(p),
+        "--peers", peer, f"--R-{peer}", str(R), "--repeats", str(repeats), "--budget", "600",
+        "--out", out], cwd=PEERS)
+    with open(out) as f:
+        rep = json.load(f)
+    r = rep["results"][-1]
+    return r
+
+
+def z(a_mean, a_se, b_mean, b_se):
+    d = math.sqrt(a_se ** 2 + b_se ** 2)
+    return (a_mean - b_mean) / d if d > 0 else 0.0
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--rounds", type=int, default=3, help="interleaved rounds per job")
+    ap.add_argument("--quick", action="store_true", help="fewer simulations (smoke run)")
+    ap.add_argument("--peers", default="cynetdiff", help="comma list: cynetdiff,eon_discrete,ndlib")
+    ap.add_argument("--jobs", default="", help="comma list of graph:p to run (default all)")
+    args = ap.parse_args()
+    binary = womsim_bin()
+    peers = [x for x in args.peers.split(",") if x]
+    scale = 10 if args.quick else 1
+    rows, raw = [], []
+    for graph, n, p, rw, rc in JOBS:
+        if args.jobs and f"{graph}:{p}" not in args.jobs.split(","):
+            continue
+        rw, rc = max(20, rw // scale), max(10, rc // scale)
+        res = {"womsim_1t": [], "womsim_2t": [], **{k: [] for k in peers}}
+        for rnd in range(args.rounds):
+            for peer in peers:
+                # EoN / NDlib are 100–2000× slower: a few simulations are enough for their time.
+                r_peer = rc if peer == "cynetdiff" else max(5, rc // 50)
+                res[peer].append(run_peer(peer, graph, p, r_peer, 3 if peer == "cynetdiff" else 1, rnd))
+            res["womsim_1t"].append(run_womsim(binary, graph, n, p, rw, 1, 3))
+            res["womsim_2t"].append(run_womsim(binary, graph, n, p, rw, 2, 3))
+            print(f"  {graph} p={p} round {rnd + 1}/{args.rounds} done", file=sys.stderr, flush=True)
+        w1 = res["womsim_1t"]
+        w_med = statistics.median(r["s_per_sim"] for r in w1)
+        w_best = min(r["s_per_sim_best"] for r in w1)
+        w2_med = statistics.median(r["s_per_sim"] for r in res["womsim_2t"])
+        wm = w1[-1]
+        row = dict(graph=graph, p=p, womsim_s_per_sim=w_med, womsim_best=w_best, womsim_2t_s_per_sim=w2_med,
+                   scaling_2t=w_med / w2_med, womsim_spread=wm["spread_mean"], womsim_se=wm["spread_stderr"],
+                   womsim_R=wm["R"], max_rss_kib=max(r["max_rss_kib"] for r in res["womsim_2t"]),
+                   load_s=min(r["load_s"] for r in w1))
+        for peer in peers:
+            rs = res[peer]
+            med = statistics.median(r["s_per_sim"] for r in rs)
+            best = min(r["s_per_sim_best"] for r in rs)
+            last = rs[-1]
+            row[peer] = dict(s_per_sim=med, best=best, ratio_median=med / w_med, ratio_best=best / w_best,
+                             spread=last["spread_mean"], se=last["spread_stderr"], R=last["R"],
+                             z=z(wm["spread_mean"], wm["spread_stderr"], last["spread_mean"], last["spread_stderr"]))
+        rows.append(row)
+        raw.append(res)
+        with open(os.path.join(WORK, "compare.json"), "w") as f:
+            json.dump(dict(rows=rows, raw=raw), f, indent=1)
+
+    print(f"\nmachine: {platform.machine()}, {os.cpu_count()} cpus, python {platform.python_version()}, "
+          f"{time.strftime('%Y-%m-%d')}")
+    head = "| graph | p | womsim 1 thread (median / best) | 2-thread speed-up | womsim spread ± se |"
+    for peer in peers:
+        head += f" {peer} (median / best) | ratio median | ratio best | {peer} spread ± se | z |"
+    print(head)
+    print("|" + "---|" * (head.count("|") - 1))
+    for r in rows:
+        line = (f"| {r['graph']} | {r['p']} | {fmt_t(r['womsim_s_per_sim'])} / {fmt_t(r['womsim_best'])} | "
+                f"{r['scaling_2t']:.2f}× | {r['womsim_spread']:.2f} ± {r['womsim_se']:.2f} |")
+        for peer in peers:
+            q = r[peer]
+            line += (f" {fmt_t(q['s_per_sim'])} / {fmt_t(q['best'])} | **{q['ratio_median']:.1f}×** | "
+                     f"{q['ratio_best']:.1f}× | {q['spread']:.2f} ± {q['se']:.2f} | {q['z']:+.2f} |")
+        print(line)
+    print("\nload (womsim, parse + CSR, best of rounds):", ", ".join(f"{r['graph']} {r['load_s']:.3f} s" for r in rows))
+    print("peak RSS (womsim, 2 threads):", ", ".join(f"{r['graph']} p={r['p']} {r['max_rss_kib'] / 1024:.0f} MB"
+                                                   for r in rows))
+    bad = [r for r in rows for peer in peers if abs(r[peer]["z"]) > 4]
+    if bad:
+        print("\nWARNING: spreads disagree (|z| > 4) on:", ", ".join(f"{r['graph']} p={r['p']}" for r in bad))
+        sys.exit(1)
+
+
+def fmt_t(s):
+    if s < 1e-3:
+        return f"{s * 1e6:.2f} µs"
+    if s < 1:
+        return f"{s * 1e3:.2f} ms"
+    return f"{s:.2f} s"
+
+
+if __name__ == "__main__":
+    main()
