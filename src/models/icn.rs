@@ -92,7 +92,7 @@ fn settle(list: &[u32], negative: &mut [bool], key: u64, quality: f64) -> u64 {
         let nv = &mut negative[v as usize];
         if !*nv {
             let mut r = rng::node_stream(key, tag::EXPERIENCE, v, 0);
-            *nv = !(rng::uniform(&mut r) < quality);
+            *nv = rng::uniform(&mut r) >= quality;
         }
         neg += u64::from(*nv);
     }

@@ -164,7 +164,8 @@ mod tests {
     #[test]
     fn same_key_same_trajectory() {
         let n = 500u32;
-        let e: Vec<(u32, u32)> = (0..n).flat_map(|i| [(i, (i + 1) % n), (i, (i + 13) % n), (i, (i * 7 + 3) % n)]).collect();
+        let e: Vec<(u32, u32)> =
+            (0..n).flat_map(|i| [(i, (i + 1) % n), (i, (i + 13) % n), (i, (i * 7 + 3) % n)]).collect();
         let g = Graph::from_edges(n as usize, false, &e, None, Labels::Dense).unwrap();
         let p = LtParams::default();
         let mut s = Scratch::new(g.len());

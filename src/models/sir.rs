@@ -173,8 +173,8 @@ mod tests {
     fn gamma_one_is_independent_cascade_timing() {
         // gamma = 1, beta = 1: each infected transmits exactly once, so the
         // infection is a BFS: on a path, one new node per step.
-        let g = Graph::from_edges(10, false, &(0..9).map(|i| (i, i + 1)).collect::<Vec<_>>(), None, Labels::Dense)
-            .unwrap();
+        let g =
+            Graph::from_edges(10, false, &(0..9).map(|i| (i, i + 1)).collect::<Vec<_>>(), None, Labels::Dense).unwrap();
         let mut s = Scratch::new(10);
         let t = run(&SirParams { beta: 1.0, gamma: 1.0 }, &g, &[0], 1, &mut s);
         for k in 0..10 {
