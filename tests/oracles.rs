@@ -430,7 +430,7 @@ fn bass_complete_graph_follows_the_bass_curve() {
             r10 = fr;
         }
     }
-    let (a5, a10) = bass_fractions(&g, dt, 40, 71);
+    let (a5, a10) = bass_fractions(&g, dt, 80, 71);
     let (s5, s10) = (summary(&a5), summary(&a10));
     eprintln!("Bass complete: dt-bias of the recursion: {:.5} at t=5, {:.5} at t=10", r5 - f(5.0), r10 - f(10.0));
     assert!((r5 - f(5.0)).abs() < 4.0 * s5.se && (r10 - f(10.0)).abs() < 4.0 * s10.se);
