@@ -416,3 +416,21 @@ fn stops_when_nobody_talks() {
     let talking = tr.rows().iter().filter(|r| r[M::Talkers.idx()] > 0.0).count() as f64;
     assert_eq!(talking, d, "row 0 counts talkers of step 1; the last talking step is {d}");
 }
+
+#[test]
+fn defense_neutralises_bad_news_to_followers_of_ambassadors() {
+    // 0 (ambassador) → 2 ← 1 (detractor) → 3: node 2 follows the ambassador,
+    // node 3 does not. Only bad news is shared, always.
+    let g = Graph::from_edges(4, true, &[(0, 2), (1, 2), (1, 3)], None, Labels::Dense).unwrap();
+    let pop = Population::from_roles(vec![Role::Mild, Role::Detractor, Role::Community, Role::Community]);
+    let mut s = Scratch::default();
+    for (defense, reached) in [(1.0, 3.0), (0.0, 4.0)] {
+        let p = RcParams { share: Valenced { good: 0.0, bad: 1.0 }, quality: 1.0, defense, ..RcParams::default() };
+        for r in 0..20 {
+            let tr = run(&p, &g, &pop, &[0], dynamics_key(30, r), 6, &mut s);
+            assert_eq!(tr.get(1, M::Reached), reached, "defense {defense}");
+            assert_eq!(tr.get(1, M::NewMessagesBad), 2.0, "neutralised messages are still sent");
+            check_invariants(&tr);
+        }
+    }
+}

@@ -320,12 +320,9 @@ pub struct Scratch {
     def_ver: Vec<u32>,
     /// Step tick stamp of the message accumulators below.
     tick: u32,
-    touch: Vec<u32>,
-    acc_good: Vec<u32>,
-    acc_bad: Vec<u32>,
-    /// Product of (1 - p_i) over this step's good messages: chance of *not*
-    /// being persuaded by any of them.
-    acc_noact: Vec<f64>,
+    /// Per-listener message tallies of the current step, one record per
+    /// node so that a delivered message touches a single cache line.
+    acc: Vec<Acc>,
     touched: Vec<u32>,
     talkers: Vec<u32>,
     added: Vec<u32>,
@@ -345,10 +342,7 @@ impl Scratch {
             talk_until: vec![0; n],
             def_ver: vec![0; n],
             tick: 0,
-            touch: vec![0; n],
-            acc_good: vec![0; n],
-            acc_bad: vec![0; n],
-            acc_noact: vec![1.0; n],
+            acc: vec![Acc::default(); n],
             touched: Vec::new(),
             talkers: Vec::new(),
             added: Vec::new(),
@@ -377,7 +371,7 @@ impl Scratch {
     fn next_tick(&mut self) {
         self.tick = self.tick.wrapping_add(1);
         if self.tick == 0 {
-            self.touch.fill(0);
+            self.acc.fill(Acc::default());
             self.tick = 1;
         }
     }
@@ -469,6 +463,20 @@ impl Scratch {
         self.def_ver[i] = amb_version;
         yes
     }
+}
+
+/// One listener's messages during the current step (valid iff `tick` is
+/// the current step tick).
+#[derive(Clone, Copy, Default)]
+struct Acc {
+    tick: u32,
+    good: u32,
+    bad: u32,
+    /// The listener's own action multiplier (its role's `act`).
+    act_mult: f64,
+    /// Product of (1 - p_i) over this step's good messages: the chance of
+    /// *not* being persuaded by any of them.
+    noact: f64,
 }
 
 /// Running totals of one replicate.
@@ -641,19 +649,19 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
                 }
                 sent += 1;
                 let vi = v as usize;
-                if s.touch[vi] != tick {
-                    s.touch[vi] = tick;
-                    s.acc_good[vi] = 0;
-                    s.acc_bad[vi] = 0;
-                    s.acc_noact[vi] = 1.0;
+                if s.acc[vi].tick != tick {
+                    // First message of the step: v's role is that of state
+                    // t-1 (roles only change in phases b and c).
+                    let act_mult = p.roles.get(s.role(pop, v)).act;
+                    s.acc[vi] = Acc { tick, good: 0, bad: 0, act_mult, noact: 1.0 };
                     s.touched.push(v);
                 }
+                let a = &mut s.acc[vi];
                 if bad {
-                    s.acc_bad[vi] += 1;
+                    a.bad += 1;
                 } else {
-                    s.acc_good[vi] += 1;
-                    let pv = clamp01(pers * p.roles.get(s.role(pop, v)).act);
-                    s.acc_noact[vi] *= 1.0 - pv;
+                    a.good += 1;
+                    a.noact *= 1.0 - clamp01(pers * a.act_mult);
                 }
             }
             if bad {
@@ -671,8 +679,7 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
         for &v in &touched {
             let vi = v as usize;
             s.ensure(v);
-            let good_n = s.acc_good[vi];
-            let mut bad_n = s.acc_bad[vi];
+            let Acc { good: good_n, bad: mut bad_n, noact, .. } = s.acc[vi];
             let f = s.flags[vi];
             let may_act = f & flag::ACTED == 0 && good_n > 0;
             let defend = bad_n > 0 && p.defense > 0.0 && s.defended(g, v, amb_version);
@@ -723,7 +730,7 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
             // through) that leaves the opinion good.
             if may_act && bad_n == 0 && s.opinion[vi] >= 0.0 {
                 let u_act = act_rng.expect("drawn when may_act");
-                if u_act < 1.0 - s.acc_noact[vi] {
+                if u_act < 1.0 - noact {
                     s.flags[vi] |= flag::ACTED;
                     c.acted += 1;
                     c.new_acted += 1;
