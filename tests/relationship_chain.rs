@@ -434,3 +434,44 @@ fn defense_neutralises_bad_news_to_followers_of_ambassadors() {
         }
     }
 }
+
+#[test]
+fn later_news_moves_opinions_by_openness_and_flips_restart_talking() {
+    // 0 (seed, good) → 2 → 4 and 1 (detractor) → 3 → 2: node 2 hears good
+    // news at step 1 and bad news at step 2. Every coin succeeds (share 1),
+    // nobody but the seed acts, everyone talks for one step.
+    let g = Graph::from_edges(5, true, &[(0, 2), (2, 4), (1, 3), (3, 2)], None, Labels::Dense).unwrap();
+    let pop = Population::from_roles(vec![
+        Role::Community,
+        Role::Detractor,
+        Role::Community,
+        Role::Community,
+        Role::Community,
+    ]);
+    let base = RcParams {
+        share: Valenced { good: 1.0, bad: 1.0 },
+        talk: Valenced { good: 1, bad: 1 },
+        act: 0.0,
+        quality: 1.0,
+        defense: 0.0,
+        roles: RoleTable::neutral(),
+        ..RcParams::default()
+    };
+    let mut s = Scratch::default();
+    let good_bad = |tr: &Trajectory, t: u32| (tr.get(t, M::ReachedGood), tr.get(t, M::ReachedBad));
+    // openness 1: 2's opinion 1 - 2 = -1 flips at step 2, it talks bad at step
+    // 3 and flips 4 (good at step 2 from 2's earlier good talk).
+    let tr = run(&RcParams { openness: 1.0, ..base.clone() }, &g, &pop, &[0], dynamics_key(40, 0), 5, &mut s);
+    assert_eq!(good_bad(&tr, 1), (2.0, 2.0));
+    assert_eq!(good_bad(&tr, 2), (2.0, 3.0));
+    assert_eq!(good_bad(&tr, 3), (1.0, 4.0));
+    assert_eq!(tr.get(3, M::NewMessagesBad), 1.0);
+    // openness 0: first impressions are final, 2 never talks again.
+    let tr = run(&RcParams { openness: 0.0, ..base.clone() }, &g, &pop, &[0], dynamics_key(40, 0), 5, &mut s);
+    assert_eq!(good_bad(&tr, 2), (3.0, 2.0));
+    assert_eq!(good_bad(&tr, 5), (3.0, 2.0));
+    assert_eq!(tr.get(3, M::MessagesBad), 2.0);
+    // Half openness: 1 - 0.5·2 = 0 stays good (opinion >= 0 is good).
+    let tr = run(&RcParams { openness: 0.5, ..base }, &g, &pop, &[0], dynamics_key(40, 0), 5, &mut s);
+    assert_eq!(good_bad(&tr, 5), (3.0, 2.0));
+}

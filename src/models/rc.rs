@@ -104,6 +104,23 @@
 //! talks in the next step only; any bad message makes it negative (dominance);
 //! later messages change nothing (openness 0, already acted, talking over).
 //!
+//! # Parameters (scenario keys under `model.`)
+//!
+//! | key | meaning | default | range |
+//! |---|---|---|---|
+//! | `share.good`, `share.bad` | chance per listener per step that a talker shares | 0.10, 0.20 | [0, 1] |
+//! | `talk.good`, `talk.bad` | steps of talking after (re)starting | 2, 4 | >= 1 |
+//! | `act` | base chance that a good message persuades its listener to act | 0.15 | [0, 1] |
+//! | `quality` | chance that an own experience is good | 0.8 | [0, 1] |
+//! | `negativity_bias` | weight of a bad message (and bad experience) vs a good one | 2 | >= 0 |
+//! | `ask` | persuasion multiplier of messages from ambassadors | 2 | >= 0 |
+//! | `defense` | chance that a bad message to a follower of an ambassador is neutralised | 0.5 | [0, 1] |
+//! | `openness` | weight of news after the first impression | 1 | [0, 1] |
+//! | `trickle.conversion` | chance that a community member who acts becomes a mild friend | 0.3 | [0, 1] |
+//! | `trickle.recruit_rate` | per-step chance that a candidate fan is recruited | 0 | [0, 1] |
+//! | `trickle.recruit_cap` | most recruits per replicate | 0 | >= 0 |
+//! | `roles.<role>.share/persuade/act` | multipliers per role (see [`RoleTable::default`]) | | >= 0 |
+//!
 //! # Cost
 //!
 //! Per step: O(Σ out-degree of talkers + listeners touched + recruitment
