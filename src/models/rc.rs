@@ -1,9 +1,140 @@
-//! The relationship-chain word-of-mouth model.
-//! TODO(engine): implementation, semantics docs, tests (incl. reduction to IC-N).
+//! The relationship-chain word-of-mouth model (`relationship_chain`).
+//!
+//! # People
+//!
+//! Every node has a **role**: community member, friend (`mild`, `fan`,
+//! `detractor`, drawn by [`Population`]) or **ambassador** (the seeds, plus
+//! recruits). A role multiplies three probabilities ([`RoleEffect`], results
+//! clamped to [0, 1]): the share probability of the messages it sends, the
+//! action probability of those who hear it (`persuade`), and its own action
+//! probability (`act`). A node's role can change during a replicate: seeds
+//! are ambassadors whatever their population role, converted community
+//! members become `mild` friends, recruited fans become ambassadors.
+//!
+//! Every node also has: *reached* (has heard, or started as a seed or
+//! detractor), an **opinion** (a real number; *good* when `>= 0`, *bad* when
+//! `< 0`; meaningful once reached), *acted* (at most once per person), and a
+//! *talking* state: a talker sends messages during steps `s + 1 ..= s + d`
+//! after (re)starting to talk at step `s`, with `d = talk.good` or
+//! `talk.bad` by the valence of its opinion at that moment.
+//!
+//! Let `w = max(negativity_bias, 0.001)` be the weight of one bad message (a
+//! bias of 0 still gives bad news a bad sign, with negligible weight).
+//!
+//! # Step 0 (row 0 of the trajectory)
+//!
+//! 1. Each seed (in `input.seeds` order) becomes an ambassador, is reached
+//!    and has acted, and has its own experience: good iff
+//!    `uniform(node_stream(key, EXPERIENCE, u, 0)) < quality`. Its opinion is
+//!    `+1` (good) or `-w` (bad) and it starts talking with that valence.
+//! 2. Each detractor that is not a seed (ascending id) is reached with
+//!    opinion `-w` and starts talking bad. Detractors have not acted.
+//!
+//! Row 0's `new_*` columns equal these initial counts (so the `new_*`
+//! columns always sum to the cumulative ones).
+//!
+//! # One step `t >= 1` (reads the state at the end of `t - 1`, writes `t`)
+//!
+//! **(a) Talk.** Every talker `u` sends with the valence of its opinion at
+//! the end of `t - 1`. With `r = node_stream(key, SHARE, u, t)`, for every
+//! listener `v` of `u` in ascending order (reached or not) one draw
+//! `uniform(r) < clamp(share.<valence> × roles[u].share)` decides whether `u`
+//! sends `v` a message. Each sent message counts in `messages_good/bad`. A
+//! good message carries the persuasion probability
+//! `p = clamp(act × roles[u].persuade × (ask if u is an ambassador) × roles[v].act)`.
+//!
+//! **(b) Hear.** Every listener `v` who got at least one message this step,
+//! with `G` good and `B` bad messages:
+//!
+//! 1. *Coins.* If `v` may act (has not acted and `G > 0`) or defence applies,
+//!    `r = node_stream(key, ACT, v, t)`; its first draw is the action coin
+//!    `a` (always draw 0, so defence never shifts it).
+//! 2. *Defence.* If `B > 0`, `defense > 0` and `v` follows an ambassador (an
+//!    ambassador is among `graph.sources(v)`), each bad message is
+//!    neutralised by a further draw `uniform(r) < defense`. If nothing is left
+//!    (`G = B = 0`), the step leaves `v` unchanged.
+//! 3. *Opinion.* The step's signal follows **negativity dominance**: `-w·B`
+//!    if `B > 0`, else `+G` (good news arriving in the same step as bad news
+//!    is drowned out). An unaware `v` becomes reached with opinion = signal
+//!    (its first impression) and starts talking. A reached `v` adds
+//!    `openness × signal`; if that changes the opinion's sign, `v` restarts
+//!    talking with the new valence. Hearing again without a change of sign
+//!    does not restart talking (lazy sharing).
+//! 4. *Action.* If `v` has not acted, `B = 0` after defence, `G > 0` and its
+//!    opinion is good, `v` acts iff `a < 1 - Π(1 - p_i)` over this step's good
+//!    messages (each good message is an independent chance to persuade).
+//! 5. *Experience.* Whoever acts has its own experience: good iff
+//!    `uniform(node_stream(key, EXPERIENCE, v, 0)) < quality` (index 0:
+//!    one action per person). The opinion becomes `+1` or `-w` (own
+//!    experience replaces hearsay) and `v` restarts talking with that valence.
+//! 6. *Trickle-down.* A community member who acts becomes a `mild` friend iff
+//!    `uniform(node_stream(key, TRICKLE, v, t)) < trickle.conversion`. A fan
+//!    who acts with a good experience becomes a recruitment candidate (kept
+//!    in a list, no scan).
+//!
+//! **(c) Recruitment.** While fewer than `trickle.recruit_cap` ambassadors
+//! have been recruited in this replicate, each candidate who was a candidate
+//! at the end of `t - 1` (list order) is recruited iff
+//! `uniform(node_stream(key, TRICKLE, c, t)) < trickle.recruit_rate`. A
+//! recruit becomes an ambassador (its followers are defended from then on)
+//! and restarts talking; candidates whose opinion has turned bad are dropped.
+//!
+//! **(d) Talkers** whose talking time ends at `t` stop; those who started
+//! during the step join. `talkers` in row `t` counts the talkers at the end
+//! of step `t`, i.e. those who will send during step `t + 1`.
+//!
+//! The run stops early (rows copied forward, `new_*` and talkers zero) once
+//! nobody talks and no recruitment can happen.
+//!
+//! # Outputs
+//!
+//! `reached` counts seeds and detractors; `reached_good/bad` split reached
+//! nodes by the sign of their *current* opinion (so they always add up to
+//! `reached`); `new_reached_good/bad` by their first opinion. `friends` is the
+//! population's friends plus seeds who were community members plus
+//! converts; `ambassadors` is seeds plus recruits.
+//!
+//! # Reduction to IC-N
+//!
+//! With `talk.good = talk.bad = 1`, `share.good = share.bad = p`, `act = 1`,
+//! `ask = 1`, neutral roles, an all-community population, `defense = 0`, no
+//! trickle-down, `openness = 0` and `quality = q`, the model is IC-N (Chen et
+//! al. 2011) draw for draw: a node first reached by good news only acts
+//! (`p_i = 1`), takes its positive/negative state from `EXPERIENCE(v, 0)` and
+//! talks in the next step only; any bad message makes it negative (dominance);
+//! later messages change nothing (openness 0, already acted, talking over).
+//!
+//! # Parameters (scenario keys under `model.`)
+//!
+//! | key | meaning | default | range |
+//! |---|---|---|---|
+//! | `share.good`, `share.bad` | chance per listener per step that a talker shares | 0.10, 0.20 | [0, 1] |
+//! | `talk.good`, `talk.bad` | steps of talking after (re)starting | 2, 4 | >= 1 |
+//! | `act` | base chance that a good message persuades its listener to act | 0.15 | [0, 1] |
+//! | `quality` | chance that an own experience is good | 0.8 | [0, 1] |
+//! | `negativity_bias` | weight of a bad message (and bad experience) vs a good one | 2 | >= 0 |
+//! | `ask` | persuasion multiplier of messages from ambassadors | 2 | >= 0 |
+//! | `defense` | chance that a bad message to a follower of an ambassador is neutralised | 0.5 | [0, 1] |
+//! | `openness` | weight of news after the first impression | 1 | [0, 1] |
+//! | `trickle.conversion` | chance that a community member who acts becomes a mild friend | 0.3 | [0, 1] |
+//! | `trickle.recruit_rate` | per-step chance that a candidate fan is recruited | 0 | [0, 1] |
+//! | `trickle.recruit_cap` | most recruits per replicate | 0 | >= 0 |
+//! | `roles.<role>.share/persuade/act` | multipliers per role (see [`RoleTable::default`]) | | >= 0 |
+//!
+//! # Cost
+//!
+//! Per step: O(Σ out-degree of talkers + listeners touched + recruitment
+//! candidates), plus an O(in-degree) check of whether a listener of bad news
+//! follows an ambassador (cached: a yes is final, a no holds until the
+//! ambassador set grows). Reset between replicates is O(1) (epoch stamps);
+//! friend count and detractor list are computed once per population per
+//! scratch (O(n)).
 
 use super::ReplicateInput;
+use crate::graph::Graph;
 use crate::metrics::Trajectory;
-use crate::population::Role;
+use crate::population::{Population, Role};
+use crate::rng::{node_stream, tag, uniform};
 
 /// A pair of values for good and bad experiences.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -119,6 +250,11 @@ pub struct RcParams {
     pub trickle: Trickle,
     /// Role effects.
     pub roles: RoleTable,
+    /// Weight of news heard *after* the first impression, relative to the
+    /// first, in [0, 1] (`model.openness`). Default 1: every message moves the
+    /// opinion. 0: first impressions are final (only an own experience
+    /// changes an opinion), as in IC-N.
+    pub openness: f64,
 }
 
 impl Default for RcParams {
@@ -133,18 +269,556 @@ impl Default for RcParams {
             defense: 0.5,
             trickle: Trickle::default(),
             roles: RoleTable::default(),
+            openness: 1.0,
         }
     }
 }
 
-pub struct Scratch {}
+// ---------------------------------------------------------------------------
+// Implementation
+// ---------------------------------------------------------------------------
 
-impl Scratch {
-    pub fn new(_n: usize) -> Self {
-        Scratch {}
+/// Node flags (one byte per node, valid only when the node's epoch stamp is
+/// current).
+mod flag {
+    /// Has heard at least once (or is a seed / detractor at step 0).
+    pub const REACHED: u8 = 1;
+    /// Has acted (at most once per person).
+    pub const ACTED: u8 = 2;
+    /// Is in the talker list.
+    pub const TALKING: u8 = 4;
+    /// Ambassador (seed or recruit), overriding the population role.
+    pub const AMBASSADOR: u8 = 8;
+    /// Community member converted to a (mild) friend.
+    pub const CONVERTED: u8 = 16;
+    /// Cached: follows at least one ambassador (ambassadors are never removed,
+    /// so a positive answer stays true for the rest of the replicate).
+    pub const DEFENDED: u8 = 32;
+}
+
+/// Weight of one bad message in opinions. A bias of exactly 0 is treated as
+/// a tiny positive weight so that bad news still has a bad sign.
+#[inline]
+fn bad_weight(p: &RcParams) -> f32 {
+    (p.negativity_bias as f32).max(1e-3)
+}
+
+#[inline]
+fn clamp01(x: f64) -> f64 {
+    if x.is_nan() {
+        0.0
+    } else {
+        x.clamp(0.0, 1.0)
     }
 }
 
-pub fn simulate(_p: &RcParams, _input: &ReplicateInput<'_>, _s: &mut Scratch, _out: &mut Trajectory) {
-    todo!("relationship chain")
+/// Per-population facts computed once and reused by every replicate run with
+/// the same [`Scratch`]: the friend count and the detractors (who talk from
+/// step 0). Keyed by the address and length of the role slice: a
+/// `Population` is immutable, and the runner keeps one population alive for
+/// all the replicates that share a scratch, so the key cannot go stale there.
+struct PopCache {
+    key: (usize, usize),
+    friends: u32,
+    detractors: Vec<u32>,
+}
+
+/// Scratch space of the chain model, reused across replicates (O(1) reset by
+/// epoch stamps; no allocation per step once the vectors have grown).
+pub struct Scratch {
+    n: usize,
+    epoch: u32,
+    stamp: Vec<u32>,
+    flags: Vec<u8>,
+    opinion: Vec<f32>,
+    /// Last step during which the node sends messages.
+    talk_until: Vec<u32>,
+    /// Ambassador version at the last negative defence check.
+    def_ver: Vec<u32>,
+    /// Step tick stamp of the message accumulators below.
+    tick: u32,
+    /// Per-listener message tallies of the current step, one record per
+    /// node so that a delivered message touches a single cache line.
+    acc: Vec<Acc>,
+    touched: Vec<u32>,
+    talkers: Vec<u32>,
+    added: Vec<u32>,
+    candidates: Vec<u32>,
+    pop: Option<PopCache>,
+}
+
+impl Scratch {
+    /// Scratch for a graph of `n` nodes. O(n) memory, allocated once.
+    pub fn new(n: usize) -> Self {
+        Scratch {
+            n,
+            epoch: 0,
+            stamp: vec![0; n],
+            flags: vec![0; n],
+            opinion: vec![0.0; n],
+            talk_until: vec![0; n],
+            def_ver: vec![0; n],
+            tick: 0,
+            acc: vec![Acc::default(); n],
+            touched: Vec::new(),
+            talkers: Vec::new(),
+            added: Vec::new(),
+            candidates: Vec::new(),
+            pop: None,
+        }
+    }
+
+    /// Start a replicate: O(1) except when the epoch counter wraps.
+    fn begin(&mut self, n: usize) {
+        if self.n != n {
+            *self = Scratch::new(n);
+        }
+        self.epoch = self.epoch.wrapping_add(1);
+        if self.epoch == 0 {
+            self.stamp.fill(0);
+            self.epoch = 1;
+        }
+        self.talkers.clear();
+        self.added.clear();
+        self.candidates.clear();
+        self.touched.clear();
+    }
+
+    /// Next step tick for the accumulators: O(1) except on wrap.
+    fn next_tick(&mut self) {
+        self.tick = self.tick.wrapping_add(1);
+        if self.tick == 0 {
+            self.acc.fill(Acc::default());
+            self.tick = 1;
+        }
+    }
+
+    /// Make node `v`'s state current (unaware, population role) if stale.
+    #[inline]
+    fn ensure(&mut self, v: u32) {
+        let i = v as usize;
+        if self.stamp[i] != self.epoch {
+            self.stamp[i] = self.epoch;
+            self.flags[i] = 0;
+            self.opinion[i] = 0.0;
+            self.talk_until[i] = 0;
+            self.def_ver[i] = 0;
+        }
+    }
+
+    #[inline]
+    fn flags_of(&self, v: u32) -> u8 {
+        let i = v as usize;
+        if self.stamp[i] == self.epoch {
+            self.flags[i]
+        } else {
+            0
+        }
+    }
+
+    /// Current role: ambassador and conversion overrides, else the population's.
+    #[inline]
+    fn role(&self, pop: &Population, v: u32) -> Role {
+        let f = self.flags_of(v);
+        if f & flag::AMBASSADOR != 0 {
+            Role::Ambassador
+        } else if f & flag::CONVERTED != 0 {
+            Role::Mild
+        } else {
+            pop.role(v)
+        }
+    }
+
+    fn pop_facts(&mut self, pop: &Population) -> (u32, usize) {
+        let key = (pop.roles().as_ptr() as usize, pop.len());
+        if self.pop.as_ref().is_none_or(|c| c.key != key) {
+            let mut friends = 0u32;
+            let mut detractors = Vec::new();
+            for (i, r) in pop.roles().iter().enumerate() {
+                friends += u32::from(r.is_friend());
+                if *r == Role::Detractor {
+                    detractors.push(i as u32);
+                }
+            }
+            self.pop = Some(PopCache { key, friends, detractors });
+        }
+        let c = self.pop.as_ref().expect("cache just filled");
+        (c.friends, c.detractors.len())
+    }
+
+    /// (Re)start `v` talking with its current opinion's valence from step
+    /// `t + 1` for `talk.<valence>` steps.
+    #[inline]
+    fn start_talking(&mut self, p: &RcParams, v: u32, t: u32) {
+        let i = v as usize;
+        let d = if self.opinion[i] < 0.0 { p.talk.bad } else { p.talk.good };
+        if d == 0 {
+            return;
+        }
+        self.talk_until[i] = t.saturating_add(d);
+        if self.flags[i] & flag::TALKING == 0 {
+            self.flags[i] |= flag::TALKING;
+            self.added.push(v);
+        }
+    }
+
+    /// Whether `v` follows an ambassador. Amortised O(1): a positive answer
+    /// is cached forever, a negative one until the ambassador set grows;
+    /// otherwise O(in-degree).
+    fn defended(&mut self, g: &Graph, v: u32, amb_version: u32) -> bool {
+        let i = v as usize;
+        if self.flags[i] & flag::DEFENDED != 0 {
+            return true;
+        }
+        if self.def_ver[i] == amb_version {
+            return false;
+        }
+        let yes = g.sources(v).iter().any(|&s| self.flags_of(s) & flag::AMBASSADOR != 0);
+        if yes {
+            self.flags[i] |= flag::DEFENDED;
+        }
+        self.def_ver[i] = amb_version;
+        yes
+    }
+}
+
+/// One listener's messages during the current step (valid iff `tick` is
+/// the current step tick).
+#[derive(Clone, Copy, Default)]
+struct Acc {
+    tick: u32,
+    good: u32,
+    bad: u32,
+    /// The listener's own action multiplier (its role's `act`).
+    act_mult: f64,
+    /// Product of (1 - p_i) over this step's good messages: the chance of
+    /// *not* being persuaded by any of them.
+    noact: f64,
+}
+
+/// Running totals of one replicate.
+#[derive(Default)]
+struct Counts {
+    reached: u32,
+    good: u32,
+    bad: u32,
+    acted: u32,
+    friends: u32,
+    ambassadors: u32,
+    msg_good: u64,
+    msg_bad: u64,
+    new_reached: u32,
+    new_good: u32,
+    new_bad: u32,
+    new_acted: u32,
+    new_msg_good: u64,
+    new_msg_bad: u64,
+}
+
+impl Counts {
+    fn write(&self, talkers: usize, row: &mut crate::metrics::Row) {
+        use crate::metrics::Metric as M;
+        row[M::Reached.idx()] = f64::from(self.reached);
+        row[M::ReachedGood.idx()] = f64::from(self.good);
+        row[M::ReachedBad.idx()] = f64::from(self.bad);
+        row[M::Acted.idx()] = f64::from(self.acted);
+        row[M::Talkers.idx()] = talkers as f64;
+        row[M::Friends.idx()] = f64::from(self.friends);
+        row[M::Ambassadors.idx()] = f64::from(self.ambassadors);
+        row[M::MessagesGood.idx()] = self.msg_good as f64;
+        row[M::MessagesBad.idx()] = self.msg_bad as f64;
+        row[M::NetSentiment.idx()] = (f64::from(self.good) - f64::from(self.bad)) / f64::from(self.reached.max(1));
+        row[M::NewReached.idx()] = f64::from(self.new_reached);
+        row[M::NewReachedGood.idx()] = f64::from(self.new_good);
+        row[M::NewReachedBad.idx()] = f64::from(self.new_bad);
+        row[M::NewActed.idx()] = f64::from(self.new_acted);
+        row[M::NewMessagesGood.idx()] = self.new_msg_good as f64;
+        row[M::NewMessagesBad.idx()] = self.new_msg_bad as f64;
+    }
+
+    fn clear_new(&mut self) {
+        self.new_reached = 0;
+        self.new_good = 0;
+        self.new_bad = 0;
+        self.new_acted = 0;
+        self.new_msg_good = 0;
+        self.new_msg_bad = 0;
+    }
+
+    /// Move one reached node between the good and bad tallies.
+    #[inline]
+    fn resign(&mut self, was_bad: bool, is_bad: bool) {
+        if was_bad != is_bad {
+            if is_bad {
+                self.good -= 1;
+                self.bad += 1;
+            } else {
+                self.bad -= 1;
+                self.good += 1;
+            }
+        }
+    }
+}
+
+/// Own experience of `v` (its first and only one, index 0): sets the opinion
+/// to `+1` (good) or `-bad_weight` (bad). Returns true when good.
+#[inline]
+fn experience(p: &RcParams, s: &mut Scratch, key: u64, v: u32) -> bool {
+    let mut r = node_stream(key, tag::EXPERIENCE, v, 0);
+    let good = uniform(&mut r) < p.quality;
+    s.opinion[v as usize] = if good { 1.0 } else { -bad_weight(p) };
+    good
+}
+
+/// Run one replicate (semantics in the module docs). Writes every row of `out`.
+///
+/// Cost: O(seeds + detractors) to start (plus one O(n) role scan per
+/// population per scratch), then per step O(Σ out-degree of talkers +
+/// touched listeners + recruitment candidates), plus amortised O(in-degree)
+/// defence checks for listeners of bad news.
+pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: &mut Trajectory) {
+    let g = input.graph;
+    let pop = input.population;
+    let key = input.dynamics_key;
+    let n = g.len();
+    debug_assert_eq!(pop.len(), n, "population and graph sizes differ");
+    s.begin(n);
+    let (pop_friends, _) = s.pop_facts(pop);
+    let wb = bad_weight(p);
+    let openness = clamp01(p.openness) as f32;
+    let recruit_on = p.trickle.recruit_rate > 0.0 && p.trickle.recruit_cap > 0;
+
+    let mut c = Counts { friends: pop_friends, ..Counts::default() };
+
+    // ---- Step 0: seeds become ambassadors with their own experience. ----
+    for &u in input.seeds {
+        s.ensure(u);
+        let i = u as usize;
+        if s.flags[i] & flag::AMBASSADOR != 0 {
+            continue; // duplicate seed id
+        }
+        if !pop.role(u).is_friend() {
+            c.friends += 1;
+        }
+        s.flags[i] |= flag::AMBASSADOR | flag::REACHED | flag::ACTED;
+        c.ambassadors += 1;
+        c.reached += 1;
+        c.acted += 1;
+        if experience(p, s, key, u) {
+            c.good += 1;
+        } else {
+            c.bad += 1;
+        }
+        s.start_talking(p, u, 0);
+    }
+    // ---- Step 0: detractors talk bad from the start. ----
+    let dets = std::mem::take(&mut s.pop.as_mut().expect("cache filled").detractors);
+    for &u in &dets {
+        s.ensure(u);
+        let i = u as usize;
+        if s.flags[i] & flag::AMBASSADOR != 0 {
+            continue; // a seeded detractor is an ambassador now
+        }
+        s.flags[i] |= flag::REACHED;
+        s.opinion[i] = -wb;
+        c.reached += 1;
+        c.bad += 1;
+        s.start_talking(p, u, 0);
+    }
+    s.pop.as_mut().expect("cache filled").detractors = dets;
+    s.talkers.append(&mut s.added);
+    c.new_reached = c.reached;
+    c.new_good = c.good;
+    c.new_bad = c.bad;
+    c.new_acted = c.acted;
+    c.write(s.talkers.len(), out.row_mut(0));
+
+    let steps = out.steps();
+    let mut recruited = 0u32;
+    let mut amb_version = 1u32;
+    for t in 1..=steps {
+        let can_recruit = recruit_on && recruited < p.trickle.recruit_cap && !s.candidates.is_empty();
+        if s.talkers.is_empty() && !can_recruit {
+            out.fill_forward_from(t - 1);
+            return;
+        }
+        c.clear_new();
+        s.next_tick();
+        let tick = s.tick;
+
+        // ---- (a) Talk: every talker sends, reading state t-1 only. ----
+        for k in 0..s.talkers.len() {
+            let u = s.talkers[k];
+            let ui = u as usize;
+            let bad = s.opinion[ui] < 0.0;
+            let role = s.role(pop, u);
+            let eff = p.roles.get(role);
+            let ps = clamp01(if bad { p.share.bad } else { p.share.good } * eff.share);
+            // Chance that this message persuades a listener, before the
+            // listener's own multiplier (applied when it is heard).
+            let ask = if role == Role::Ambassador { p.ask } else { 1.0 };
+            let pers = p.act * eff.persuade * ask;
+            let mut r = node_stream(key, tag::SHARE, u, t);
+            let mut sent = 0u64;
+            for &v in g.listeners(u) {
+                if uniform(&mut r) >= ps {
+                    continue;
+                }
+                sent += 1;
+                let vi = v as usize;
+                if s.acc[vi].tick != tick {
+                    // First message of the step: v's role is that of state
+                    // t-1 (roles only change in phases b and c).
+                    let act_mult = p.roles.get(s.role(pop, v)).act;
+                    s.acc[vi] = Acc { tick, good: 0, bad: 0, act_mult, noact: 1.0 };
+                    s.touched.push(v);
+                }
+                let a = &mut s.acc[vi];
+                if bad {
+                    a.bad += 1;
+                } else {
+                    a.good += 1;
+                    a.noact *= 1.0 - clamp01(pers * a.act_mult);
+                }
+            }
+            if bad {
+                c.new_msg_bad += sent;
+            } else {
+                c.new_msg_good += sent;
+            }
+        }
+        c.msg_good += c.new_msg_good;
+        c.msg_bad += c.new_msg_bad;
+
+        // ---- (b) Hear: opinions, talking, acting, experience, conversion. ----
+        let cand_start = s.candidates.len();
+        let mut touched = std::mem::take(&mut s.touched);
+        for &v in &touched {
+            let vi = v as usize;
+            s.ensure(v);
+            let Acc { good: good_n, bad: mut bad_n, noact, .. } = s.acc[vi];
+            let f = s.flags[vi];
+            let may_act = f & flag::ACTED == 0 && good_n > 0;
+            let defend = bad_n > 0 && p.defense > 0.0 && s.defended(g, v, amb_version);
+            let mut act_rng = None;
+            if may_act || defend {
+                // Draw 0 is always the action coin, so defence draws never
+                // shift it.
+                let mut r = node_stream(key, tag::ACT, v, t);
+                let u_act = uniform(&mut r);
+                if defend {
+                    let before = bad_n;
+                    for _ in 0..before {
+                        if uniform(&mut r) < p.defense {
+                            bad_n -= 1;
+                        }
+                    }
+                }
+                act_rng = Some(u_act);
+            }
+            if good_n == 0 && bad_n == 0 {
+                continue; // every message was neutralised
+            }
+            // Negativity dominance inside a step; bias weights bad news.
+            let signal = if bad_n > 0 { -wb * bad_n as f32 } else { good_n as f32 };
+            if f & flag::REACHED == 0 {
+                s.flags[vi] |= flag::REACHED;
+                s.opinion[vi] = signal;
+                c.reached += 1;
+                c.new_reached += 1;
+                if signal < 0.0 {
+                    c.bad += 1;
+                    c.new_bad += 1;
+                } else {
+                    c.good += 1;
+                    c.new_good += 1;
+                }
+                s.start_talking(p, v, t);
+            } else {
+                let was_bad = s.opinion[vi] < 0.0;
+                s.opinion[vi] += openness * signal;
+                let is_bad = s.opinion[vi] < 0.0;
+                if was_bad != is_bad {
+                    c.resign(was_bad, is_bad);
+                    s.start_talking(p, v, t);
+                }
+            }
+            // Action: only on a step of good news (no bad message got
+            // through) that leaves the opinion good.
+            if may_act && bad_n == 0 && s.opinion[vi] >= 0.0 {
+                let u_act = act_rng.expect("drawn when may_act");
+                if u_act < 1.0 - noact {
+                    s.flags[vi] |= flag::ACTED;
+                    c.acted += 1;
+                    c.new_acted += 1;
+                    let was_bad = s.opinion[vi] < 0.0;
+                    let good = experience(p, s, key, v);
+                    c.resign(was_bad, !good);
+                    s.start_talking(p, v, t);
+                    let role = s.role(pop, v);
+                    if role == Role::Community && p.trickle.conversion > 0.0 {
+                        let mut r = node_stream(key, tag::TRICKLE, v, t);
+                        if uniform(&mut r) < p.trickle.conversion {
+                            s.flags[vi] |= flag::CONVERTED;
+                            c.friends += 1;
+                        }
+                    } else if role == Role::Fan && good && recruit_on && recruited < p.trickle.recruit_cap {
+                        s.candidates.push(v);
+                    }
+                }
+            }
+        }
+        touched.clear();
+        s.touched = touched;
+
+        // ---- (c) Recruitment among the candidates of state t-1. ----
+        if can_recruit {
+            let start_len = cand_start;
+            let mut w = 0;
+            for k in 0..s.candidates.len() {
+                let v = s.candidates[k];
+                let keep = if k < start_len {
+                    let vi = v as usize;
+                    if recruited >= p.trickle.recruit_cap || s.opinion[vi] < 0.0 {
+                        false
+                    } else {
+                        let mut r = node_stream(key, tag::TRICKLE, v, t);
+                        if uniform(&mut r) < p.trickle.recruit_rate {
+                            s.flags[vi] |= flag::AMBASSADOR;
+                            recruited += 1;
+                            c.ambassadors += 1;
+                            amb_version += 1;
+                            s.start_talking(p, v, t);
+                            false
+                        } else {
+                            true
+                        }
+                    }
+                } else {
+                    recruited < p.trickle.recruit_cap
+                };
+                if keep {
+                    s.candidates[w] = v;
+                    w += 1;
+                }
+            }
+            s.candidates.truncate(w);
+        }
+
+        // ---- (d) Talkers whose time is up stop; new talkers join. ----
+        let mut w = 0;
+        for k in 0..s.talkers.len() {
+            let u = s.talkers[k];
+            if s.talk_until[u as usize] > t {
+                s.talkers[w] = u;
+                w += 1;
+            } else {
+                s.flags[u as usize] &= !flag::TALKING;
+            }
+        }
+        s.talkers.truncate(w);
+        s.talkers.append(&mut s.added);
+
+        c.write(s.talkers.len(), out.row_mut(t));
+    }
 }

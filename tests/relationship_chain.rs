@@ -1,0 +1,477 @@
+//! The relationship-chain model: reduction to IC-N (replicate by replicate
+//! and against the exact path-6 values), behavioural properties of its
+//! extras, metric invariants and determinism.
+
+use womsim::graph::{Graph, Labels};
+use womsim::metrics::{Metric as M, Trajectory};
+use womsim::models::rc::{RcParams, RoleTable, Trickle, Valenced};
+use womsim::models::{simulate, ModelSpec, ReplicateInput, Scratch};
+use womsim::population::{Population, PopulationSpec, Role};
+use womsim::rng::{self, node_stream, tag, uniform};
+use womsim::runner::dynamics_key;
+
+// ---------------------------------------------------------------- helpers
+
+fn path(n: u32) -> Graph {
+    let e: Vec<(u32, u32)> = (0..n - 1).map(|i| (i, i + 1)).collect();
+    Graph::from_edges(n as usize, false, &e, None, Labels::Dense).unwrap()
+}
+
+/// G(n, c/(n-1)) by brute force (small n only), from a named test stream.
+fn er(n: u32, mean_degree: f64, directed: bool, seed: u64) -> Graph {
+    let mut r = rng::stream(seed, "test-graph", &[]);
+    let p = mean_degree / f64::from(n - 1);
+    let mut e = Vec::new();
+    for u in 0..n {
+        for v in 0..n {
+            if u == v || (!directed && v < u) {
+                continue;
+            }
+            if uniform(&mut r) < p {
+                e.push((u, v));
+            }
+        }
+    }
+    Graph::from_edges(n as usize, directed, &e, None, Labels::Dense).unwrap()
+}
+
+fn run(p: &RcParams, g: &Graph, pop: &Population, seeds: &[u32], key: u64, steps: u32, s: &mut Scratch) -> Trajectory {
+    let spec = ModelSpec::RelationshipChain(p.clone());
+    let input = ReplicateInput { graph: g, population: pop, seeds, dynamics_key: key };
+    let mut out = Trajectory::new(steps);
+    simulate(&spec, &input, s, &mut out);
+    out
+}
+
+/// The chain model with every extra switched off, as IC-N(p, q).
+fn reduced(p: f64, q: f64) -> RcParams {
+    RcParams {
+        share: Valenced { good: p, bad: p },
+        talk: Valenced { good: 1, bad: 1 },
+        act: 1.0,
+        quality: q,
+        negativity_bias: 2.0,
+        ask: 1.0,
+        defense: 0.0,
+        trickle: Trickle { conversion: 0.0, recruit_rate: 0.0, recruit_cap: 0 },
+        roles: RoleTable::neutral(),
+        openness: 0.0,
+    }
+}
+
+/// Reference IC-N written straight from the protocol (independent of the
+/// model code): returns (active, positive) after each step 0..=steps.
+fn icn_reference(g: &Graph, seeds: &[u32], p: f64, q: f64, key: u64, steps: u32) -> Vec<(u32, u32)> {
+    let n = g.len();
+    let mut state = vec![0i8; n]; // 0 inactive, 1 positive, -1 negative
+    let mut frontier: Vec<u32> = Vec::new();
+    let (mut active, mut pos) = (0u32, 0u32);
+    for &s in seeds {
+        let good = uniform(&mut node_stream(key, tag::EXPERIENCE, s, 0)) < q;
+        state[s as usize] = if good { 1 } else { -1 };
+        active += 1;
+        pos += u32::from(good);
+        frontier.push(s);
+    }
+    let mut rows = vec![(active, pos)];
+    let mut pending = vec![0u8; n]; // 1 = activated this step, 2 = by a negative node
+    for t in 1..=steps {
+        let mut next = Vec::new();
+        for &u in &frontier {
+            let neg = state[u as usize] < 0;
+            let mut r = node_stream(key, tag::SHARE, u, t);
+            for &v in g.listeners(u) {
+                if uniform(&mut r) < p && state[v as usize] == 0 {
+                    if pending[v as usize] == 0 {
+                        next.push(v);
+                        pending[v as usize] = 1;
+                    }
+                    if neg {
+                        pending[v as usize] = 2;
+                    }
+                }
+            }
+        }
+        for &v in &next {
+            let good = pending[v as usize] == 1 && uniform(&mut node_stream(key, tag::EXPERIENCE, v, 0)) < q;
+            state[v as usize] = if good { 1 } else { -1 };
+            pending[v as usize] = 0;
+            active += 1;
+            pos += u32::from(good);
+        }
+        frontier = next;
+        rows.push((active, pos));
+    }
+    rows
+}
+
+fn mean_sd(x: &[f64]) -> (f64, f64) {
+    let n = x.len() as f64;
+    let m = x.iter().sum::<f64>() / n;
+    let v = x.iter().map(|a| (a - m) * (a - m)).sum::<f64>() / (n - 1.0);
+    (m, v.sqrt())
+}
+
+/// Checks every per-step invariant of a trajectory.
+fn check_invariants(tr: &Trajectory) {
+    let eps = 1e-9;
+    for t in 0..=tr.steps() {
+        let r = |m: M| tr.get(t, m);
+        assert_eq!(r(M::ReachedGood) + r(M::ReachedBad), r(M::Reached), "good+bad=reached at {t}");
+        assert!(r(M::Acted) <= r(M::Reached), "acted <= reached at {t}");
+        assert!(r(M::Ambassadors) <= r(M::Friends), "ambassadors are friends at {t}");
+        let ns = (r(M::ReachedGood) - r(M::ReachedBad)) / r(M::Reached).max(1.0);
+        assert!((r(M::NetSentiment) - ns).abs() < eps);
+        assert!(r(M::NewReachedGood) + r(M::NewReachedBad) == r(M::NewReached));
+        for m in M::ALL {
+            assert!(r(m) >= -1.0 - eps && r(m).is_finite(), "{m:?} at {t}");
+        }
+        if t > 0 {
+            let d = |m: M| tr.get(t, m) - tr.get(t - 1, m);
+            for m in [M::Reached, M::Acted, M::MessagesGood, M::MessagesBad, M::Ambassadors, M::Friends] {
+                assert!(d(m) >= 0.0, "{m:?} decreased at {t}");
+            }
+            assert_eq!(d(M::Reached), r(M::NewReached));
+            assert_eq!(d(M::Acted), r(M::NewActed));
+            assert_eq!(d(M::MessagesGood), r(M::NewMessagesGood));
+            assert_eq!(d(M::MessagesBad), r(M::NewMessagesBad));
+        } else {
+            assert_eq!(r(M::NewReached), r(M::Reached));
+            assert_eq!(r(M::NewActed), r(M::Acted));
+            assert_eq!(r(M::MessagesGood) + r(M::MessagesBad), 0.0);
+        }
+    }
+}
+
+fn final_mean(trs: &[Trajectory], m: M) -> f64 {
+    trs.iter().map(|t| t.last()[m.idx()]).sum::<f64>() / trs.len() as f64
+}
+
+// ------------------------------------------------------------- reduction
+
+#[test]
+fn reduces_to_icn_replicate_by_replicate() {
+    let graphs = [
+        (path(6), vec![0u32]),
+        (er(300, 4.0, false, 1), vec![0, 17, 42]),
+        (er(400, 6.0, true, 2), vec![5, 9]),
+        (er(200, 12.0, false, 3), vec![1]),
+    ];
+    let mut nontrivial = 0;
+    for (gi, (g, seeds)) in graphs.iter().enumerate() {
+        let pop = Population::community(g.len());
+        for (p, q) in [(0.5, 0.8), (0.3, 0.5), (0.15, 0.9)] {
+            let params = reduced(p, q);
+            let mut s = Scratch::default();
+            for r in 0..150 {
+                let key = dynamics_key(1000 + gi as u64, r);
+                let tr = run(&params, g, &pop, seeds, key, 25, &mut s);
+                let refr = icn_reference(g, seeds, p, q, key, 25);
+                for (t, &(a, pos)) in refr.iter().enumerate() {
+                    let t = t as u32;
+                    assert_eq!(tr.get(t, M::Reached), f64::from(a), "graph {gi} p {p} r {r} step {t}");
+                    assert_eq!(tr.get(t, M::ReachedGood), f64::from(pos), "graph {gi} p {p} r {r} step {t}");
+                    // IC-N activation = reach; every positive node acted.
+                    assert!(tr.get(t, M::Acted) >= f64::from(pos));
+                }
+                if refr.last().unwrap().0 > 10 {
+                    nontrivial += 1;
+                }
+                check_invariants(&tr);
+            }
+        }
+    }
+    assert!(nontrivial > 200, "the comparison must include real cascades ({nontrivial})");
+}
+
+#[test]
+fn reduced_model_matches_icn_path6_exact_values() {
+    // Oracle: Chen et al. 2011 IC-N on the path of 6 nodes, p = 0.5, q = 0.8,
+    // seed at one end. Node k is active w.p. 0.5^k and then positive iff all of
+    // nodes 0..=k drew a good experience (0.8^(k+1)): active Σ_{k=0..5} 0.5^k =
+    // 1.96875, positives Σ_{k=0..5} 0.5^k·0.8^(k+1) = 1.32787.
+    let exact_active: f64 = (0..6).map(|k| 0.5f64.powi(k)).sum();
+    let exact_pos: f64 = (0..6).map(|k| 0.8f64.powi(k + 1) * 0.5f64.powi(k)).sum();
+    assert!((exact_active - 1.96875).abs() < 1e-12 && (exact_pos - 1.32787).abs() < 1e-5);
+    let g = path(6);
+    let pop = Population::community(6);
+    let params = reduced(0.5, 0.8);
+    let mut s = Scratch::default();
+    let n = 100_000;
+    let (mut a, mut b) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    for r in 0..n as u32 {
+        let tr = run(&params, &g, &pop, &[0], dynamics_key(77, r), 8, &mut s);
+        a.push(tr.last()[M::Reached.idx()]);
+        b.push(tr.last()[M::ReachedGood.idx()]);
+    }
+    let (ma, sa) = mean_sd(&a);
+    let (mb, sb) = mean_sd(&b);
+    let k = (n as f64).sqrt();
+    assert!((ma - 1.96875).abs() < 4.0 * sa / k, "mean reach {ma}");
+    assert!((mb - 1.32787).abs() < 4.0 * sb / k, "mean positives {mb}");
+}
+
+// ------------------------------------------------------------- behaviour
+
+#[test]
+fn bad_news_travels_further_than_good() {
+    // Hearsay only (nobody acts): the seed's experience decides what spreads.
+    let g = er(600, 8.0, false, 4);
+    let pop = Population::community(g.len());
+    let base = RcParams { act: 0.0, roles: RoleTable::neutral(), defense: 0.0, ..RcParams::default() };
+    let good = RcParams { quality: 1.0, ..base.clone() };
+    let bad = RcParams { quality: 0.0, ..base.clone() };
+    let mut s = Scratch::default();
+    let (mut rg, mut rb) = (Vec::new(), Vec::new());
+    for r in 0..300 {
+        let key = dynamics_key(5, r);
+        rg.push(run(&good, &g, &pop, &[0, 1, 2], key, 40, &mut s).last()[M::Reached.idx()]);
+        let tb = run(&bad, &g, &pop, &[0, 1, 2], key, 40, &mut s);
+        assert_eq!(tb.last()[M::ReachedGood.idx()], 0.0, "only bad news exists");
+        rb.push(tb.last()[M::Reached.idx()]);
+    }
+    let (mg, sg) = mean_sd(&rg);
+    let (mb, sb) = mean_sd(&rb);
+    let se = (sg * sg / 300.0 + sb * sb / 300.0).sqrt();
+    assert!(mb - mg > 4.0 * se, "bad reach {mb} vs good reach {mg}");
+    // Symmetric share/talk removes the difference in reach (same coins).
+    let sym = RcParams { share: Valenced { good: 0.1, bad: 0.1 }, talk: Valenced { good: 2, bad: 2 }, ..base };
+    for r in 0..50 {
+        let key = dynamics_key(5, r);
+        let a = run(&RcParams { quality: 1.0, ..sym.clone() }, &g, &pop, &[0, 1, 2], key, 40, &mut s);
+        let b = run(&RcParams { quality: 0.0, ..sym.clone() }, &g, &pop, &[0, 1, 2], key, 40, &mut s);
+        assert_eq!(a.last()[M::Reached.idx()], b.last()[M::Reached.idx()]);
+    }
+    // Mixed quality: the bad share of reach exceeds the bad share of experiences.
+    let mixed = RcParams { quality: 0.5, act: 0.3, ..RcParams::default() };
+    let trs: Vec<_> = (0..300).map(|r| run(&mixed, &g, &pop, &[0, 1, 2], dynamics_key(6, r), 40, &mut s)).collect();
+    let frac = final_mean(&trs, M::ReachedBad) / final_mean(&trs, M::Reached);
+    assert!(frac > 0.55, "bad fraction of reach {frac}");
+}
+
+#[test]
+fn action_never_exceeds_reach_and_invariants_hold() {
+    let g = er(500, 6.0, true, 7);
+    let pop = Population::draw(&g, &PopulationSpec::default(), 11);
+    let mut s = Scratch::default();
+    let mut acted_total = 0.0;
+    for (i, params) in [
+        RcParams::default(),
+        RcParams { act: 0.6, openness: 0.3, ..RcParams::default() },
+        RcParams { trickle: Trickle { conversion: 0.5, recruit_rate: 0.3, recruit_cap: 5 }, ..RcParams::default() },
+    ]
+    .iter()
+    .enumerate()
+    {
+        for r in 0..100 {
+            let seeds: Vec<u32> = pop.friends().take(8).collect();
+            let tr = run(params, &g, &pop, &seeds, dynamics_key(8 + i as u64, r), 30, &mut s);
+            check_invariants(&tr);
+            acted_total += tr.last()[M::Acted.idx()];
+        }
+    }
+    assert!(acted_total > 3.0 * 300.0 * 8.0 / 3.0, "people beyond the seeds act ({acted_total})");
+}
+
+#[test]
+fn step_zero_seeds_and_detractors() {
+    let g = er(300, 5.0, false, 9);
+    let pop = Population::draw(&g, &PopulationSpec { friends: 0.5, mild: 0.2, fan: 0.3, detractor: 0.5 }, 3);
+    let det: Vec<u32> = (0..300).filter(|&u| pop.role(u) == Role::Detractor).collect();
+    let comm: Vec<u32> = (0..300).filter(|&u| pop.role(u) == Role::Community).collect();
+    assert!(det.len() > 30 && comm.len() > 30);
+    // Two seeds: one detractor, one community member.
+    let seeds = [det[0], comm[0]];
+    let params = RcParams::default();
+    let mut s = Scratch::default();
+    let tr = run(&params, &g, &pop, &seeds, dynamics_key(1, 0), 5, &mut s);
+    let r0 = tr.row(0);
+    let nd = det.len() as f64 - 1.0; // the seeded detractor is an ambassador
+    assert_eq!(r0[M::Reached.idx()], nd + 2.0);
+    assert_eq!(r0[M::Acted.idx()], 2.0);
+    assert_eq!(r0[M::Ambassadors.idx()], 2.0);
+    assert_eq!(r0[M::Talkers.idx()], nd + 2.0);
+    assert_eq!(r0[M::Friends.idx()], pop.num_friends() as f64 + 1.0);
+    assert!(r0[M::ReachedBad.idx()] >= nd);
+    // Detractors alone: all reached and bad, all talking, nobody acted.
+    let tr = run(&params, &g, &pop, &[], dynamics_key(1, 1), 5, &mut s);
+    assert_eq!(tr.get(0, M::ReachedBad), det.len() as f64);
+    assert_eq!(tr.get(0, M::ReachedGood), 0.0);
+    assert_eq!(tr.get(0, M::Acted), 0.0);
+    assert!(tr.get(1, M::MessagesBad) > 0.0 && tr.get(1, M::MessagesGood) == 0.0);
+}
+
+#[test]
+fn defense_reduces_bad_reach() {
+    let g = er(800, 8.0, false, 12);
+    let pop = Population::draw(&g, &PopulationSpec { friends: 0.3, mild: 0.5, fan: 0.3, detractor: 0.2 }, 4);
+    // Seed many ambassadors so that many people follow one.
+    let seeds: Vec<u32> = pop.friends().filter(|&u| pop.role(u) != Role::Detractor).take(60).collect();
+    let mut s = Scratch::default();
+    let mean_bad = |defense: f64, s: &mut Scratch| {
+        let p = RcParams { defense, ..RcParams::default() };
+        let trs: Vec<_> = (0..150).map(|r| run(&p, &g, &pop, &seeds, dynamics_key(13, r), 30, s)).collect();
+        let x: Vec<f64> = trs.iter().map(|t| t.last()[M::ReachedBad.idx()]).collect();
+        mean_sd(&x)
+    };
+    let (b0, s0) = mean_bad(0.0, &mut s);
+    let (b1, s1) = mean_bad(1.0, &mut s);
+    let se = ((s0 * s0 + s1 * s1) / 150.0).sqrt();
+    assert!(b0 - b1 > 4.0 * se, "defense 0: {b0}, defense 1: {b1}");
+}
+
+#[test]
+fn trickle_conversion_makes_friends() {
+    let g = er(500, 6.0, false, 14);
+    let pop = Population::community(500);
+    let seeds = [0u32, 1, 2, 3];
+    let mut s = Scratch::default();
+    let base = RcParams { act: 0.5, ..RcParams::default() };
+    for r in 0..100 {
+        let key = dynamics_key(15, r);
+        // Everyone who acts converts: friends = acted at every step (seeds are
+        // community members who became ambassadors, hence friends too).
+        let all = RcParams { trickle: Trickle { conversion: 1.0, ..Trickle::default() }, ..base.clone() };
+        let tr = run(&all, &g, &pop, &seeds, key, 30, &mut s);
+        for t in 0..=30 {
+            assert_eq!(tr.get(t, M::Friends), tr.get(t, M::Acted), "step {t}");
+        }
+        let none = RcParams { trickle: Trickle { conversion: 0.0, ..Trickle::default() }, ..base.clone() };
+        let tr0 = run(&none, &g, &pop, &seeds, key, 30, &mut s);
+        assert!(tr0.rows().iter().all(|row| row[M::Friends.idx()] == 4.0));
+    }
+    let half = RcParams { trickle: Trickle { conversion: 0.5, ..Trickle::default() }, ..base };
+    let trs: Vec<_> = (0..200).map(|r| run(&half, &g, &pop, &seeds, dynamics_key(16, r), 30, &mut s)).collect();
+    let converts = final_mean(&trs, M::Friends) - 4.0;
+    let community_acts = final_mean(&trs, M::Acted) - 4.0;
+    assert!(converts > 0.0 && (converts / community_acts - 0.5).abs() < 0.1, "{converts} of {community_acts}");
+}
+
+#[test]
+fn recruitment_respects_cap() {
+    let g = er(400, 6.0, false, 17);
+    // Everyone is a fan: many enthusiastic candidates.
+    let pop = Population::from_roles(vec![Role::Fan; 400]);
+    let seeds = [0u32, 1];
+    let mut s = Scratch::default();
+    let mut hit_cap = 0;
+    for cap in [0u32, 1, 3, 10] {
+        let p = RcParams {
+            act: 0.6,
+            quality: 1.0,
+            trickle: Trickle { conversion: 0.0, recruit_rate: 0.5, recruit_cap: cap },
+            ..RcParams::default()
+        };
+        for r in 0..60 {
+            let tr = run(&p, &g, &pop, &seeds, dynamics_key(18, r), 40, &mut s);
+            check_invariants(&tr);
+            let recruits = tr.last()[M::Ambassadors.idx()] - 2.0;
+            assert!(recruits <= f64::from(cap), "cap {cap}: {recruits}");
+            assert!(recruits <= tr.last()[M::Acted.idx()] - 2.0, "recruits acted first");
+            if cap > 0 && recruits == f64::from(cap) {
+                hit_cap += 1;
+            }
+        }
+    }
+    assert!(hit_cap > 100, "recruitment happens up to the cap ({hit_cap} of 180)");
+}
+
+#[test]
+fn deterministic_and_reset_between_replicates() {
+    let g = er(500, 6.0, true, 19);
+    let pop = Population::draw(&g, &PopulationSpec::default(), 5);
+    let seeds: Vec<u32> = pop.friends().take(10).collect();
+    let p = RcParams {
+        act: 0.4,
+        trickle: Trickle { conversion: 0.3, recruit_rate: 0.2, recruit_cap: 4 },
+        ..RcParams::default()
+    };
+    let mut fresh_results = Vec::new();
+    for r in 0..20 {
+        let mut fresh = Scratch::default();
+        fresh_results.push(run(&p, &g, &pop, &seeds, dynamics_key(20, r), 30, &mut fresh));
+    }
+    // One scratch reused, replicates in reverse order, with other runs between.
+    let mut s = Scratch::default();
+    for r in (0..20).rev() {
+        run(&RcParams::default(), &g, &pop, &[1, 2, 3], dynamics_key(21, r), 30, &mut s);
+        let tr = run(&p, &g, &pop, &seeds, dynamics_key(20, r), 30, &mut s);
+        assert_eq!(tr, fresh_results[r as usize], "replicate {r}");
+    }
+    // Different keys give different outcomes.
+    assert!(fresh_results.windows(2).any(|w| w[0] != w[1]));
+}
+
+#[test]
+fn stops_when_nobody_talks() {
+    let g = path(5);
+    let pop = Population::community(5);
+    let mut s = Scratch::default();
+    let p = RcParams { share: Valenced { good: 0.0, bad: 0.0 }, ..RcParams::default() };
+    let tr = run(&p, &g, &pop, &[2], dynamics_key(1, 0), 10, &mut s);
+    assert_eq!(tr.get(10, M::Reached), 1.0);
+    assert_eq!(tr.get(10, M::Talkers), 0.0);
+    // talk.good/bad >= 1: the seed talks during steps 1..=talk.<valence>.
+    let d = if tr.get(0, M::ReachedGood) == 1.0 { 2.0 } else { 4.0 };
+    let talking = tr.rows().iter().filter(|r| r[M::Talkers.idx()] > 0.0).count() as f64;
+    assert_eq!(talking, d, "row 0 counts talkers of step 1; the last talking step is {d}");
+}
+
+#[test]
+fn defense_neutralises_bad_news_to_followers_of_ambassadors() {
+    // 0 (ambassador) → 2 ← 1 (detractor) → 3: node 2 follows the ambassador,
+    // node 3 does not. Only bad news is shared, always.
+    let g = Graph::from_edges(4, true, &[(0, 2), (1, 2), (1, 3)], None, Labels::Dense).unwrap();
+    let pop = Population::from_roles(vec![Role::Mild, Role::Detractor, Role::Community, Role::Community]);
+    let mut s = Scratch::default();
+    for (defense, reached) in [(1.0, 3.0), (0.0, 4.0)] {
+        let p = RcParams { share: Valenced { good: 0.0, bad: 1.0 }, quality: 1.0, defense, ..RcParams::default() };
+        for r in 0..20 {
+            let tr = run(&p, &g, &pop, &[0], dynamics_key(30, r), 6, &mut s);
+            assert_eq!(tr.get(1, M::Reached), reached, "defense {defense}");
+            assert_eq!(tr.get(1, M::NewMessagesBad), 2.0, "neutralised messages are still sent");
+            check_invariants(&tr);
+        }
+    }
+}
+
+#[test]
+fn later_news_moves_opinions_by_openness_and_flips_restart_talking() {
+    // 0 (seed, good) → 2 → 4 and 1 (detractor) → 3 → 2: node 2 hears good
+    // news at step 1 and bad news at step 2. Every coin succeeds (share 1),
+    // nobody but the seed acts, everyone talks for one step.
+    let g = Graph::from_edges(5, true, &[(0, 2), (2, 4), (1, 3), (3, 2)], None, Labels::Dense).unwrap();
+    let pop = Population::from_roles(vec![
+        Role::Community,
+        Role::Detractor,
+        Role::Community,
+        Role::Community,
+        Role::Community,
+    ]);
+    let base = RcParams {
+        share: Valenced { good: 1.0, bad: 1.0 },
+        talk: Valenced { good: 1, bad: 1 },
+        act: 0.0,
+        quality: 1.0,
+        defense: 0.0,
+        roles: RoleTable::neutral(),
+        ..RcParams::default()
+    };
+    let mut s = Scratch::default();
+    let good_bad = |tr: &Trajectory, t: u32| (tr.get(t, M::ReachedGood), tr.get(t, M::ReachedBad));
+    // openness 1: 2's opinion 1 - 2 = -1 flips at step 2, it talks bad at step
+    // 3 and flips 4 (good at step 2 from 2's earlier good talk).
+    let tr = run(&RcParams { openness: 1.0, ..base.clone() }, &g, &pop, &[0], dynamics_key(40, 0), 5, &mut s);
+    assert_eq!(good_bad(&tr, 1), (2.0, 2.0));
+    assert_eq!(good_bad(&tr, 2), (2.0, 3.0));
+    assert_eq!(good_bad(&tr, 3), (1.0, 4.0));
+    assert_eq!(tr.get(3, M::NewMessagesBad), 1.0);
+    // openness 0: first impressions are final, 2 never talks again.
+    let tr = run(&RcParams { openness: 0.0, ..base.clone() }, &g, &pop, &[0], dynamics_key(40, 0), 5, &mut s);
+    assert_eq!(good_bad(&tr, 2), (3.0, 2.0));
+    assert_eq!(good_bad(&tr, 5), (3.0, 2.0));
+    assert_eq!(tr.get(3, M::MessagesBad), 2.0);
+    // Half openness: 1 - 0.5·2 = 0 stays good (opinion >= 0 is good).
+    let tr = run(&RcParams { openness: 0.5, ..base }, &g, &pop, &[0], dynamics_key(40, 0), 5, &mut s);
+    assert_eq!(good_bad(&tr, 5), (3.0, 2.0));
+}
