@@ -1,5 +1,30 @@
 //! Scenario files: raw TOML → validated, resolved [`Scenario`].
-//! TODO(scenario): schema, two-step validation, resolved TOML, starter file.
+//!
+//! * [`schema()`]: every table, kind and key with type, range, default and doc,
+//!   as data. Validation, `womsim list` ([`list_text`]) and the reference in
+//!   `scenarios/README.md` ([`reference_markdown`]) all read it.
+//! * [`load`] / [`parse_str`]: step 1 raw (TOML syntax with line and column,
+//!   unknown keys with a "did you mean" hint, types and ranges from the
+//!   schema), step 2 resolved (defaults, cross-checks such as budget ≤ nodes,
+//!   the mix summing to 1, files existing). All problems are collected into
+//!   one [`ScenarioErrors`]; each names the key path, the value and what is
+//!   allowed. Never panics.
+//! * [`Scenario::to_resolved_toml`]: every default filled in; reads back to
+//!   the same `Scenario`.
+//! * [`starter_toml`]: the commented starter of `womsim new`.
+//!
+//! Paths: `network.path` and `strategy.file` are relative to the scenario
+//! file's folder (the working directory for text without a file) and are
+//! resolved to absolute paths; `output.dir` is relative to the working
+//! directory, like the default `output/<name>/`.
+
+mod parse;
+pub mod schema;
+mod write;
+
+pub use parse::{load, parse_str, Problem, ScenarioErrors, MIX_TOLERANCE};
+pub use schema::{list_text, reference_markdown, schema, Key, Section, Ty, LIST_TOPICS};
+pub use write::starter_toml;
 
 use std::path::PathBuf;
 
