@@ -145,6 +145,12 @@ fn karate_edge_list_resolves_against_the_scenario_file() {
 fn budget_sweep_and_bad_news_pair() {
     let s = scenario::load(&root().join("scenarios/budget_sweep.toml")).unwrap();
     assert_eq!(s.budgets, vec![5.0, 10.0, 20.0, 50.0]);
+    let at = s.strategies_at_budget(50.0);
+    assert!(at.iter().all(|x| x.budget == Budget::People(50)));
+    assert_eq!(
+        at.iter().map(|x| &x.name).collect::<Vec<_>>(),
+        s.strategies.iter().map(|x| &x.name).collect::<Vec<_>>()
+    );
     let a = scenario::load(&root().join("scenarios/bad_news.toml")).unwrap();
     let b = scenario::load(&root().join("scenarios/bad_news_no_defense.toml")).unwrap();
     // The twins differ only in defense (and name/description).
@@ -489,9 +495,13 @@ fn strategy_cross_checks() {
             "strategy[1].cost.base = 0.0: must be > 0 when budget_unit = \"cost\"",
         ),
         (rc, "kind = \"random\"\nname = \"\"", "strategy[1].name = \"\": must be a non-empty string"),
-        (rc, "kind = \"random\"\nbudgets = [1, 2]", "strategy[1].budgets: unknown key"),
-        (rc, "kind = \"pagerank\"\ndamping = 1.5", "strategy[1].damping = 1.5: must be a number in (0, 1]"),
-        (rc, "kind = \"ris\"\nepsilon = 0", "strategy[1].epsilon = 0: must be a number in (0, 1]"),
+        (
+            rc,
+            "kind = \"random\"\nbudgets = [1, 2]",
+            "strategy[1].budgets: unknown key: `budgets` (a budget sweep) is a top-level key",
+        ),
+        (rc, "kind = \"pagerank\"\ndamping = 1.5", "strategy[1].damping = 1.5: must be a number in (0, 1)"),
+        (rc, "kind = \"ris\"\nepsilon = 1", "strategy[1].epsilon = 1: must be a number in (0, 1)"),
         (rc, "kind = \"greedy\"\nobjective = \"acton\"", "did you mean \"action\"?"),
         (
             ic,
@@ -660,4 +670,16 @@ proptest! {
         let mutated = format!("{}{}{}", &t[..at], junk, &t[end..]);
         let _ = parse_str(&mutated, Some(&root().join("scenarios/x.toml")));
     }
+}
+
+#[test]
+fn cost_budgets_resolve_and_sweep_in_their_unit() {
+    let text = format!(
+        "budgets = [2.5, 40]\n{MINIMAL}budget_unit = \"cost\"\nbudget = 12.5\ncost = {{ base = 1, per_follower = 0.5 }}\n"
+    );
+    let s = parse_str(&text, None).unwrap();
+    assert_eq!(s.strategies[0].budget, Budget::Cost(12.5));
+    assert_eq!(s.strategies[0].cost, womsim::seeding::CostModel { base: 1.0, per_follower: 0.5 });
+    assert_eq!(s.strategies_at_budget(2.5)[0].budget, Budget::Cost(2.5));
+    assert_eq!(parse_str(&s.to_resolved_toml(), None).unwrap(), s);
 }

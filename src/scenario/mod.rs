@@ -31,7 +31,7 @@ use std::path::PathBuf;
 use crate::graph::generators::GeneratorSpec;
 use crate::models::ModelSpec;
 use crate::population::PopulationSpec;
-use crate::seeding::StrategySpec;
+use crate::seeding::{Budget, StrategySpec};
 
 /// Where the network comes from.
 #[derive(Debug, Clone, PartialEq)]
@@ -85,9 +85,30 @@ pub struct Scenario {
     pub model: ModelSpec,
     /// In file order; the first is the reference for paired differences.
     pub strategies: Vec<StrategySpec>,
-    /// Budget sweep (`budgets = [...]` at top level); empty = none.
+    /// Budget sweep (`budgets = [...]` at top level); empty = none. Each value
+    /// replaces every strategy's budget in that strategy's own unit (see
+    /// [`Scenario::strategies_at_budget`]); validation guarantees whole
+    /// numbers ≤ nodes when any strategy counts people.
     pub budgets: Vec<f64>,
     pub output: OutputSpec,
     /// The scenario file itself (None when built in code).
     pub source: Option<PathBuf>,
+}
+
+impl Scenario {
+    /// The strategies with their budget replaced by `budget` (one point of a
+    /// budget sweep): `People(n)` strategies get `People(budget)`, `Cost(_)`
+    /// strategies get `Cost(budget)`.
+    pub fn strategies_at_budget(&self, budget: f64) -> Vec<StrategySpec> {
+        self.strategies
+            .iter()
+            .map(|s| StrategySpec {
+                budget: match s.budget {
+                    Budget::People(_) => Budget::People(budget.clamp(0.0, f64::from(u32::MAX)) as u32),
+                    Budget::Cost(_) => Budget::Cost(budget),
+                },
+                ..s.clone()
+            })
+            .collect()
+    }
 }

@@ -179,6 +179,7 @@ fn valid(ty: &Ty, v: &Value) -> bool {
         Ty::Bool => v.is_bool(),
         Ty::Int { min, max } => matches!(v, Value::Integer(i) if i >= min && i <= max),
         Ty::Num { min, min_open, max } => as_num(v).is_some_and(|x| num_in(x, *min, *min_open, *max)),
+        Ty::Open01 => as_num(v).is_some_and(|x| x > 0.0 && x < 1.0),
         Ty::Prob | Ty::Frac => as_num(v).is_some_and(|x| (0.0..=1.0).contains(&x)),
         Ty::Str => v.is_str(),
         Ty::Name => v.as_str().is_some_and(valid_name),
@@ -402,6 +403,9 @@ fn unknown_key_message(name: &str, names: &[&str], kind_label: Option<&str>) -> 
     let children: Vec<&str> = names.iter().copied().filter(|n| n.starts_with(&prefix)).collect();
     if !children.is_empty() {
         return format!("must be a table with keys {}", children.join(", "));
+    }
+    if name == "budgets" && names.contains(&"budget") {
+        return "unknown key: `budgets` (a budget sweep) is a top-level key and applies to every strategy".into();
     }
     let mut msg = match kind_label {
         Some(k) => format!("unknown key for kind \"{k}\""),

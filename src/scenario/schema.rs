@@ -66,6 +66,8 @@ pub enum Ty {
     Int { min: i64, max: i64 },
     /// Finite number (integer or float) `>= min` (`> min` when `min_open`) and `<= max`.
     Num { min: f64, min_open: bool, max: f64 },
+    /// Number strictly between 0 and 1.
+    Open01,
     /// Probability in [0, 1].
     Prob,
     /// Fraction in [0, 1].
@@ -105,7 +107,7 @@ fn num(x: f64) -> String {
 }
 
 fn int_range(min: i64, max: i64) -> String {
-    if max == i64::MAX {
+    if max >= i64::from(u32::MAX) {
         format!(">= {min}")
     } else {
         format!("in [{min}, {max}]")
@@ -129,6 +131,7 @@ impl Ty {
                     format!("a number in {}{}, {}]", if *min_open { "(" } else { "[" }, num(*min), num(*max))
                 }
             }
+            Ty::Open01 => "a number in (0, 1)".into(),
             Ty::Prob => "a probability in [0, 1]".into(),
             Ty::Frac => "a fraction in [0, 1]".into(),
             Ty::Str => "a string".into(),
@@ -158,7 +161,7 @@ impl Ty {
         match self {
             Ty::Bool => "bool",
             Ty::Int { .. } => "integer",
-            Ty::Num { .. } => "number",
+            Ty::Num { .. } | Ty::Open01 => "number",
             Ty::Prob => "probability",
             Ty::Frac => "fraction",
             Ty::Str | Ty::Name | Ty::Label => "string",
@@ -178,6 +181,7 @@ impl Ty {
         match self {
             Ty::Bool | Ty::Str | Ty::Path | Ty::IdList => String::new(),
             Ty::Prob | Ty::Frac => "[0, 1]".into(),
+            Ty::Open01 => "(0, 1)".into(),
             Ty::Label => "non-empty".into(),
             Ty::Name => "letters, digits, `_`, `-`, `.`".into(),
             Ty::Int { min, max } | Ty::IntPair { min, max } | Ty::IntList { min, max } => int_range(*min, *max),
@@ -287,7 +291,8 @@ fn b(x: bool) -> Option<Value> {
     Some(Value::Boolean(x))
 }
 
-const COUNT1: Ty = Ty::Int { min: 1, max: i64::MAX };
+const COUNT1: Ty = Ty::Int { min: 1, max: U32 };
+const U32: i64 = u32::MAX as i64;
 const NONNEG: Ty = Ty::Num { min: 0.0, min_open: false, max: f64::INFINITY };
 const POS: Ty = Ty::Num { min: 0.0, min_open: true, max: f64::INFINITY };
 
@@ -346,7 +351,7 @@ fn build() -> Vec<Section> {
         "Watts–Strogatz small world: ring lattice of degree k, rewired with probability beta; undirected.",
         vec![
             nodes_key(3, MAX_NODES),
-            key("k", Ty::Int { min: 2, max: i64::MAX }, i(10), "lattice degree; even, less than nodes"),
+            key("k", Ty::Int { min: 2, max: U32 }, i(10), "lattice degree; even, less than nodes"),
             key("beta", Ty::Prob, f(0.1), "rewiring probability"),
         ],
     ));
@@ -604,7 +609,7 @@ fn build() -> Vec<Section> {
         "pagerank",
         "Highest PageRank on the who-hears-whom graph.",
         vec![
-            key("damping", Ty::Num { min: 0.0, min_open: true, max: 1.0 }, f(0.85), "damping factor, < 1"),
+            key("damping", Ty::Open01, f(0.85), "damping factor"),
             key("tolerance", POS, f(1e-6), "stop when the L1 change is below this"),
             key("max_iter", Ty::Int { min: 1, max: 100_000 }, i(100), "iteration limit"),
         ],
@@ -622,7 +627,7 @@ fn build() -> Vec<Section> {
         "ris",
         "Reverse-reachable sets (IMM, Tang et al. 2015) for IC-like spreading.",
         vec![
-            key("epsilon", Ty::Num { min: 0.0, min_open: true, max: 1.0 }, f(0.1), "approximation accuracy ε, < 1"),
+            key("epsilon", Ty::Open01, f(0.1), "approximation accuracy ε"),
             key("ell", POS, f(1.0), "confidence: success probability 1 - n^-ell"),
         ],
     ));
