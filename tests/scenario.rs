@@ -195,9 +195,19 @@ fn name_defaults_to_the_file_stem() {
 #[test]
 fn schema_defaults_match_resolution() {
     for kind in scenario::schema::MODEL_KINDS {
-        let text = format!("{MINIMAL}\n[model]\nkind = \"{kind}\"\n[[strategy]]\nname = \"b\"\nkind = \"random\"\npool = \"everyone\"\n");
-        let text = text.replacen("kind = \"random\"\n", "kind = \"random\"\npool = \"everyone\"\n", 1);
+        let text = format!("{MINIMAL}\n[model]\nkind = \"{kind}\"\n");
         let s = parse_str(&text, None).unwrap_or_else(|e| panic!("{kind}: {e}"));
+        // Not circular: the parameter structs' own Default impls.
+        let expected = match *kind {
+            "relationship_chain" => ModelSpec::RelationshipChain(RcParams::default()),
+            "independent_cascade" => ModelSpec::IndependentCascade(IcParams::default()),
+            "ic_n" => ModelSpec::IcN(womsim::models::IcnParams::default()),
+            "linear_threshold" => ModelSpec::LinearThreshold(womsim::models::LtParams::default()),
+            "bass" => ModelSpec::Bass(womsim::models::BassParams::default()),
+            "sir" => ModelSpec::Sir(womsim::models::SirParams::default()),
+            other => panic!("new model kind {other}: add it here"),
+        };
+        assert_eq!(s.model, expected);
         let resolved: toml::Table = s.to_resolved_toml().parse().unwrap();
         let model = resolved["model"].as_table().unwrap();
         let sec = scenario::schema::section("model", Some(kind)).unwrap();
@@ -208,6 +218,42 @@ fn schema_defaults_match_resolution() {
                 v = v.as_table().unwrap().get(part).unwrap_or_else(|| panic!("model.{} missing in {model:?}", k.name));
             }
             assert_eq!(v, default, "default of model.{} ({kind})", k.name);
+        }
+    }
+    // Network and strategy kinds.
+    fn lookup<'a>(mut v: &'a toml::Value, path: &str) -> &'a toml::Value {
+        for part in path.split('.') {
+            v = v.as_table().unwrap().get(part).unwrap_or_else(|| panic!("{path} missing"));
+        }
+        v
+    }
+    for kind in scenario::schema::kinds("network") {
+        if kind == "edge_list" {
+            continue;
+        }
+        let net = if kind == "sbm" { "sizes = [50, 50]".to_string() } else { "nodes = 2000".to_string() };
+        let s = parse_str(&format!("[network]\nkind = \"{kind}\"\n{net}\n[[strategy]]\nkind = \"random\"\n"), None)
+            .unwrap_or_else(|e| panic!("{kind}: {e}"));
+        let resolved = toml::Value::Table(s.to_resolved_toml().parse().unwrap());
+        for k in &scenario::schema::section("network", Some(kind)).unwrap().keys {
+            if let Some(d) = &k.default {
+                assert_eq!(lookup(&resolved, &format!("network.{}", k.name)), d, "network.{} ({kind})", k.name);
+            }
+        }
+    }
+    for kind in scenario::schema::kinds("strategy") {
+        if kind == "explicit" {
+            continue;
+        }
+        let s = parse_str(&format!("[network]\nkind = \"ring\"\nnodes = 100\n[[strategy]]\nkind = \"{kind}\"\n"), None)
+            .unwrap_or_else(|e| panic!("{kind}: {e}"));
+        let resolved = toml::Value::Table(s.to_resolved_toml().parse().unwrap());
+        let strat = &resolved["strategy"].as_array().unwrap()[0];
+        let common = scenario::schema::section("strategy", None).unwrap();
+        for k in common.keys.iter().chain(&scenario::schema::section("strategy", Some(kind)).unwrap().keys) {
+            if let Some(d) = &k.default {
+                assert_eq!(lookup(strat, &k.name), d, "strategy.{} ({kind})", k.name);
+            }
         }
     }
     // Top level, population, output and strategy defaults.
