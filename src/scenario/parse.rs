@@ -554,8 +554,6 @@ fn resolve(doc: &Table, source: Option<&Path>, base: &Path, errs: &mut Errs<'_>)
         entries.push((k.clone(), v));
     }
     let top = Sec::new("", entries, &[top_sec], None, false, errs);
-    // Unknown top-level keys that are close to a table name get that hint
-    // through `closest` on the key names only; add table names explicitly.
     let name = match top.raw("name") {
         Some(Value::String(s)) => s.clone(),
         _ => source
