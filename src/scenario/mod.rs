@@ -1,12 +1,37 @@
 //! Scenario files: raw TOML → validated, resolved [`Scenario`].
-//! TODO(scenario): schema, two-step validation, resolved TOML, starter file.
+//!
+//! * [`schema()`]: every table, kind and key with type, range, default and doc,
+//!   as data. Validation, `womsim list` ([`list_text`]) and the reference in
+//!   `scenarios/README.md` ([`reference_markdown`]) all read it.
+//! * [`load`] / [`parse_str`]: step 1 raw (TOML syntax with line and column,
+//!   unknown keys with a "did you mean" hint, types and ranges from the
+//!   schema), step 2 resolved (defaults, cross-checks such as budget ≤ nodes,
+//!   the mix summing to 1, files existing). All problems are collected into
+//!   one [`ScenarioErrors`]; each names the key path, the value and what is
+//!   allowed. Never panics.
+//! * [`Scenario::to_resolved_toml`]: every default filled in; reads back to
+//!   the same `Scenario`.
+//! * [`starter_toml`]: the commented starter of `womsim new`.
+//!
+//! Paths: `network.path` and `strategy.file` are relative to the scenario
+//! file's folder (the working directory for text without a file) and are
+//! resolved to absolute paths; `output.dir` is relative to the working
+//! directory, like the default `output/<name>/`.
+
+mod parse;
+pub mod schema;
+mod write;
+
+pub use parse::{load, parse_str, Problem, ScenarioErrors, MIX_TOLERANCE};
+pub use schema::{list_text, reference_markdown, schema, Key, Section, Ty, LIST_TOPICS};
+pub use write::starter_toml;
 
 use std::path::PathBuf;
 
 use crate::graph::generators::GeneratorSpec;
 use crate::models::ModelSpec;
 use crate::population::PopulationSpec;
-use crate::seeding::StrategySpec;
+use crate::seeding::{Budget, StrategySpec};
 
 /// Where the network comes from.
 #[derive(Debug, Clone, PartialEq)]
@@ -60,9 +85,30 @@ pub struct Scenario {
     pub model: ModelSpec,
     /// In file order; the first is the reference for paired differences.
     pub strategies: Vec<StrategySpec>,
-    /// Budget sweep (`budgets = [...]` at top level); empty = none.
+    /// Budget sweep (`budgets = [...]` at top level); empty = none. Each value
+    /// replaces every strategy's budget in that strategy's own unit (see
+    /// [`Scenario::strategies_at_budget`]); validation guarantees whole
+    /// numbers ≤ nodes when any strategy counts people.
     pub budgets: Vec<f64>,
     pub output: OutputSpec,
     /// The scenario file itself (None when built in code).
     pub source: Option<PathBuf>,
+}
+
+impl Scenario {
+    /// The strategies with their budget replaced by `budget` (one point of a
+    /// budget sweep): `People(n)` strategies get `People(budget)`, `Cost(_)`
+    /// strategies get `Cost(budget)`.
+    pub fn strategies_at_budget(&self, budget: f64) -> Vec<StrategySpec> {
+        self.strategies
+            .iter()
+            .map(|s| StrategySpec {
+                budget: match s.budget {
+                    Budget::People(_) => Budget::People(budget.clamp(0.0, f64::from(u32::MAX)) as u32),
+                    Budget::Cost(_) => Budget::Cost(budget),
+                },
+                ..s.clone()
+            })
+            .collect()
+    }
 }

@@ -1,0 +1,797 @@
+//! The scenario schema: every table, kind and key with its type, range,
+//! default and one-line doc, as data.
+//!
+//! Validation ([`super::parse_str`]), `womsim list` ([`list_text`]) and the
+//! key reference in `scenarios/README.md` ([`reference_markdown`]) all read
+//! this one table, so they cannot disagree. Model defaults are taken from the
+//! parameter structs' `Default` impls.
+
+use std::fmt::Write as _;
+use std::sync::OnceLock;
+
+use toml::Value;
+
+use crate::models::{BassParams, IcnParams, RcParams, SirParams};
+use crate::population::PopulationSpec;
+use crate::scenario::OutputSpec;
+
+/// Largest node count a generated network may ask for.
+pub const MAX_NODES: i64 = 50_000_000;
+/// Largest `complete` graph (its arcs grow as n²).
+pub const MAX_COMPLETE_NODES: i64 = 10_000;
+/// Smallest chart size in pixels (width, height).
+pub const MIN_SIZE: (i64, i64) = (320, 240);
+/// Largest chart side in pixels.
+pub const MAX_SIDE: i64 = 10_000;
+/// Network kinds.
+pub const NETWORK_KINDS: &[&str] = &[
+    "erdos_renyi",
+    "barabasi_albert",
+    "watts_strogatz",
+    "sbm",
+    "follower",
+    "configuration",
+    "random_regular",
+    "complete",
+    "ring",
+    "edge_list",
+];
+/// Model kinds.
+pub const MODEL_KINDS: &[&str] =
+    &["relationship_chain", "independent_cascade", "ic_n", "linear_threshold", "bass", "sir"];
+/// Strategy kinds.
+pub const STRATEGY_KINDS: &[&str] = &[
+    "random",
+    "top_degree",
+    "magic_middle",
+    "friends_of_random",
+    "degree_discount",
+    "pagerank",
+    "kcore",
+    "greedy",
+    "ris",
+    "explicit",
+];
+/// Chart stems accepted in `output.charts`.
+pub const CHARTS: &[&str] = &["reach", "action", "comparison", "sentiment", "layers", "network", "budget"];
+/// Topics of `womsim list`.
+pub const LIST_TOPICS: &[&str] = &["scenario", "networks", "population", "models", "strategies", "output"];
+
+/// The type and allowed range of a key.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Ty {
+    /// `true` or `false`.
+    Bool,
+    /// Integer in `[min, max]`.
+    Int { min: i64, max: i64 },
+    /// Finite number (integer or float) `>= min` (`> min` when `min_open`) and `<= max`.
+    Num { min: f64, min_open: bool, max: f64 },
+    /// Number strictly between 0 and 1.
+    Open01,
+    /// Probability in [0, 1].
+    Prob,
+    /// Fraction in [0, 1].
+    Frac,
+    /// Any string.
+    Str,
+    /// A name usable as a folder name: letters, digits, `_`, `-`, `.`.
+    Name,
+    /// A non-empty string without leading/trailing spaces.
+    Label,
+    /// One of the listed strings.
+    Choice(&'static [&'static str]),
+    /// `[lo, hi]`, integers in `[min, max]`.
+    IntPair { min: i64, max: i64 },
+    /// `[lo, hi]`, numbers in `[min, max]`.
+    NumPair { min: f64, max: f64 },
+    /// `[width, height]` in pixels, at least `MIN_SIZE`, at most `MAX_SIDE`.
+    Size,
+    /// List of integers in `[min, max]`.
+    IntList { min: i64, max: i64 },
+    /// List of finite numbers `> min` (or `>= min`).
+    NumList { min: f64, min_open: bool },
+    /// List of strings from the given set.
+    ChoiceList(&'static [&'static str]),
+    /// List of node ids (strings or non-negative integers).
+    IdList,
+    /// A file path (string), relative to the scenario file.
+    Path,
+}
+
+fn num(x: f64) -> String {
+    if x == f64::INFINITY {
+        "∞".into()
+    } else {
+        format!("{x}")
+    }
+}
+
+fn int_range(min: i64, max: i64) -> String {
+    if max >= i64::from(u32::MAX) {
+        format!(">= {min}")
+    } else {
+        format!("in [{min}, {max}]")
+    }
+}
+
+fn quoted(list: &[&str]) -> String {
+    list.iter().map(|s| format!("\"{s}\"")).collect::<Vec<_>>().join(", ")
+}
+
+impl Ty {
+    /// What is allowed, phrased to follow "must be …" / a value.
+    pub fn allowed(&self) -> String {
+        match self {
+            Ty::Bool => "true or false".into(),
+            Ty::Int { min, max } => format!("an integer {}", int_range(*min, *max)),
+            Ty::Num { min, min_open, max } => {
+                if *max == f64::INFINITY {
+                    format!("a number {} {}", if *min_open { ">" } else { ">=" }, num(*min))
+                } else {
+                    format!("a number in {}{}, {}]", if *min_open { "(" } else { "[" }, num(*min), num(*max))
+                }
+            }
+            Ty::Open01 => "a number in (0, 1)".into(),
+            Ty::Prob => "a probability in [0, 1]".into(),
+            Ty::Frac => "a fraction in [0, 1]".into(),
+            Ty::Str => "a string".into(),
+            Ty::Name => "a non-empty name of letters, digits, `_`, `-` or `.` (used as a folder name)".into(),
+            Ty::Label => "a non-empty string".into(),
+            Ty::Choice(c) => format!("one of {}", quoted(c)),
+            Ty::IntPair { min, max } => format!("a pair [lo, hi] of integers {}, lo <= hi", int_range(*min, *max)),
+            Ty::NumPair { min, max } => {
+                format!("a pair [lo, hi] of numbers in [{}, {}], lo <= hi", num(*min), num(*max))
+            }
+            Ty::Size => format!(
+                "a pair [width, height] of pixels, width in [{}, {MAX_SIDE}], height in [{}, {MAX_SIDE}]",
+                MIN_SIZE.0, MIN_SIZE.1
+            ),
+            Ty::IntList { min, max } => format!("a list of integers {}", int_range(*min, *max)),
+            Ty::NumList { min, min_open } => {
+                format!("a list of numbers {} {}", if *min_open { ">" } else { ">=" }, num(*min))
+            }
+            Ty::ChoiceList(c) => format!("a list of names from {}", quoted(c)),
+            Ty::IdList => "a list of node ids (strings or non-negative integers)".into(),
+            Ty::Path => "a file path (string), relative to the scenario file".into(),
+        }
+    }
+
+    /// Short type name for tables.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Ty::Bool => "bool",
+            Ty::Int { .. } => "integer",
+            Ty::Num { .. } | Ty::Open01 => "number",
+            Ty::Prob => "probability",
+            Ty::Frac => "fraction",
+            Ty::Str | Ty::Name | Ty::Label => "string",
+            Ty::Choice(_) => "string",
+            Ty::IntPair { .. } | Ty::Size => "[int, int]",
+            Ty::NumPair { .. } => "[num, num]",
+            Ty::IntList { .. } => "[int, ...]",
+            Ty::NumList { .. } => "[num, ...]",
+            Ty::ChoiceList(_) => "[string, ...]",
+            Ty::IdList => "[id, ...]",
+            Ty::Path => "path",
+        }
+    }
+
+    /// Range column for tables (empty when the type says it all).
+    pub fn range_text(&self) -> String {
+        match self {
+            Ty::Bool | Ty::Str | Ty::Path | Ty::IdList => String::new(),
+            Ty::Prob | Ty::Frac => "[0, 1]".into(),
+            Ty::Open01 => "(0, 1)".into(),
+            Ty::Label => "non-empty".into(),
+            Ty::Name => "letters, digits, `_`, `-`, `.`".into(),
+            Ty::Int { min, max } | Ty::IntPair { min, max } | Ty::IntList { min, max } => int_range(*min, *max),
+            Ty::Num { min, min_open, max } => {
+                if *max == f64::INFINITY {
+                    format!("{} {}", if *min_open { ">" } else { ">=" }, num(*min))
+                } else {
+                    format!("{}{}, {}]", if *min_open { "(" } else { "[" }, num(*min), num(*max))
+                }
+            }
+            Ty::NumPair { min, max } => format!("[{}, {}], lo <= hi", num(*min), num(*max)),
+            Ty::Size => format!("width >= {}, height >= {}, each <= {MAX_SIDE}", MIN_SIZE.0, MIN_SIZE.1),
+            Ty::NumList { min, min_open } => format!("each {} {}", if *min_open { ">" } else { ">=" }, num(*min)),
+            Ty::Choice(c) | Ty::ChoiceList(c) => quoted(c),
+        }
+    }
+}
+
+/// One key of a table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Key {
+    /// Dotted key relative to its table (`share.good`, `roles.fan.act`).
+    pub name: String,
+    pub ty: Ty,
+    /// Default value; `None` when the default depends on context (see
+    /// `default_doc`) or the key is required.
+    pub default: Option<Value>,
+    /// Text describing a context-dependent default (or absence meaning).
+    pub default_doc: Option<&'static str>,
+    pub doc: &'static str,
+}
+
+impl Key {
+    /// Required keys have neither a default nor a default description.
+    pub fn required(&self) -> bool {
+        self.default.is_none() && self.default_doc.is_none()
+    }
+
+    /// Default as shown to users.
+    pub fn default_text(&self) -> String {
+        match (&self.default_doc, &self.default) {
+            (Some(d), _) => (*d).to_string(),
+            (None, Some(v)) => value_text(v),
+            (None, None) => "required".into(),
+        }
+    }
+}
+
+/// Render a TOML value compactly (as it would appear in a file).
+pub fn value_text(v: &Value) -> String {
+    match v {
+        Value::Float(f) => fmt_f64(*f),
+        Value::Array(a) => format!("[{}]", a.iter().map(value_text).collect::<Vec<_>>().join(", ")),
+        other => other.to_string(),
+    }
+}
+
+/// Shortest representation of `x` that reads back exactly, valid TOML.
+pub fn fmt_f64(x: f64) -> String {
+    if x.is_nan() {
+        "nan".into()
+    } else if x.is_infinite() {
+        if x > 0.0 {
+            "inf".into()
+        } else {
+            "-inf".into()
+        }
+    } else {
+        // `{:?}` is the shortest round-trip form and always has a `.` or an
+        // exponent (`1.0`, `0.1`, `1e-6`), all valid TOML floats.
+        format!("{x:?}")
+    }
+}
+
+/// A table (or one kind of a table) and its keys.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Section {
+    /// `""` for top-level keys, else `network`, `population`, `model`, `strategy`, `output`.
+    pub table: &'static str,
+    /// `None` for keys common to every kind of the table.
+    pub kind: Option<&'static str>,
+    pub doc: &'static str,
+    pub keys: Vec<Key>,
+}
+
+fn key(name: &str, ty: Ty, default: Option<Value>, doc: &'static str) -> Key {
+    Key { name: name.into(), ty, default, default_doc: None, doc }
+}
+
+fn key_ctx(name: &str, ty: Ty, default_doc: &'static str, doc: &'static str) -> Key {
+    Key { name: name.into(), ty, default: None, default_doc: Some(default_doc), doc }
+}
+
+fn f(x: f64) -> Option<Value> {
+    Some(Value::Float(x))
+}
+
+fn i(x: i64) -> Option<Value> {
+    Some(Value::Integer(x))
+}
+
+fn s(x: &str) -> Option<Value> {
+    Some(Value::String(x.into()))
+}
+
+fn b(x: bool) -> Option<Value> {
+    Some(Value::Boolean(x))
+}
+
+const COUNT1: Ty = Ty::Int { min: 1, max: U32 };
+const U32: i64 = u32::MAX as i64;
+const NONNEG: Ty = Ty::Num { min: 0.0, min_open: false, max: f64::INFINITY };
+const POS: Ty = Ty::Num { min: 0.0, min_open: true, max: f64::INFINITY };
+
+fn nodes_key(min: i64, max: i64) -> Key {
+    key("nodes", Ty::Int { min, max }, None, "number of nodes")
+}
+
+fn build() -> Vec<Section> {
+    let rc = RcParams::default();
+    let ic = IcnParams::default();
+    let bass = BassParams::default();
+    let sir = SirParams::default();
+    let pop = PopulationSpec::default();
+    let out = OutputSpec::default();
+    let mut v = Vec::new();
+
+    v.push(Section {
+        table: "",
+        kind: None,
+        doc: "Top-level keys of a scenario file.",
+        keys: vec![
+            key_ctx("name", Ty::Name, "file name without `.toml`", "scenario name; results go to `output/<name>/`"),
+            key("description", Ty::Str, s(""), "free text shown in reports"),
+            key("seed", Ty::Int { min: 0, max: i64::MAX }, i(1), "master random seed: same seed, same results"),
+            key("replicates", Ty::Int { min: 1, max: 1_000_000 }, i(100), "Monte Carlo replicates per strategy"),
+            key("steps", Ty::Int { min: 1, max: 100_000 }, i(30), "time steps per replicate (one step = one period)"),
+            key_ctx(
+                "budgets",
+                Ty::NumList { min: 0.0, min_open: true },
+                "none",
+                "budget sweep: run every strategy at each budget (people, or cost units for `budget_unit = \"cost\"` strategies)",
+            ),
+        ],
+    });
+
+    // ---- networks
+    v.push(Section {
+        table: "network",
+        kind: None,
+        doc: "Where the network comes from: a generator or an edge-list file. Arc u→v means v hears u (v follows u).",
+        keys: vec![key("kind", Ty::Choice(NETWORK_KINDS), None, "generator name, or `edge_list` to load a file")],
+    });
+    let net = |kind, doc, keys| Section { table: "network", kind: Some(kind), doc, keys };
+    v.push(net(
+        "erdos_renyi",
+        "Erdős–Rényi G(n, p) with p = mean_degree / (nodes - 1); undirected.",
+        vec![nodes_key(2, MAX_NODES), key("mean_degree", NONNEG, f(10.0), "expected degree; at most nodes - 1")],
+    ));
+    v.push(net(
+        "barabasi_albert",
+        "Barabási–Albert preferential attachment; undirected, heavy-tailed degrees.",
+        vec![nodes_key(2, MAX_NODES), key("m", COUNT1, i(3), "edges added per new node; less than nodes")],
+    ));
+    v.push(net(
+        "watts_strogatz",
+        "Watts–Strogatz small world: ring lattice of degree k, rewired with probability beta; undirected.",
+        vec![
+            nodes_key(3, MAX_NODES),
+            key("k", Ty::Int { min: 2, max: U32 }, i(10), "lattice degree; even, less than nodes"),
+            key("beta", Ty::Prob, f(0.1), "rewiring probability"),
+        ],
+    ));
+    v.push(net(
+        "sbm",
+        "Stochastic block model: a community made of several groups; undirected.",
+        vec![
+            key("sizes", Ty::IntList { min: 1, max: MAX_NODES }, None, "block sizes (non-empty); nodes = their sum"),
+            key("p_in", Ty::Prob, f(0.05), "edge probability inside a block"),
+            key("p_out", Ty::Prob, f(0.001), "edge probability between blocks"),
+        ],
+    ));
+    v.push(net(
+        "follower",
+        "Directed follower graph: each node follows about `follows` accounts chosen by follower count (heavy-tailed follower counts).",
+        vec![
+            nodes_key(2, MAX_NODES),
+            key("follows", COUNT1, i(15), "accounts each node follows; less than nodes"),
+            key("reciprocity", Ty::Prob, f(0.2), "probability a followed account follows back"),
+        ],
+    ));
+    v.push(net(
+        "configuration",
+        "Configuration model with power-law degrees P(k) ∝ k^-exponent on [min_degree, max_degree]; undirected.",
+        vec![
+            nodes_key(2, MAX_NODES),
+            key("exponent", Ty::Num { min: 1.0, min_open: true, max: 10.0 }, f(2.5), "power-law exponent"),
+            key("min_degree", COUNT1, i(2), "smallest degree"),
+            key("max_degree", COUNT1, i(1000), "largest degree; >= min_degree and less than nodes"),
+        ],
+    ));
+    v.push(net(
+        "random_regular",
+        "Random regular graph: every node has exactly `degree` neighbours; undirected.",
+        vec![
+            nodes_key(2, MAX_NODES),
+            key("degree", COUNT1, i(4), "degree of every node; less than nodes, nodes × degree even"),
+        ],
+    ));
+    v.push(net("complete", "Complete graph (every pair linked); undirected.", vec![nodes_key(2, MAX_COMPLETE_NODES)]));
+    v.push(net("ring", "Ring: each node linked to its two neighbours; undirected.", vec![nodes_key(3, MAX_NODES)]));
+    v.push(net(
+        "edge_list",
+        "Load an edge list: one `u v [weight]` per line, whitespace or comma separated, `#`/`%` comments; any ids.",
+        vec![
+            key(
+                "path",
+                Ty::Path,
+                None,
+                "edge-list file, relative to the scenario file (written absolute in resolved files)",
+            ),
+            key("directed", Ty::Bool, b(false), "read `u v` as u→v only (v follows u)"),
+        ],
+    ));
+
+    // ---- population
+    v.push(Section {
+        table: "population",
+        kind: None,
+        doc: "Who follows the organization (relationship_chain only). The mix is written as a `[population.mix]` table (or `mix = { … }`).",
+        keys: vec![
+            key("friends", Ty::Frac, f(pop.friends), "fraction of nodes who are friends (followers)"),
+            key("mix.mild", Ty::Frac, f(pop.mild), "fraction of friends with mild interest"),
+            key("mix.fan", Ty::Frac, f(pop.fan), "fraction of friends who are fans"),
+            key("mix.detractor", Ty::Frac, f(pop.detractor), "fraction of friends who are detractors (talk bad from the start); mix must sum to 1"),
+        ],
+    });
+
+    // ---- models
+    v.push(Section {
+        table: "model",
+        kind: None,
+        doc: "The propagation model. The whole `[model]` table may be left out (relationship_chain with defaults).",
+        keys: vec![key("kind", Ty::Choice(MODEL_KINDS), s("relationship_chain"), "model name")],
+    });
+    let mut rck = vec![
+        key(
+            "share.good",
+            Ty::Prob,
+            f(rc.share.good),
+            "probability a talker shares a good experience with each listener per step",
+        ),
+        key("share.bad", Ty::Prob, f(rc.share.bad), "same for a bad experience"),
+        key(
+            "talk.good",
+            Ty::Int { min: 1, max: 100_000 },
+            i(rc.talk.good.into()),
+            "steps someone keeps talking about a good experience",
+        ),
+        key(
+            "talk.bad",
+            Ty::Int { min: 1, max: 100_000 },
+            i(rc.talk.bad.into()),
+            "steps someone keeps talking about a bad experience",
+        ),
+        key("act", Ty::Prob, f(rc.act), "base probability of acting on a good message"),
+        key("quality", Ty::Prob, f(rc.quality), "probability that an experience (after acting) is good"),
+        key(
+            "negativity_bias",
+            NONNEG,
+            f(rc.negativity_bias),
+            "weight of a bad message relative to a good one in opinions",
+        ),
+        key("ask", NONNEG, f(rc.ask), "multiplier on the action probability of a message from an ambassador"),
+        key(
+            "defense",
+            Ty::Prob,
+            f(rc.defense),
+            "fraction of bad messages neutralised when they reach a follower of an ambassador",
+        ),
+        key(
+            "trickle.conversion",
+            Ty::Prob,
+            f(rc.trickle.conversion),
+            "probability a community member who acts becomes a (mild) friend",
+        ),
+        key(
+            "trickle.recruit_rate",
+            Ty::Prob,
+            f(rc.trickle.recruit_rate),
+            "per-step probability an enthusiastic friend is recruited as ambassador",
+        ),
+        key(
+            "trickle.recruit_cap",
+            Ty::Int { min: 0, max: i64::from(u32::MAX) },
+            i(rc.trickle.recruit_cap.into()),
+            "most ambassadors recruited per replicate (0 = no recruitment)",
+        ),
+    ];
+    for role in crate::population::Role::ALL {
+        let e = rc.roles.get(role);
+        let n = role.name();
+        rck.push(key(&format!("roles.{n}.share"), NONNEG, f(e.share), "multiplier on this role's share probability"));
+        rck.push(key(
+            &format!("roles.{n}.persuade"),
+            NONNEG,
+            f(e.persuade),
+            "multiplier on the action probability of those who hear this role",
+        ));
+        rck.push(key(&format!("roles.{n}.act"), NONNEG, f(e.act), "multiplier on this role's own action probability"));
+    }
+    v.push(Section {
+        table: "model",
+        kind: Some("relationship_chain"),
+        doc: "Word of mouth by relationship chaining: roles, good/bad experiences, reach vs action, ambassadors, trickle-down.",
+        keys: rck,
+    });
+    let ic_weights: &'static [&'static str] = &["uniform", "edge", "inverse_in_degree"];
+    v.push(Section {
+        table: "model",
+        kind: Some("independent_cascade"),
+        doc: "Independent cascade (Kempe et al. 2003): each new active node gets one chance to activate each listener.",
+        keys: vec![
+            key(
+                "weights",
+                Ty::Choice(ic_weights),
+                s("uniform"),
+                "arc probabilities: uniform `p`, the edge list's weight column, or 1/in-degree",
+            ),
+            key_ctx("p", Ty::Prob, "0.1 (only with weights = \"uniform\")", "arc probability"),
+        ],
+    });
+    v.push(Section {
+        table: "model",
+        kind: Some("ic_n"),
+        doc: "IC with negative opinions (Chen et al. 2011).",
+        keys: vec![
+            key("p", Ty::Prob, f(ic.p), "arc probability"),
+            key("quality", Ty::Prob, f(ic.quality), "probability a node activated by a positive node turns positive"),
+        ],
+    });
+    v.push(Section {
+        table: "model",
+        kind: Some("linear_threshold"),
+        doc: "Linear threshold: a node activates when the weight of its active sources reaches a uniform random threshold.",
+        keys: vec![
+            key("weights", Ty::Choice(ic_weights), s("inverse_in_degree"), "arc weights: uniform `weight`, the edge list's weight column, or 1/in-degree"),
+            key_ctx("weight", Ty::Prob, "0.1 (only with weights = \"uniform\")", "weight of every arc; incoming weights should sum to <= 1"),
+        ],
+    });
+    v.push(Section {
+        table: "model",
+        kind: Some("bass"),
+        doc: "Network Bass diffusion: adoption hazard p + q × (adopted sources / sources).",
+        keys: vec![
+            key("p", NONNEG, f(bass.p), "innovation (external influence) rate"),
+            key("q", NONNEG, f(bass.q), "imitation (word-of-mouth) rate"),
+            key("dt", POS, f(bass.dt), "length of one step in model time units"),
+        ],
+    });
+    v.push(Section {
+        table: "model",
+        kind: Some("sir"),
+        doc: "Discrete-time SIR epidemic.",
+        keys: vec![
+            key("beta", Ty::Prob, f(sir.beta), "transmission probability per infected–susceptible arc per step"),
+            key("gamma", Ty::Prob, f(sir.gamma), "recovery probability per step"),
+        ],
+    });
+
+    // ---- strategies
+    v.push(Section {
+        table: "strategy",
+        kind: None,
+        doc: "One `[[strategy]]` table per seeding strategy compared; the first is the reference for paired differences.",
+        keys: vec![
+            key_ctx("name", Ty::Label, "the kind", "name shown in results; unique"),
+            key("kind", Ty::Choice(STRATEGY_KINDS), None, "how seeds (ambassadors) are picked"),
+            key_ctx("budget", POS, "10 (explicit: number of nodes listed)", "people to seed (whole number <= nodes), or cost units with budget_unit = \"cost\""),
+            key("budget_unit", Ty::Choice(&["people", "cost"]), s("people"), "what `budget` counts"),
+            key_ctx("pool", Ty::Choice(&["friends", "everyone"]), "model decides (friends in relationship_chain, everyone otherwise)", "whom seeds are picked from"),
+            key("cost.base", NONNEG, f(1.0), "cost of one seed: base + per_follower × followers"),
+            key("cost.per_follower", NONNEG, f(0.0), "cost per follower of a seed"),
+        ],
+    });
+    let strat = |kind, doc, keys| Section { table: "strategy", kind: Some(kind), doc, keys };
+    v.push(strat("random", "Uniformly at random from the pool.", vec![]));
+    v.push(strat("top_degree", "The \"influencers\": highest follower count first (ties by id).", vec![]));
+    v.push(strat(
+        "magic_middle",
+        "From a follower-count band; give `degree` or `percentile`, not both.",
+        vec![
+            key_ctx(
+                "degree",
+                Ty::IntPair { min: 0, max: i64::from(u32::MAX) },
+                "[20, 100] unless percentile is given",
+                "band of follower counts [lo, hi], inclusive",
+            ),
+            key_ctx(
+                "percentile",
+                Ty::NumPair { min: 0.0, max: 100.0 },
+                "none",
+                "band of follower-count percentiles over the pool [lo, hi]",
+            ),
+            key(
+                "pick",
+                Ty::Choice(&["random", "highest"]),
+                s("random"),
+                "pick randomly within the band or highest first",
+            ),
+        ],
+    ));
+    v.push(strat("friends_of_random", "A random neighbour of a random person (friendship paradox).", vec![]));
+    v.push(strat(
+        "degree_discount",
+        "Degree discount heuristic (Chen, Wang & Yang 2009).",
+        vec![key_ctx(
+            "p",
+            Ty::Prob,
+            "the model's p (independent_cascade with uniform weights, ic_n), else 0.01",
+            "propagation probability assumed by the discount",
+        )],
+    ));
+    v.push(strat(
+        "pagerank",
+        "Highest PageRank on the who-hears-whom graph.",
+        vec![
+            key("damping", Ty::Open01, f(0.85), "damping factor"),
+            key("tolerance", POS, f(1e-6), "stop when the L1 change is below this"),
+            key("max_iter", Ty::Int { min: 1, max: 100_000 }, i(100), "iteration limit"),
+        ],
+    ));
+    v.push(strat("kcore", "Highest k-core number (ties by follower count, then id).", vec![]));
+    v.push(strat(
+        "greedy",
+        "CELF lazy greedy (Leskovec et al. 2007) on the model's own objective, by Monte Carlo.",
+        vec![
+            key("objective", Ty::Choice(&["reach", "action"]), s("reach"), "what to maximize"),
+            key("replicates", Ty::Int { min: 1, max: 1_000_000 }, i(100), "Monte Carlo runs per evaluation"),
+        ],
+    ));
+    v.push(strat(
+        "ris",
+        "Reverse-reachable sets (IMM, Tang et al. 2015) for IC-like spreading.",
+        vec![
+            key("epsilon", Ty::Open01, f(0.1), "approximation accuracy ε"),
+            key("ell", POS, f(1.0), "confidence: success probability 1 - n^-ell"),
+        ],
+    ));
+    v.push(strat(
+        "explicit",
+        "Given nodes (original ids), inline `nodes` or a `file`, not both; the first `budget` are used.",
+        vec![
+            key_ctx("nodes", Ty::IdList, "none", "node ids as in the network's original ids"),
+            key_ctx(
+                "file",
+                Ty::Path,
+                "none",
+                "file of node ids (whitespace/comma separated, `#` comments), relative to the scenario file",
+            ),
+        ],
+    ));
+
+    // ---- output
+    v.push(Section {
+        table: "output",
+        kind: None,
+        doc: "Where and what to write.",
+        keys: vec![
+            key_ctx("dir", Ty::Path, "output/<name>/", "results folder, relative to the working directory"),
+            key(
+                "charts",
+                Ty::ChoiceList(CHARTS),
+                Some(Value::Array(out.charts.iter().map(|c| Value::String(c.clone())).collect())),
+                "charts to draw",
+            ),
+            key(
+                "size",
+                Ty::Size,
+                Some(Value::Array(vec![Value::Integer(out.size.0.into()), Value::Integer(out.size.1.into())])),
+                "PNG size [width, height] in pixels, at least 320 × 240",
+            ),
+            key("report", Ty::Bool, b(out.report), "also write report.html"),
+        ],
+    });
+    v
+}
+
+/// The whole schema.
+pub fn schema() -> &'static [Section] {
+    static SCHEMA: OnceLock<Vec<Section>> = OnceLock::new();
+    SCHEMA.get_or_init(build)
+}
+
+/// The section for `table` and `kind` (`None` = common keys).
+pub fn section(table: &str, kind: Option<&str>) -> Option<&'static Section> {
+    schema().iter().find(|s| s.table == table && s.kind == kind)
+}
+
+/// Kinds of a table, in schema order.
+pub fn kinds(table: &str) -> Vec<&'static str> {
+    schema().iter().filter(|s| s.table == table).filter_map(|s| s.kind).collect()
+}
+
+fn topic_table(what: &str) -> Option<&'static str> {
+    match what.trim().to_ascii_lowercase().as_str() {
+        "scenario" | "top" | "top-level" => Some(""),
+        "network" | "networks" => Some("network"),
+        "population" => Some("population"),
+        "model" | "models" => Some("model"),
+        "strategy" | "strategies" => Some("strategy"),
+        "output" => Some("output"),
+        _ => None,
+    }
+}
+
+fn table_header(table: &str) -> &'static str {
+    match table {
+        "" => "Top-level keys",
+        "network" => "[network]",
+        "population" => "[population]",
+        "model" => "[model]",
+        "strategy" => "[[strategy]]",
+        _ => "[output]",
+    }
+}
+
+/// Plain-text listing of every kind with its keys, types, ranges and
+/// defaults, for `womsim list [scenario|networks|population|models|strategies|output]`.
+/// `None` lists everything. An unknown topic yields one line naming the topics.
+pub fn list_text(what: Option<&str>) -> String {
+    let tables: Vec<&str> = match what {
+        None => vec!["", "network", "population", "model", "strategy", "output"],
+        Some(w) => match topic_table(w) {
+            Some(t) => vec![t],
+            None => return format!("unknown topic `{w}`; choose one of: {}\n", LIST_TOPICS.join(", ")),
+        },
+    };
+    let mut out = String::new();
+    for t in tables {
+        let _ = writeln!(out, "{}", table_header(t));
+        for sec in schema().iter().filter(|s| s.table == t) {
+            match sec.kind {
+                None => {
+                    let _ = writeln!(out, "  {}", sec.doc);
+                    if t == "model" || t == "network" || t == "strategy" {
+                        let _ = writeln!(out, "  keys of every kind:");
+                    }
+                }
+                Some(k) => {
+                    let _ = writeln!(out, "\n  kind = \"{k}\"  {}", sec.doc);
+                }
+            }
+            if sec.keys.is_empty() {
+                let _ = writeln!(out, "    (no parameters)");
+            }
+            let w = sec.keys.iter().map(|k| k.name.len()).max().unwrap_or(0);
+            for k in &sec.keys {
+                let range = k.ty.range_text();
+                let range = if range.is_empty() { String::new() } else { format!(" {range}") };
+                let _ = writeln!(
+                    out,
+                    "    {:w$}  {}{}; default {}. {}",
+                    k.name,
+                    k.ty.type_name(),
+                    range,
+                    k.default_text(),
+                    k.doc,
+                    w = w
+                );
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Markdown reference of every key (the generated part of `scenarios/README.md`).
+pub fn reference_markdown() -> String {
+    let mut out = String::new();
+    for t in ["", "network", "population", "model", "strategy", "output"] {
+        let header = if t.is_empty() { table_header(t).to_string() } else { format!("`{}`", table_header(t)) };
+        let _ = writeln!(out, "### {header}\n");
+        for sec in schema().iter().filter(|s| s.table == t) {
+            match sec.kind {
+                None => {
+                    let _ = writeln!(out, "{}\n", sec.doc);
+                }
+                Some(k) => {
+                    let _ = writeln!(out, "#### `kind = \"{k}\"`\n\n{}\n", sec.doc);
+                }
+            }
+            if sec.keys.is_empty() {
+                let _ = writeln!(out, "No parameters.\n");
+                continue;
+            }
+            let _ = writeln!(out, "| key | type | range | default | meaning |\n|---|---|---|---|---|");
+            for k in &sec.keys {
+                let _ = writeln!(
+                    out,
+                    "| `{}` | {} | {} | {} | {} |",
+                    k.name,
+                    k.ty.type_name(),
+                    k.ty.range_text().replace('|', "\\|"),
+                    k.default_text().replace('|', "\\|"),
+                    k.doc.replace('|', "\\|")
+                );
+            }
+            out.push('\n');
+        }
+    }
+    out
+}

@@ -1,0 +1,296 @@
+//! The resolved scenario as TOML (every default filled in), and the starter
+//! scenario of `womsim new`.
+
+use std::fmt::Write as _;
+
+use toml::Value;
+
+use super::schema::value_text;
+use super::{NetworkSource, Scenario};
+use crate::graph::generators::GeneratorSpec;
+use crate::models::{EdgeProb, ModelSpec};
+use crate::population::Role;
+use crate::seeding::{Band, Budget, Objective, Pick, Pool, StrategyKind};
+
+fn f(x: f64) -> Value {
+    Value::Float(x)
+}
+
+fn i(x: impl Into<i64>) -> Value {
+    Value::Integer(x.into())
+}
+
+fn s(x: &str) -> Value {
+    Value::String(x.into())
+}
+
+fn write_keys(out: &mut String, keys: &[(String, Value)]) {
+    for (k, v) in keys {
+        let _ = writeln!(out, "{k} = {}", value_text(v));
+    }
+}
+
+fn kv(k: &str, v: Value) -> (String, Value) {
+    (k.to_string(), v)
+}
+
+/// Keys of the `[network]` table of `src`.
+pub(crate) fn network_keys(src: &NetworkSource) -> Vec<(String, Value)> {
+    match src {
+        NetworkSource::EdgeList { path, directed } => vec![
+            kv("kind", s("edge_list")),
+            kv("path", s(&path.to_string_lossy())),
+            kv("directed", Value::Boolean(*directed)),
+        ],
+        NetworkSource::Generated(g) => {
+            let mut v = vec![kv("kind", s(g.kind()))];
+            match g {
+                GeneratorSpec::ErdosRenyi { nodes, mean_degree } => {
+                    v.extend([kv("nodes", i(*nodes)), kv("mean_degree", f(*mean_degree))])
+                }
+                GeneratorSpec::BarabasiAlbert { nodes, m } => v.extend([kv("nodes", i(*nodes)), kv("m", i(*m))]),
+                GeneratorSpec::WattsStrogatz { nodes, k, beta } => {
+                    v.extend([kv("nodes", i(*nodes)), kv("k", i(*k)), kv("beta", f(*beta))])
+                }
+                GeneratorSpec::Sbm { sizes, p_in, p_out } => v.extend([
+                    kv("sizes", Value::Array(sizes.iter().map(|&x| i(x)).collect())),
+                    kv("p_in", f(*p_in)),
+                    kv("p_out", f(*p_out)),
+                ]),
+                GeneratorSpec::Follower { nodes, follows, reciprocity } => {
+                    v.extend([kv("nodes", i(*nodes)), kv("follows", i(*follows)), kv("reciprocity", f(*reciprocity))])
+                }
+                GeneratorSpec::Configuration { nodes, exponent, min_degree, max_degree } => v.extend([
+                    kv("nodes", i(*nodes)),
+                    kv("exponent", f(*exponent)),
+                    kv("min_degree", i(*min_degree)),
+                    kv("max_degree", i(*max_degree)),
+                ]),
+                GeneratorSpec::RandomRegular { nodes, degree } => {
+                    v.extend([kv("nodes", i(*nodes)), kv("degree", i(*degree))])
+                }
+                GeneratorSpec::Complete { nodes } | GeneratorSpec::Ring { nodes } => v.push(kv("nodes", i(*nodes))),
+            }
+            v
+        }
+    }
+}
+
+fn weights_keys(v: &mut Vec<(String, Value)>, w: &EdgeProb, pkey: &str) {
+    match w {
+        EdgeProb::Uniform(p) => v.extend([kv("weights", s("uniform")), kv(pkey, f(*p))]),
+        EdgeProb::Weights => v.push(kv("weights", s("edge"))),
+        EdgeProb::InverseInDegree => v.push(kv("weights", s("inverse_in_degree"))),
+    }
+}
+
+/// Keys of the `[model]` table of `m`.
+pub(crate) fn model_keys(m: &ModelSpec) -> Vec<(String, Value)> {
+    let mut v = vec![kv("kind", s(m.kind()))];
+    match m {
+        ModelSpec::RelationshipChain(p) => {
+            v.extend([
+                kv("share.good", f(p.share.good)),
+                kv("share.bad", f(p.share.bad)),
+                kv("talk.good", i(p.talk.good)),
+                kv("talk.bad", i(p.talk.bad)),
+                kv("act", f(p.act)),
+                kv("quality", f(p.quality)),
+                kv("negativity_bias", f(p.negativity_bias)),
+                kv("ask", f(p.ask)),
+                kv("defense", f(p.defense)),
+                kv("trickle.conversion", f(p.trickle.conversion)),
+                kv("trickle.recruit_rate", f(p.trickle.recruit_rate)),
+                kv("trickle.recruit_cap", i(p.trickle.recruit_cap)),
+            ]);
+            for r in Role::ALL {
+                let e = p.roles.get(r);
+                let n = r.name();
+                v.extend([
+                    (format!("roles.{n}.share"), f(e.share)),
+                    (format!("roles.{n}.persuade"), f(e.persuade)),
+                    (format!("roles.{n}.act"), f(e.act)),
+                ]);
+            }
+        }
+        ModelSpec::IndependentCascade(p) => weights_keys(&mut v, &p.prob, "p"),
+        ModelSpec::IcN(p) => v.extend([kv("p", f(p.p)), kv("quality", f(p.quality))]),
+        ModelSpec::LinearThreshold(p) => weights_keys(&mut v, &p.weights, "weight"),
+        ModelSpec::Bass(p) => v.extend([kv("p", f(p.p)), kv("q", f(p.q)), kv("dt", f(p.dt))]),
+        ModelSpec::Sir(p) => v.extend([kv("beta", f(p.beta)), kv("gamma", f(p.gamma))]),
+    }
+    v
+}
+
+impl Scenario {
+    /// The scenario as TOML with every default filled in, so the run can be
+    /// repeated from it alone: `parse_str(&s.to_resolved_toml(), s.source.as_deref())`
+    /// gives back `s`. Edge-list paths are written as the resolved absolute
+    /// path (so the file still works when copied into a results folder);
+    /// explicit seed files are written inline as `nodes = [...]`. The model
+    /// table is written with dotted keys (`share.good = 0.1`). Seeds above
+    /// `i64::MAX` cannot be represented in TOML and will not read back.
+    pub fn to_resolved_toml(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(out, "# womsim resolved scenario: every default filled in.");
+        let _ = writeln!(out, "# Re-run with: womsim run <this file>\n");
+        let mut top = vec![
+            kv("name", s(&self.name)),
+            kv("description", s(&self.description)),
+            (
+                "seed".into(),
+                // Out-of-range seeds are written as a number too large for
+                // TOML so reading back fails loudly instead of changing seed.
+                i64::try_from(self.seed).map(Value::Integer).unwrap_or(Value::Float(self.seed as f64)),
+            ),
+            kv("replicates", i(self.replicates)),
+            kv("steps", i(self.steps)),
+        ];
+        if !self.budgets.is_empty() {
+            top.push(kv("budgets", Value::Array(self.budgets.iter().map(|&b| number(b)).collect())));
+        }
+        write_keys(&mut out, &top);
+
+        out.push_str("\n[network]\n");
+        write_keys(&mut out, &network_keys(&self.network));
+
+        if self.model.has_roles() {
+            let p = &self.population;
+            out.push_str("\n[population]\n");
+            write_keys(&mut out, &[kv("friends", f(p.friends))]);
+            out.push_str("\n[population.mix]\n");
+            write_keys(&mut out, &[kv("mild", f(p.mild)), kv("fan", f(p.fan)), kv("detractor", f(p.detractor))]);
+        }
+
+        out.push_str("\n[model]\n");
+        write_keys(&mut out, &model_keys(&self.model));
+
+        for st in &self.strategies {
+            out.push_str("\n[[strategy]]\n");
+            let mut v = vec![kv("name", s(&st.name)), kv("kind", s(st.kind.name()))];
+            match st.budget {
+                Budget::People(n) => v.extend([kv("budget", i(n)), kv("budget_unit", s("people"))]),
+                Budget::Cost(c) => v.extend([kv("budget", f(c)), kv("budget_unit", s("cost"))]),
+            }
+            if let Some(pool) = st.pool {
+                v.push(kv("pool", s(if pool == Pool::Friends { "friends" } else { "everyone" })));
+            }
+            v.extend([kv("cost.base", f(st.cost.base)), kv("cost.per_follower", f(st.cost.per_follower))]);
+            match &st.kind {
+                StrategyKind::MagicMiddle { band, pick } => {
+                    match band {
+                        Band::Degree(lo, hi) => v.push(kv("degree", Value::Array(vec![i(*lo), i(*hi)]))),
+                        Band::Percentile(lo, hi) => v.push(kv("percentile", Value::Array(vec![f(*lo), f(*hi)]))),
+                    }
+                    v.push(kv("pick", s(if *pick == Pick::Highest { "highest" } else { "random" })));
+                }
+                StrategyKind::DegreeDiscount { p } => v.push(kv("p", f(*p))),
+                StrategyKind::PageRank { damping, tolerance, max_iter } => {
+                    v.extend([kv("damping", f(*damping)), kv("tolerance", f(*tolerance)), kv("max_iter", i(*max_iter))])
+                }
+                StrategyKind::Greedy { objective, replicates } => v.extend([
+                    kv("objective", s(if *objective == Objective::Action { "action" } else { "reach" })),
+                    kv("replicates", i(*replicates)),
+                ]),
+                StrategyKind::Ris { epsilon, ell } => v.extend([kv("epsilon", f(*epsilon)), kv("ell", f(*ell))]),
+                StrategyKind::Explicit { nodes } => {
+                    v.push(kv("nodes", Value::Array(nodes.iter().map(|n| s(n)).collect())))
+                }
+                StrategyKind::Random
+                | StrategyKind::TopDegree
+                | StrategyKind::FriendsOfRandom
+                | StrategyKind::KCore => {}
+            }
+            write_keys(&mut out, &v);
+        }
+
+        out.push_str("\n[output]\n");
+        let o = &self.output;
+        let mut v = Vec::new();
+        if let Some(d) = &o.dir {
+            v.push(kv("dir", s(&d.to_string_lossy())));
+        }
+        v.extend([
+            kv("charts", Value::Array(o.charts.iter().map(|c| s(c)).collect())),
+            kv("size", Value::Array(vec![i(o.size.0), i(o.size.1)])),
+            kv("report", Value::Boolean(o.report)),
+        ]);
+        write_keys(&mut out, &v);
+        out
+    }
+}
+
+/// Whole numbers as integers (people), others as floats (cost units).
+fn number(x: f64) -> Value {
+    if x.fract() == 0.0 && x.abs() < 9.0e15 {
+        Value::Integer(x as i64)
+    } else {
+        Value::Float(x)
+    }
+}
+
+/// A commented starter scenario for `womsim new`: validates and runs in a
+/// few seconds.
+pub fn starter_toml() -> &'static str {
+    STARTER
+}
+
+const STARTER: &str = r#"# A womsim scenario: one experiment comparing whom to seed as ambassadors.
+# Every key is documented in scenarios/README.md and by `womsim list`.
+# Validate with `womsim validate <file>`, run with `womsim run <file>`.
+
+name = "my_scenario"           # results go to output/my_scenario/
+description = "Top influencers vs the magic middle vs random friends"
+seed = 1                       # same seed => same results
+replicates = 100               # Monte Carlo runs per strategy
+steps = 30                     # one step = one period (e.g. a day)
+
+# The network: generated here; use kind = "edge_list" with path = "..." for your own data.
+[network]
+kind = "follower"              # directed, heavy-tailed follower counts
+nodes = 3000
+follows = 10                   # accounts each person follows
+reciprocity = 0.2              # chance a follow is returned
+
+# Who follows the organization, and how they feel about it.
+[population]
+friends = 0.2                  # 20% of people are friends (followers)
+
+[population.mix]               # fractions of friends; must sum to 1
+mild = 0.6
+fan = 0.3
+detractor = 0.1                # detractors talk bad from the start
+
+# The relationship-chain model; leave a key out to use its default.
+[model]
+kind = "relationship_chain"
+quality = 0.8                  # chance an experience is good
+share.good = 0.10              # chance to tell each follower per step, good news
+share.bad = 0.20               # bad news is shared more often...
+talk.good = 2                  # ...and for longer (steps of talking)
+talk.bad = 4
+act = 0.15                     # chance to act on good news (hearing is not acting)
+defense = 0.5                  # ambassadors damp bad news reaching their followers
+
+# One [[strategy]] per way of picking ambassadors, all with the same budget.
+[[strategy]]
+name = "influencers"
+kind = "top_degree"            # most followers first
+budget = 10
+
+[[strategy]]
+name = "magic middle"
+kind = "magic_middle"
+degree = [20, 100]             # follower-count band
+budget = 10
+
+[[strategy]]
+name = "random friends"
+kind = "random"
+pool = "friends"
+budget = 10
+
+[output]
+charts = ["reach", "action", "comparison", "sentiment"]
+report = true
+"#;

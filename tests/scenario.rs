@@ -1,0 +1,731 @@
+//! Scenario files: bundled scenarios validate and round-trip; a catalogue of
+//! bad inputs each gives an error naming the key (or line); nothing panics.
+
+use std::path::{Path, PathBuf};
+
+use proptest::prelude::*;
+use womsim::graph::generators::GeneratorSpec;
+use womsim::models::{EdgeProb, IcParams, ModelSpec, RcParams};
+use womsim::population::PopulationSpec;
+use womsim::scenario::{self, parse_str, NetworkSource, OutputSpec, ScenarioErrors};
+use womsim::seeding::{Band, Budget, Pick, Pool, StrategyKind};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn bundled() -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(root().join("scenarios"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    v.sort();
+    v
+}
+
+const MINIMAL: &str = r#"
+[network]
+kind = "erdos_renyi"
+nodes = 100
+
+[[strategy]]
+kind = "random"
+"#;
+
+/// A valid scenario with `extra` inserted into the given table.
+fn with(network: &str, model: &str, strategies: &str) -> String {
+    format!("name = \"t\"\n[network]\n{network}\n[model]\n{model}\n{strategies}\n")
+}
+
+fn err(text: &str) -> ScenarioErrors {
+    match parse_str(text, None) {
+        Ok(s) => panic!("expected an error, got {s:#?}"),
+        Err(e) => e,
+    }
+}
+
+fn err_text(text: &str) -> String {
+    err(text).to_string()
+}
+
+fn assert_has(msg: &str, needle: &str) {
+    assert!(msg.contains(needle), "expected {needle:?} in:\n{msg}");
+}
+
+// ------------------------------------------------------------ bundled
+
+#[test]
+fn every_bundled_scenario_validates() {
+    let files = bundled();
+    let names: Vec<String> = files.iter().map(|p| p.file_stem().unwrap().to_string_lossy().into_owned()).collect();
+    for want in ["magic_middle", "bad_news", "lazy_sharing", "karate_ic", "budget_sweep", "trickle_down"] {
+        assert!(names.iter().any(|n| n == want), "scenarios/{want}.toml missing");
+    }
+    for f in &files {
+        let s = scenario::load(f).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(s.name, f.file_stem().unwrap().to_string_lossy(), "name matches file in {}", f.display());
+        assert!(!s.strategies.is_empty());
+        assert!(!s.description.is_empty(), "{} has a description", f.display());
+        // Keep bundled scenarios quick: ≤ ~20k nodes, ≤ 2000 replicates.
+        if let NetworkSource::Generated(g) = &s.network {
+            let n = match g {
+                GeneratorSpec::Follower { nodes, .. } | GeneratorSpec::BarabasiAlbert { nodes, .. } => *nodes,
+                other => panic!("unexpected generator {other:?}"),
+            };
+            assert!(n <= 20_000);
+        }
+        assert!(s.replicates <= 2000);
+    }
+}
+
+#[test]
+fn bundled_scenarios_round_trip_through_resolved_toml() {
+    let mut texts = vec![];
+    for f in bundled() {
+        let s = scenario::load(&f).unwrap();
+        texts.push((s.to_resolved_toml(), s));
+    }
+    let starter = parse_str(scenario::starter_toml(), None).unwrap();
+    texts.push((starter.to_resolved_toml(), starter));
+    for (text, s) in texts {
+        let back = parse_str(&text, s.source.as_deref()).unwrap_or_else(|e| panic!("{e}\n---\n{text}"));
+        assert_eq!(back, s, "round trip of {}", s.name);
+        // Resolved output is a fixed point.
+        assert_eq!(back.to_resolved_toml(), text);
+        // Read back from a different folder: paths were written absolute.
+        let elsewhere = parse_str(&text, Some(Path::new("/nonexistent/dir/x.toml"))).unwrap();
+        assert_eq!(elsewhere.network, s.network);
+    }
+}
+
+#[test]
+fn magic_middle_demo_is_what_the_issue_asks() {
+    let s = scenario::load(&root().join("scenarios/magic_middle.toml")).unwrap();
+    assert!(matches!(s.network, NetworkSource::Generated(GeneratorSpec::Follower { nodes: 10000, .. })));
+    assert!(matches!(s.model, ModelSpec::RelationshipChain(_)));
+    let kinds: Vec<(&str, Option<Pool>)> = s.strategies.iter().map(|x| (x.kind.name(), x.pool)).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            ("top_degree", None),
+            ("magic_middle", None),
+            ("random", Some(Pool::Friends)),
+            ("random", Some(Pool::Everyone))
+        ]
+    );
+    assert!(s.strategies.iter().all(|x| x.budget == Budget::People(20)));
+    assert_eq!(s.strategies[1].kind, StrategyKind::MagicMiddle { band: Band::Degree(20, 100), pick: Pick::Random });
+}
+
+#[test]
+fn karate_edge_list_resolves_against_the_scenario_file() {
+    let s = scenario::load(&root().join("scenarios/karate_ic.toml")).unwrap();
+    match &s.network {
+        NetworkSource::EdgeList { path, directed } => {
+            assert!(path.is_absolute() && path.is_file(), "{}", path.display());
+            assert!(path.ends_with("scenarios/data/karate.edges"));
+            assert!(!directed);
+        }
+        other => panic!("{other:?}"),
+    }
+    let lines = std::fs::read_to_string(root().join("scenarios/data/karate.edges")).unwrap();
+    assert_eq!(lines.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()).count(), 78);
+    assert_eq!(s.model, ModelSpec::IndependentCascade(IcParams { prob: EdgeProb::Uniform(0.1) }));
+    // degree_discount's p defaults to the model's p.
+    assert!(s.strategies.iter().any(|x| x.kind == StrategyKind::DegreeDiscount { p: 0.1 }));
+    assert!(s
+        .strategies
+        .iter()
+        .any(|x| x.kind == StrategyKind::Explicit { nodes: vec!["1".into(), "34".into()] }
+            && x.budget == Budget::People(2)));
+}
+
+#[test]
+fn budget_sweep_and_bad_news_pair() {
+    let s = scenario::load(&root().join("scenarios/budget_sweep.toml")).unwrap();
+    assert_eq!(s.budgets, vec![5.0, 10.0, 20.0, 50.0]);
+    let at = s.strategies_at_budget(50.0);
+    assert!(at.iter().all(|x| x.budget == Budget::People(50)));
+    assert_eq!(
+        at.iter().map(|x| &x.name).collect::<Vec<_>>(),
+        s.strategies.iter().map(|x| &x.name).collect::<Vec<_>>()
+    );
+    let a = scenario::load(&root().join("scenarios/bad_news.toml")).unwrap();
+    let b = scenario::load(&root().join("scenarios/bad_news_no_defense.toml")).unwrap();
+    // The twins differ only in defense (and name/description).
+    let (ModelSpec::RelationshipChain(pa), ModelSpec::RelationshipChain(pb)) = (&a.model, &b.model) else { panic!() };
+    assert_eq!((pa.defense, pb.defense), (0.9, 0.0));
+    assert_eq!(RcParams { defense: 0.0, ..pa.clone() }, *pb);
+    assert_eq!((a.network.clone(), a.strategies.clone(), a.seed), (b.network.clone(), b.strategies.clone(), b.seed));
+    let t = scenario::load(&root().join("scenarios/trickle_down.toml")).unwrap();
+    let ModelSpec::RelationshipChain(pt) = &t.model else { panic!() };
+    assert!(pt.trickle.recruit_rate > 0.0 && pt.trickle.recruit_cap > 0);
+}
+
+// ------------------------------------------------------------ defaults
+
+#[test]
+fn defaults_are_filled_in() {
+    let s = parse_str(MINIMAL, None).unwrap();
+    assert_eq!(s.name, "scenario");
+    assert_eq!((s.seed, s.replicates, s.steps), (1, 100, 30));
+    assert_eq!(s.model, ModelSpec::RelationshipChain(RcParams::default()));
+    assert_eq!(s.population, PopulationSpec::default());
+    assert_eq!(s.output, OutputSpec::default());
+    assert!(s.budgets.is_empty());
+    let st = &s.strategies[0];
+    assert_eq!((st.name.as_str(), st.pool, st.budget), ("random", None, Budget::People(10)));
+    assert_eq!(st.cost, womsim::seeding::CostModel::default());
+    assert_eq!(s.network, NetworkSource::Generated(GeneratorSpec::ErdosRenyi { nodes: 100, mean_degree: 10.0 }));
+}
+
+#[test]
+fn name_defaults_to_the_file_stem() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("my experiment.toml");
+    std::fs::write(&p, MINIMAL).unwrap();
+    let s = scenario::load(&p).unwrap();
+    assert_eq!(s.name, "my_experiment");
+    assert_eq!(s.source.as_deref(), Some(p.as_path()));
+}
+
+/// Every schema default equals what resolution produces (and so the structs'
+/// Default impls), for every model kind, checked through the resolved TOML.
+#[test]
+fn schema_defaults_match_resolution() {
+    for kind in scenario::schema::MODEL_KINDS {
+        let text = format!("{MINIMAL}\n[model]\nkind = \"{kind}\"\n");
+        let s = parse_str(&text, None).unwrap_or_else(|e| panic!("{kind}: {e}"));
+        // Not circular: the parameter structs' own Default impls.
+        let expected = match *kind {
+            "relationship_chain" => ModelSpec::RelationshipChain(RcParams::default()),
+            "independent_cascade" => ModelSpec::IndependentCascade(IcParams::default()),
+            "ic_n" => ModelSpec::IcN(womsim::models::IcnParams::default()),
+            "linear_threshold" => ModelSpec::LinearThreshold(womsim::models::LtParams::default()),
+            "bass" => ModelSpec::Bass(womsim::models::BassParams::default()),
+            "sir" => ModelSpec::Sir(womsim::models::SirParams::default()),
+            other => panic!("new model kind {other}: add it here"),
+        };
+        assert_eq!(s.model, expected);
+        let resolved: toml::Table = s.to_resolved_toml().parse().unwrap();
+        let model = resolved["model"].as_table().unwrap();
+        let sec = scenario::schema::section("model", Some(kind)).unwrap();
+        for k in &sec.keys {
+            let Some(default) = &k.default else { continue };
+            let mut v: &toml::Value = &resolved["model"];
+            for part in k.name.split('.') {
+                v = v.as_table().unwrap().get(part).unwrap_or_else(|| panic!("model.{} missing in {model:?}", k.name));
+            }
+            assert_eq!(v, default, "default of model.{} ({kind})", k.name);
+        }
+    }
+    // Network and strategy kinds.
+    fn lookup<'a>(mut v: &'a toml::Value, path: &str) -> &'a toml::Value {
+        for part in path.split('.') {
+            v = v.as_table().unwrap().get(part).unwrap_or_else(|| panic!("{path} missing"));
+        }
+        v
+    }
+    for kind in scenario::schema::kinds("network") {
+        if kind == "edge_list" {
+            continue;
+        }
+        let net = if kind == "sbm" { "sizes = [50, 50]".to_string() } else { "nodes = 2000".to_string() };
+        let s = parse_str(&format!("[network]\nkind = \"{kind}\"\n{net}\n[[strategy]]\nkind = \"random\"\n"), None)
+            .unwrap_or_else(|e| panic!("{kind}: {e}"));
+        let resolved = toml::Value::Table(s.to_resolved_toml().parse().unwrap());
+        for k in &scenario::schema::section("network", Some(kind)).unwrap().keys {
+            if let Some(d) = &k.default {
+                assert_eq!(lookup(&resolved, &format!("network.{}", k.name)), d, "network.{} ({kind})", k.name);
+            }
+        }
+    }
+    for kind in scenario::schema::kinds("strategy") {
+        if kind == "explicit" {
+            continue;
+        }
+        let s = parse_str(&format!("[network]\nkind = \"ring\"\nnodes = 100\n[[strategy]]\nkind = \"{kind}\"\n"), None)
+            .unwrap_or_else(|e| panic!("{kind}: {e}"));
+        let resolved = toml::Value::Table(s.to_resolved_toml().parse().unwrap());
+        let strat = &resolved["strategy"].as_array().unwrap()[0];
+        let common = scenario::schema::section("strategy", None).unwrap();
+        for k in common.keys.iter().chain(&scenario::schema::section("strategy", Some(kind)).unwrap().keys) {
+            if let Some(d) = &k.default {
+                assert_eq!(lookup(strat, &k.name), d, "strategy.{} ({kind})", k.name);
+            }
+        }
+    }
+    // Top level, population, output and strategy defaults.
+    let s = parse_str(MINIMAL, None).unwrap();
+    let resolved: toml::Table = s.to_resolved_toml().parse().unwrap();
+    for (table, kind) in [("", None), ("population", None), ("output", None)] {
+        let sec = scenario::schema::section(table, kind).unwrap();
+        for k in &sec.keys {
+            let Some(default) = &k.default else { continue };
+            let mut v: &toml::Value = &toml::Value::Table(resolved.clone());
+            for part in table.split('.').filter(|p| !p.is_empty()).chain(k.name.split('.')) {
+                v = v.as_table().unwrap().get(part).unwrap_or_else(|| panic!("{table}.{} missing", k.name));
+            }
+            assert_eq!(v, default, "default of {table}.{}", k.name);
+        }
+    }
+}
+
+#[test]
+fn starter_validates_and_is_commented() {
+    let s = parse_str(scenario::starter_toml(), None).unwrap();
+    assert!(s.strategies.len() >= 3);
+    assert!(scenario::starter_toml().lines().filter(|l| l.contains('#')).count() > 10);
+    if let NetworkSource::Generated(GeneratorSpec::Follower { nodes, .. }) = s.network {
+        assert!(nodes <= 5000, "starter runs quickly");
+    } else {
+        panic!("starter uses a generated follower network");
+    }
+}
+
+// ------------------------------------------------------------ catalogue of bad inputs
+
+#[test]
+fn malformed_toml_reports_line_and_column() {
+    let e = err("name = \"x\"\nseed = = 3\n");
+    assert_eq!(e.problems[0].line, Some(2));
+    assert!(e.problems[0].column.is_some());
+    let msg = e.to_string();
+    assert_has(&msg, "<scenario>:2:");
+    assert_has(&msg, "TOML syntax error");
+    // Unterminated string, duplicate key.
+    assert_eq!(err("[network]\nkind = \"ring\nnodes = 5\n").problems[0].line, Some(2));
+    let dup = err("seed = 1\nseed = 2\n");
+    assert_eq!(dup.problems[0].line, Some(2), "{dup}");
+}
+
+#[test]
+fn unknown_keys_get_a_hint() {
+    let msg = err_text(&with("kind = \"ring\"\nnodes = 10", "share.godo = 0.1", "[[strategy]]\nkind = \"random\""));
+    assert_has(&msg, "model.share.godo: unknown key for kind \"relationship_chain\"; did you mean `share.good`?");
+    let msg = err_text(&format!("{MINIMAL}\n[modle]\nkind = \"sir\"\n"));
+    assert_has(&msg, "modle: unknown table; did you mean `model`?");
+    let msg = err_text(&format!("replicate = 5\n{MINIMAL}"));
+    assert_has(&msg, "replicate: unknown key; did you mean `replicates`?");
+    // Key of another kind: the allowed keys are listed.
+    let msg = err_text(
+        "[network]\nkind = \"barabasi_albert\"\nnodes = 100\nmean_degree = 4\n[[strategy]]\nkind = \"random\"\n",
+    );
+    assert_has(&msg, "network.mean_degree: unknown key for kind \"barabasi_albert\"; allowed: kind, nodes, m");
+    // Unknown kind with a hint.
+    let msg = err_text("[network]\nkind = \"barabasi\"\nnodes = 100\n[[strategy]]\nkind = \"random\"\n");
+    assert_has(&msg, "network.kind = \"barabasi\": must be one of");
+    assert_has(&msg, "did you mean \"barabasi_albert\"?");
+    let msg = err_text(&format!("{MINIMAL}\n[[strategy]]\nname = \"x\"\nkind = \"topdegree\"\n"));
+    assert_has(&msg, "strategy[2].kind = \"topdegree\"");
+    assert_has(&msg, "did you mean \"top_degree\"?");
+}
+
+#[test]
+fn probability_out_of_range_names_key_value_and_range() {
+    let text = with("kind = \"ring\"\nnodes = 10", "share.bad = 1.4", "[[strategy]]\nkind = \"random\"\nbudget = 2");
+    let e = err(&text);
+    assert_eq!(e.problems.len(), 1, "{e}");
+    assert_eq!(e.problems[0].to_string(), "model.share.bad = 1.4: must be a probability in [0, 1]");
+    assert_eq!(e.problems[0].line, Some(6));
+    assert_eq!(e.to_string(), "<scenario>:6: model.share.bad = 1.4: must be a probability in [0, 1]");
+    // Strings and NaN are not probabilities either.
+    assert_has(&err_text(&text.replace("1.4", "\"high\"")), "model.share.bad = \"high\": must be a probability");
+    assert_has(&err_text(&text.replace("1.4", "nan")), "model.share.bad = nan: must be a probability");
+}
+
+#[test]
+fn negative_and_zero_counts() {
+    let msg = err_text("[network]\nkind = \"ring\"\nnodes = -5\n[[strategy]]\nkind = \"random\"\n");
+    assert_has(&msg, "network.nodes = -5: must be an integer in [3, 50000000]");
+    let msg = err_text(&format!("replicates = 0\nsteps = -1\n{MINIMAL}"));
+    assert_has(&msg, "replicates = 0: must be an integer in [1, 1000000]");
+    assert_has(&msg, "steps = -1: must be an integer in [1, 100000]");
+    let msg = err_text(&format!("{MINIMAL}budget = -3\n"));
+    assert_has(&msg, "strategy[1].budget = -3: must be a number > 0");
+    let msg = err_text(&format!("{MINIMAL}budget = 2.5\n"));
+    assert_has(&msg, "strategy[1].budget = 2.5: must be a whole number of people");
+    let msg =
+        err_text(&with("kind = \"ring\"\nnodes = 10", "talk.bad = 0", "[[strategy]]\nkind = \"random\"\nbudget = 2"));
+    assert_has(&msg, "model.talk.bad = 0: must be an integer in [1, 100000]");
+}
+
+#[test]
+fn budget_exceeding_nodes() {
+    let msg = err_text(&format!("{MINIMAL}budget = 101\n"));
+    assert_has(&msg, "strategy[1].budget = 101: exceeds the network's 100 nodes");
+    let sbm = "[network]\nkind = \"sbm\"\nsizes = [10, 20]\n[[strategy]]\nkind = \"random\"\nbudget = 31\n";
+    assert_has(&err_text(sbm), "exceeds the network's 30 nodes");
+    let msg = err_text(&format!("budgets = [5, 500]\n{MINIMAL}"));
+    assert_has(&msg, "budgets = [5, 500]: 500 exceeds the network's 100 nodes");
+    let msg = err_text(&format!("budgets = [5, 7.5]\n{MINIMAL}"));
+    assert_has(&msg, "budgets = [5, 7.5]: 7.5 is not a whole number of people");
+    let msg = err_text(&format!("budgets = []\n{MINIMAL}"));
+    assert_has(&msg, "budgets = []: must list at least one budget");
+}
+
+#[test]
+fn missing_edge_list_file_and_relative_resolution() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("s.toml");
+    let text = "[network]\nkind = \"edge_list\"\npath = \"nope.edges\"\n[model]\nkind = \"independent_cascade\"\n[[strategy]]\nkind = \"random\"\n";
+    std::fs::write(&p, text).unwrap();
+    let e = scenario::load(&p).unwrap_err();
+    let msg = e.to_string();
+    assert_has(&msg, &format!("{}:3: network.path = \"nope.edges\": file not found", p.display()));
+    assert_has(&msg, &dir.path().join("nope.edges").display().to_string());
+    // Created next to the scenario file: found, stored absolute.
+    std::fs::write(dir.path().join("nope.edges"), "1 2\n").unwrap();
+    let s = scenario::load(&p).unwrap();
+    assert_eq!(
+        s.network,
+        NetworkSource::EdgeList { path: dir.path().join("nope.edges").canonicalize().unwrap(), directed: false }
+    );
+    // Missing path key.
+    let msg = err_text("[network]\nkind = \"edge_list\"\n[[strategy]]\nkind = \"random\"\n");
+    assert_has(&msg, "network.path: missing; required");
+    // Unreadable scenario file.
+    let e = scenario::load(&dir.path().join("absent.toml")).unwrap_err();
+    assert_has(&e.to_string(), "cannot read the scenario file");
+}
+
+#[test]
+fn duplicate_strategy_names() {
+    let text = format!("{MINIMAL}\n[[strategy]]\nkind = \"random\"\npool = \"everyone\"\n");
+    let e = err(&text);
+    assert_has(&e.to_string(), "strategy[2].name = \"random\": duplicate strategy name (also strategy[1])");
+    // The name was defaulted, so the line is the `[[strategy]]` header's.
+    assert_eq!(e.problems[0].line, Some(9));
+}
+
+#[test]
+fn missing_or_empty_strategies() {
+    let net = "[network]\nkind = \"ring\"\nnodes = 10\n";
+    assert_has(&err_text(net), "strategy: no strategies: add at least one [[strategy]]");
+    assert_has(&err_text(&format!("strategy = []\n{net}")), "strategy: no strategies");
+    assert_has(&err_text(&format!("{net}[strategy]\nkind = \"random\"\n")), "strategy: must be an array of tables");
+    assert_has(&err_text(&format!("{net}[[strategy]]\nname = \"x\"\n")), "strategy[1].kind: missing; required: one of");
+    assert_has(&err_text("[[strategy]]\nkind = \"random\"\n"), "network: missing; add a [network] table");
+}
+
+#[test]
+fn mix_must_sum_to_one() {
+    let text =
+        format!("{MINIMAL}\n[population]\nfriends = 0.3\n[population.mix]\nmild = 0.5\nfan = 0.3\ndetractor = 0.1\n");
+    let msg = err_text(&text);
+    assert_has(&msg, "population.mix: mild + fan + detractor = 0.5 + 0.3 + 0.1 = 0.9: must sum to 1");
+    // Inline table, exact sum within tolerance.
+    let ok = format!("{MINIMAL}\n[population]\nmix = {{ mild = 0.7, fan = 0.2, detractor = 0.1 }}\n");
+    let s = parse_str(&ok, None).unwrap();
+    assert_eq!((s.population.mild, s.population.fan, s.population.detractor), (0.7, 0.2, 0.1));
+    // Out-of-range member reported once, not again as a bad sum.
+    let e = err(&format!("{MINIMAL}\n[population]\nfriends = 2\nmix.fan = -0.1\n"));
+    assert_eq!(e.problems.len(), 2, "{e}");
+    assert_has(&e.to_string(), "population.friends = 2: must be a fraction in [0, 1]");
+}
+
+#[test]
+fn many_problems_are_reported_together_in_line_order() {
+    let text = r#"
+replicates = 0
+[network]
+kind = "follower"
+nodes = 1000
+follows = 2000
+[model]
+share.bad = 1.4
+defence = 0.5
+[[strategy]]
+name = "a"
+kind = "magic_middle"
+degree = [100, 20]
+[[strategy]]
+name = "a"
+kind = "explicit"
+nodes = []
+"#;
+    let e = err(text);
+    let msg = e.to_string();
+    for needle in [
+        "<scenario>:2: replicates = 0",
+        "<scenario>:6: network.follows = 2000: must be less than network.nodes = 1000",
+        "<scenario>:8: model.share.bad = 1.4",
+        "<scenario>:9: model.defence: unknown key for kind \"relationship_chain\"; did you mean `defense`?",
+        "<scenario>:13: strategy[1].degree = [100, 20]: must be a pair [lo, hi] of integers",
+        "<scenario>:15: strategy[2].name = \"a\": duplicate",
+        "<scenario>:17: strategy[2].nodes = []: must list at least one node id",
+    ] {
+        assert_has(&msg, needle);
+    }
+    assert_eq!(msg.lines().count(), e.problems.len());
+    let lines: Vec<usize> = e.problems.iter().map(|p| p.line.unwrap()).collect();
+    assert!(lines.windows(2).all(|w| w[0] <= w[1]), "{lines:?}");
+}
+
+#[test]
+fn network_cross_checks() {
+    let strat = "[[strategy]]\nkind = \"random\"\nbudget = 1\n";
+    let cases = [
+        (
+            "kind = \"erdos_renyi\"\nnodes = 10\nmean_degree = 12",
+            "network.mean_degree = 12: must be at most network.nodes - 1 = 9",
+        ),
+        ("kind = \"watts_strogatz\"\nnodes = 10\nk = 3", "network.k = 3: must be even"),
+        ("kind = \"random_regular\"\nnodes = 11\ndegree = 3", "network.degree = 3: nodes × degree must be even"),
+        (
+            "kind = \"configuration\"\nnodes = 100\nmin_degree = 5\nmax_degree = 3",
+            "network.max_degree = 3: must be >= min_degree = 5",
+        ),
+        ("kind = \"barabasi_albert\"\nnodes = 5\nm = 5", "network.m = 5: must be less than network.nodes = 5"),
+        ("kind = \"complete\"\nnodes = 20000", "network.complete"),
+        ("kind = \"sbm\"\nsizes = []", "network.sizes = []: must list at least one block size"),
+        ("kind = \"sbm\"\nsizes = [10, 0]", "network.sizes = [10, 0]: must be a list of integers in [1, 50000000]"),
+        ("kind = \"ring\"", "network.nodes: missing; required: an integer in [3, 50000000]"),
+        ("kind = 3\nnodes = 3", "network.kind = 3: must be one of \"erdos_renyi\""),
+        ("kind = \"edge_list\"\npath = \"x\"\ndirected = \"yes\"", "network.directed = \"yes\": must be true or false"),
+    ];
+    for (net, needle) in cases {
+        let msg = err_text(&format!("[network]\n{net}\n{strat}"));
+        if needle == "network.complete" {
+            assert_has(&msg, "network.nodes = 20000: must be an integer in [2, 10000]");
+        } else {
+            assert_has(&msg, needle);
+        }
+    }
+    let msg = err_text(&format!("network = 5\n{strat}"));
+    assert_has(&msg, "network = 5: must be a table");
+}
+
+#[test]
+fn strategy_cross_checks() {
+    let rc = "[network]\nkind = \"ring\"\nnodes = 50\n";
+    let ic = "[network]\nkind = \"ring\"\nnodes = 50\n[model]\nkind = \"independent_cascade\"\n";
+    let cases = [
+        (
+            rc,
+            "kind = \"magic_middle\"\ndegree = [5, 10]\npercentile = [10, 20]",
+            "strategy[1].percentile = [10, 20]: give either `degree` or `percentile`, not both",
+        ),
+        (
+            rc,
+            "kind = \"magic_middle\"\npercentile = [50, 120]",
+            "strategy[1].percentile = [50, 120]: must be a pair [lo, hi] of numbers in [0, 100]",
+        ),
+        (
+            rc,
+            "kind = \"magic_middle\"\npick = \"best\"",
+            "strategy[1].pick = \"best\": must be one of \"random\", \"highest\"",
+        ),
+        (rc, "kind = \"explicit\"", "strategy[1].nodes: missing: an explicit strategy needs"),
+        (rc, "kind = \"explicit\"\nnodes = [1, 1]", "strategy[1].nodes = [1, 1]: node id \"1\" is listed twice"),
+        (rc, "kind = \"explicit\"\nnodes = [1, 2]\nbudget = 3", "strategy[1].budget = 3: exceeds the 2 nodes listed"),
+        (
+            rc,
+            "kind = \"explicit\"\nnodes = [1]\nfile = \"f\"",
+            "strategy[1].file = \"f\": give either `nodes` or `file`, not both",
+        ),
+        (
+            rc,
+            "kind = \"explicit\"\nfile = \"no_such_seeds.txt\"",
+            "strategy[1].file = \"no_such_seeds.txt\": file not found",
+        ),
+        (
+            rc,
+            "kind = \"random\"\nbudget_unit = \"cost\"",
+            "strategy[1].budget: missing: budget_unit = \"cost\" needs a budget",
+        ),
+        (
+            rc,
+            "kind = \"random\"\nbudget_unit = \"cost\"\nbudget = 5\ncost.base = 0",
+            "strategy[1].cost.base = 0.0: must be > 0 when budget_unit = \"cost\"",
+        ),
+        (rc, "kind = \"random\"\nname = \"\"", "strategy[1].name = \"\": must be a non-empty string"),
+        (
+            rc,
+            "kind = \"random\"\nbudgets = [1, 2]",
+            "strategy[1].budgets: unknown key: `budgets` (a budget sweep) is a top-level key",
+        ),
+        (rc, "kind = \"pagerank\"\ndamping = 1.5", "strategy[1].damping = 1.5: must be a number in (0, 1)"),
+        (rc, "kind = \"ris\"\nepsilon = 1", "strategy[1].epsilon = 1: must be a number in (0, 1)"),
+        (rc, "kind = \"greedy\"\nobjective = \"acton\"", "did you mean \"action\"?"),
+        (
+            ic,
+            "kind = \"random\"\npool = \"friends\"",
+            "strategy[1].pool = \"friends\": the independent_cascade model has no friends",
+        ),
+        (rc, "kind = \"random\"\ncost = 3", "strategy[1].cost: must be a table with keys cost.base, cost.per_follower"),
+    ];
+    for (head, strat, needle) in cases {
+        let msg = err_text(&format!("{head}[[strategy]]\n{strat}\n"));
+        assert_has(&msg, needle);
+    }
+}
+
+#[test]
+fn explicit_seed_file_is_read_relative_to_the_scenario() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("seeds.txt"), "# hubs\n3, 7\n11 # trailing\n\n").unwrap();
+    let p = dir.path().join("s.toml");
+    std::fs::write(
+        &p,
+        "[network]\nkind = \"ring\"\nnodes = 20\n[[strategy]]\nkind = \"explicit\"\nfile = \"seeds.txt\"\n",
+    )
+    .unwrap();
+    let s = scenario::load(&p).unwrap();
+    assert_eq!(s.strategies[0].kind, StrategyKind::Explicit { nodes: vec!["3".into(), "7".into(), "11".into()] });
+    assert_eq!(s.strategies[0].budget, Budget::People(3));
+    // Resolved form writes the ids inline and reads back the same.
+    assert_eq!(parse_str(&s.to_resolved_toml(), Some(&p)).unwrap(), s);
+    std::fs::write(dir.path().join("seeds.txt"), "# nothing\n").unwrap();
+    assert_has(
+        &scenario::load(&p).unwrap_err().to_string(),
+        "strategy[1].file = \"seeds.txt\": the file lists no node ids",
+    );
+}
+
+#[test]
+fn model_cross_checks() {
+    let net = "kind = \"ring\"\nnodes = 10";
+    let st = "[[strategy]]\nkind = \"random\"\nbudget = 1";
+    let msg = err_text(&with(net, "kind = \"independent_cascade\"\nweights = \"edge\"", st));
+    assert_has(&msg, "model.weights = \"edge\": needs the weight column of an edge list");
+    let msg = err_text(&with(net, "kind = \"independent_cascade\"\nweights = \"inverse_in_degree\"\np = 0.2", st));
+    assert_has(&msg, "model.p = 0.2: only used with weights = \"uniform\"");
+    let msg = err_text(&with(net, "kind = \"linear_threshold\"\nweight = 0.2", st));
+    assert_has(&msg, "model.weight = 0.2: only used with weights = \"uniform\" (weights = \"inverse_in_degree\")");
+    let msg = err_text(&with(net, "trickle.recruit_rate = 0.1", st));
+    assert_has(&msg, "model.trickle.recruit_cap = 0: recruitment is off");
+    let msg = err_text(
+        &with(net, "kind = \"bass\"\ndt = 0", st)
+            .replace("kind = \"random\"", "kind = \"random\"\npool = \"everyone\""),
+    );
+    assert_has(&msg, "model.dt = 0: must be a number > 0");
+    let msg = err_text(&format!("{}\n[population]\nfriends = 0.5\n", with(net, "kind = \"sir\"", st)));
+    assert_has(&msg, "population: only the relationship_chain model has friends");
+    let msg = err_text(&with(net, "roles.fan.share = -1\nroles.hero.share = 2", st));
+    assert_has(&msg, "model.roles.fan.share = -1: must be a number >= 0");
+    assert_has(&msg, "model.roles.hero.share: unknown key");
+    // Valid classic models resolve to their specs.
+    let s =
+        parse_str(&with(net, "kind = \"linear_threshold\"\nweights = \"uniform\"\nweight = 0.25", st), None).unwrap();
+    assert_eq!(s.model, ModelSpec::LinearThreshold(womsim::models::LtParams { weights: EdgeProb::Uniform(0.25) }));
+}
+
+#[test]
+fn top_level_and_output_checks() {
+    let msg = err_text(&format!("name = \"a/b\"\n{MINIMAL}"));
+    assert_has(&msg, "name = \"a/b\": must be a non-empty name");
+    let msg = err_text(&format!("seed = -1\n{MINIMAL}"));
+    assert_has(&msg, "seed = -1: must be an integer >= 0");
+    let msg = err_text(&format!("{MINIMAL}\n[output]\nsize = [100, 100]\ncharts = [\"reach\", \"pie\"]\nreport = 1\n"));
+    assert_has(&msg, "output.size = [100, 100]: must be a pair [width, height] of pixels");
+    assert_has(&msg, "output.charts = [\"reach\", \"pie\"]: must be a list of names from");
+    assert_has(&msg, "output.report = 1: must be true or false");
+    let s = parse_str(&format!("{MINIMAL}\n[output]\ndir = \"res/x\"\nsize = [800, 600]\n"), None).unwrap();
+    assert_eq!((s.output.dir.clone(), s.output.size), (Some(PathBuf::from("res/x")), (800, 600)));
+    assert_eq!(parse_str(&s.to_resolved_toml(), None).unwrap(), s);
+}
+
+#[test]
+fn errors_name_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("bad.toml");
+    std::fs::write(&p, format!("{MINIMAL}budget = 0\n")).unwrap();
+    let e = scenario::load(&p).unwrap_err();
+    assert_eq!(e.to_string(), format!("{}:8: strategy[1].budget = 0: must be a number > 0", p.display()));
+    let _: &dyn std::error::Error = &e;
+}
+
+// ------------------------------------------------------------ schema, list, README
+
+#[test]
+fn list_text_covers_every_kind_and_key() {
+    let all = scenario::list_text(None);
+    for sec in scenario::schema() {
+        if let Some(k) = sec.kind {
+            assert_has(&all, &format!("kind = \"{k}\""));
+        }
+        for key in &sec.keys {
+            assert_has(&all, &format!("    {}", key.name));
+        }
+    }
+    let models = scenario::list_text(Some("models"));
+    assert_has(&models, "kind = \"bass\"");
+    assert_has(&models, "share.bad");
+    assert_has(&models, "probability [0, 1]; default 0.2");
+    assert!(!models.contains("barabasi_albert"));
+    assert_has(&scenario::list_text(Some("strategies")), "kind = \"magic_middle\"");
+    assert_has(&scenario::list_text(Some("networks")), "kind = \"watts_strogatz\"");
+    for t in scenario::LIST_TOPICS {
+        assert!(!scenario::list_text(Some(t)).starts_with("unknown topic"), "{t}");
+    }
+    assert_has(&scenario::list_text(Some("colours")), "unknown topic `colours`");
+}
+
+#[test]
+fn readme_holds_the_generated_reference() {
+    let readme = std::fs::read_to_string(root().join("scenarios/README.md")).unwrap();
+    let reference = scenario::reference_markdown();
+    if std::env::var_os("WOMSIM_BLESS").is_some() {
+        let start = readme.find("<!-- BEGIN REFERENCE").unwrap();
+        let start = start + readme[start..].find('\n').unwrap() + 1;
+        let end = readme.find("<!-- END REFERENCE").unwrap();
+        let new = format!("{}{}{}", &readme[..start], reference, &readme[end..]);
+        std::fs::write(root().join("scenarios/README.md"), new).unwrap();
+        return;
+    }
+    assert!(
+        readme.contains(&reference),
+        "scenarios/README.md is out of date with the schema: run `WOMSIM_BLESS=1 cargo test --test scenario readme`"
+    );
+    for sec in scenario::schema() {
+        for key in &sec.keys {
+            assert_has(&readme, &format!("`{}`", key.name));
+        }
+    }
+}
+
+// ------------------------------------------------------------ robustness
+
+fn bundled_texts() -> Vec<String> {
+    bundled().iter().map(|p| std::fs::read_to_string(p).unwrap()).collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    #[test]
+    fn junk_never_panics(s in "\\PC*") {
+        let _ = parse_str(&s, None);
+    }
+
+    #[test]
+    fn tomlish_junk_never_panics(s in "(\\[{1,2}[a-z.]{0,12}\\]{1,2}\n|[a-z_.]{1,10} = (-?[0-9]{1,12}|\"[a-z_]{0,8}\"|[0-9.e+-]{1,8}|\\[[0-9, \"a-z]{0,12}\\]|true|nan|inf)\n){0,12}") {
+        let _ = parse_str(&s, None);
+    }
+
+    #[test]
+    fn mutated_scenarios_never_panic(which in 0usize..64, at in 0usize..4000, len in 0usize..20, junk in "[ -~\n]{0,20}") {
+        let texts = bundled_texts();
+        let t = &texts[which % texts.len()];
+        let mut at = at.min(t.len());
+        while !t.is_char_boundary(at) { at -= 1; }
+        let mut end = (at + len).min(t.len());
+        while !t.is_char_boundary(end) { end -= 1; }
+        let mutated = format!("{}{}{}", &t[..at], junk, &t[end..]);
+        let _ = parse_str(&mutated, Some(&root().join("scenarios/x.toml")));
+    }
+}
+
+#[test]
+fn cost_budgets_resolve_and_sweep_in_their_unit() {
+    let text = format!(
+        "budgets = [2.5, 40]\n{MINIMAL}budget_unit = \"cost\"\nbudget = 12.5\ncost = {{ base = 1, per_follower = 0.5 }}\n"
+    );
+    let s = parse_str(&text, None).unwrap();
+    assert_eq!(s.strategies[0].budget, Budget::Cost(12.5));
+    assert_eq!(s.strategies[0].cost, womsim::seeding::CostModel { base: 1.0, per_follower: 0.5 });
+    assert_eq!(s.strategies_at_budget(2.5)[0].budget, Budget::Cost(2.5));
+    assert_eq!(parse_str(&s.to_resolved_toml(), None).unwrap(), s);
+}
