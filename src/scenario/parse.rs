@@ -847,6 +847,7 @@ fn resolve_model(t: &Table, edge_list: bool, errs: &mut Errs<'_>) -> Option<Mode
                 quality: sec.num("quality"),
                 negativity_bias: sec.num("negativity_bias"),
                 ask: sec.num("ask"),
+                openness: sec.num("openness"),
                 defense: sec.num("defense"),
                 trickle: Trickle {
                     conversion: sec.num("trickle.conversion"),

@@ -457,6 +457,12 @@ fn build() -> Vec<Section> {
         ),
         key("ask", NONNEG, f(rc.ask), "multiplier on the action probability of a message from an ambassador"),
         key(
+            "openness",
+            Ty::Prob,
+            f(rc.openness),
+            "weight of news heard after the first impression (0 = first impressions are final)",
+        ),
+        key(
             "defense",
             Ty::Prob,
             f(rc.defense),

@@ -98,6 +98,7 @@ pub(crate) fn model_keys(m: &ModelSpec) -> Vec<(String, Value)> {
                 kv("quality", f(p.quality)),
                 kv("negativity_bias", f(p.negativity_bias)),
                 kv("ask", f(p.ask)),
+                kv("openness", f(p.openness)),
                 kv("defense", f(p.defense)),
                 kv("trickle.conversion", f(p.trickle.conversion)),
                 kv("trickle.recruit_rate", f(p.trickle.recruit_rate)),
