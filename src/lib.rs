@@ -2,10 +2,13 @@
 //!
 //! TODO(engine): crate docs with the model semantics.
 
+pub mod charts;
+pub mod export;
 pub mod graph;
 pub mod metrics;
 pub mod models;
 pub mod population;
+pub mod report;
 pub mod results;
 pub mod rng;
 pub mod runner;

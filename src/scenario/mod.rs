@@ -66,3 +66,7 @@ pub struct Scenario {
     /// The scenario file itself (None when built in code).
     pub source: Option<PathBuf>,
 }
+
+// TEMPORARY (cli branch): drop at merge together with api_stub.rs.
+mod api_stub;
+pub use api_stub::{list_text, load, starter_toml, ScenarioErrors};
