@@ -317,6 +317,41 @@ fn existing_output_needs_force() {
 }
 
 #[test]
+fn budget_sweep_writes_budgets_csv() {
+    let t = tempfile::tempdir().unwrap();
+    let sc = small_ic(t.path(), "sweep");
+    let text = fs::read_to_string(&sc).unwrap().replace("steps = 15", "steps = 15\nbudgets = [2, 6]");
+    fs::write(&sc, text).unwrap();
+    let d = t.path().join("res");
+    run_expect(&["run", s(&sc), "--replicates", "4", "--out", s(&d), "--quiet"], t.path(), 0);
+    let (h, rows) = read_csv(&d.join("budgets.csv"));
+    assert_eq!(
+        h,
+        [
+            "strategy",
+            "budget",
+            "cost",
+            "reached_mean",
+            "reached_ci95_low",
+            "reached_ci95_high",
+            "acted_mean",
+            "acted_ci95_low",
+            "acted_ci95_high"
+        ]
+    );
+    let points: Vec<(String, f64, f64)> =
+        rows.iter().map(|r| (r[0].clone(), r[1].parse().unwrap(), r[3].parse().unwrap())).collect();
+    assert_eq!(points.len(), 4, "{points:?}");
+    for (name, budget, reached) in &points {
+        assert!(name == "influencers" || name == "random");
+        assert!(*budget == 2.0 || *budget == 6.0);
+        assert!(*reached >= *budget, "{name} at {budget}: reach {reached} below its seeds");
+    }
+    // More top-degree seeds reach at least as many people on average here.
+    assert!(points[1].2 >= points[0].2, "{points:?}");
+}
+
+#[test]
 fn default_folder_is_output_slash_name_and_several_scenarios_get_their_own() {
     let t = tempfile::tempdir().unwrap();
     let a = small_ic(t.path(), "alpha");

@@ -60,6 +60,10 @@ fn validate_one(path: &Path) -> anyhow::Result<String> {
 
 /// `womsim validate`: every file is checked; every problem is reported.
 pub fn validate(paths: &[std::path::PathBuf]) -> Result<(), CliError> {
+    if let [one] = paths {
+        print!("{}", validate_one(one).map_err(invalid)?);
+        return Ok(());
+    }
     let mut failed = 0;
     for (k, p) in paths.iter().enumerate() {
         match validate_one(p) {

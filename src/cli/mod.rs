@@ -45,14 +45,24 @@ pub fn invalid<E: Into<anyhow::Error>>(e: E) -> CliError {
     CliError { code: EXIT_INVALID, error: e.into() }
 }
 
-/// `error: A: caused by B: caused by C` — the whole chain on one logical
-/// line (multi-line causes, such as a list of scenario problems, keep their
-/// own line breaks).
+/// `error: A: caused by B: caused by C` — the whole chain on one line; a
+/// multi-line cause (a list of scenario problems) is listed one problem per
+/// indented line.
 pub fn render_error(e: &anyhow::Error) -> String {
     let mut s = format!("error: {e}");
     for cause in e.chain().skip(1) {
-        s.push_str(": caused by ");
-        s.push_str(&cause.to_string());
+        let text = cause.to_string();
+        if text.contains('\n') {
+            // A list of problems: one per line, indented under the chain.
+            s.push_str(": caused by:");
+            for line in text.lines() {
+                s.push_str("\n  ");
+                s.push_str(line);
+            }
+        } else {
+            s.push_str(": caused by ");
+            s.push_str(&text);
+        }
     }
     s
 }
@@ -76,9 +86,11 @@ pub fn load_all(paths: &[PathBuf]) -> Result<Vec<Scenario>, CliError> {
         0 => Ok(ok),
         1 => Err(invalid(bad.pop().expect("one error"))),
         n => {
-            let all: Vec<String> =
-                bad.iter().map(|e| render_error(e).trim_start_matches("error: ").to_string()).collect();
-            Err(invalid(anyhow::anyhow!("{}", all.join("\n")).context(format!("{n} scenario files are invalid"))))
+            // Each file's problems on their own, then the verdict.
+            for e in &bad {
+                eprintln!("{}", render_error(e));
+            }
+            Err(invalid(anyhow::anyhow!("{n} of {} scenario files are invalid", paths.len())))
         }
     }
 }
@@ -102,6 +114,8 @@ mod tests {
     fn error_chain_renders_on_one_line() {
         let e = anyhow::anyhow!("root").context("middle").context("top");
         assert_eq!(render_error(&e), "error: top: caused by middle: caused by root");
+        let list = anyhow::anyhow!("a = 1: bad\nb = 2: worse").context("invalid scenario s.toml");
+        assert_eq!(render_error(&list), "error: invalid scenario s.toml: caused by:\n  a = 1: bad\n  b = 2: worse");
         assert_eq!(invalid(e).code, EXIT_INVALID);
         assert_eq!(CliError::from(anyhow::anyhow!("x")).code, EXIT_FAILURE);
     }
