@@ -280,10 +280,12 @@ fn run_plan(plan: &RunPlan, settings: &RunSettings, pool: &rayon::ThreadPool) ->
             reference = Some(finals);
         }
         summary.strategies.push(st);
-        // Saved as soon as the strategy finishes.
-        export::write_summary(dir, &summary)?;
+        // Saved as soon as the strategy finishes; summary.json, the index of
+        // the folder, last, so it never names a strategy whose series is
+        // not on disk yet.
         export::write_timeseries(dir, &series)?;
         export::write_replicates(dir, &replicate_rows)?;
+        export::write_summary(dir, &summary)?;
         say(format!(
             "{}: strategy {}/{} {:?} done in {}",
             s.name,
