@@ -143,7 +143,7 @@ fn progress_bar(show: bool, len: u64, label: &str) -> ProgressBar {
     }
     let pb = ProgressBar::new(len);
     pb.set_style(
-        ProgressStyle::with_template("{prefix:>24} [{bar:32}] {pos}/{len} replicates  {elapsed} (eta {eta})")
+        ProgressStyle::with_template("{prefix:>16} [{wide_bar}] {pos}/{len} replicates, eta {eta}")
             .expect("valid template")
             .progress_chars("=> "),
     );

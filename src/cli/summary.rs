@@ -221,6 +221,35 @@ mod tests {
     }
 
     #[test]
+    fn table_lists_every_strategy_and_marks_significance() {
+        let g = Graph::from_edges(4, false, &[(0, 1), (0, 2), (0, 3)], None, Labels::Dense).unwrap();
+        let sel = Selection { seeds: vec![0], cost: 1.0 };
+        let a = vec![traj(&[1.0, 2.0], 1.0), traj(&[1.0, 3.0], 1.0)];
+        let b = vec![traj(&[1.0, 4.0], 2.0), traj(&[1.0, 5.0], 2.0)];
+        let base = finals(&a);
+        let summary = SummaryFile {
+            womsim_version: "0".into(),
+            scenario: "demo".into(),
+            description: String::new(),
+            seed: 3,
+            replicates: 2,
+            steps: 1,
+            model: "independent_cascade".into(),
+            network: womsim::results::NetworkInfo { kind: "star".into(), nodes: 4, edges: 3, directed: false },
+            strategies: vec![
+                strategy_summary(&spec("alpha"), &sel, &g, &a, None),
+                strategy_summary(&spec("beta"), &sel, &g, &b, Some(("alpha", &base))),
+            ],
+        };
+        let t = table(&summary);
+        let lines: Vec<&str> = t.lines().collect();
+        assert!(lines[1].contains("Δ reach vs alpha"), "{t}");
+        assert!(lines[3].starts_with("alpha") && lines[3].contains("2.5 ± 6.4") && lines[3].contains('—'), "{t}");
+        // Differences 2 and 2 (reach), 1 and 1 (action): exact, so significant.
+        assert!(lines[4].starts_with("beta") && lines[4].contains("+2.0 ± 0.0 *"), "{t}");
+    }
+
+    #[test]
     fn one_replicate_is_never_significant() {
         let d = diff(&[5.0], &[1.0]);
         assert_eq!(d.mean, 4.0);
