@@ -38,10 +38,13 @@
 //! command line; the `womsim` binary (CLI, export, charts, report) sits around
 //! it.
 
+pub mod charts;
+pub mod export;
 pub mod graph;
 pub mod metrics;
 pub mod models;
 pub mod population;
+pub mod report;
 pub mod results;
 pub mod rng;
 pub mod runner;

@@ -1,0 +1,140 @@
+//! Command-line syntax (clap derive). Only `config.rs` turns these raw values
+//! into the settings the commands use; nothing below `cli` sees clap.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// womsim — word-of-mouth propagation simulator.
+///
+/// Compares whom to seed as ambassadors (top influencers, the magic middle,
+/// random friends, influence maximization, …) on a network, reporting reach
+/// and action with 95% confidence intervals.
+#[derive(Debug, Parser)]
+#[command(name = "womsim", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run scenarios: simulate, write the results folder and charts, print a summary table.
+    Run(RunArgs),
+    /// Check scenarios without running them: print the resolved scenario and network statistics.
+    Validate {
+        /// Scenario files (TOML).
+        #[arg(required = true, value_name = "SCENARIO")]
+        scenarios: Vec<PathBuf>,
+    },
+    /// List every model, seeding strategy or network kind with its parameters, defaults and ranges.
+    List {
+        /// What to list (default: everything).
+        #[arg(value_enum)]
+        category: Option<Category>,
+    },
+    /// Write a commented starter scenario that validates and runs.
+    New {
+        /// File to create.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Overwrite FILE if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Re-render charts and the report from a results folder, without simulating.
+    Plot {
+        /// A folder written by `womsim run`.
+        #[arg(value_name = "RESULTS_DIR")]
+        dir: PathBuf,
+    },
+}
+
+/// Arguments of `womsim run`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct RunArgs {
+    /// Scenario files (TOML); each gets its own results folder.
+    #[arg(required = true, value_name = "SCENARIO")]
+    pub scenarios: Vec<PathBuf>,
+    /// Override the number of Monte Carlo replicates.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub replicates: Option<u32>,
+    /// Override the scenario seed.
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub threads: Option<u32>,
+    /// Results folder (default: [output] dir, else output/<scenario name>/).
+    /// With several scenarios, each goes to DIR/<scenario name>/.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Overwrite an existing, non-empty results folder.
+    #[arg(long)]
+    pub force: bool,
+    /// No progress bar and no progress messages (the summary table is still printed).
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Categories of `womsim list`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Category {
+    Models,
+    Strategies,
+    Networks,
+}
+
+impl Category {
+    /// The name passed to `scenario::list_text`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Models => "models",
+            Category::Strategies => "strategies",
+            Category::Networks => "networks",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn run_flags_parse() {
+        let c = Cli::try_parse_from([
+            "womsim",
+            "run",
+            "a.toml",
+            "b.toml",
+            "--replicates",
+            "5",
+            "--seed",
+            "9",
+            "--threads",
+            "2",
+            "--out",
+            "o",
+            "--force",
+            "--quiet",
+        ])
+        .unwrap();
+        let Command::Run(r) = c.command else { panic!("not run") };
+        assert_eq!(r.scenarios.len(), 2);
+        assert_eq!((r.replicates, r.seed, r.threads), (Some(5), Some(9), Some(2)));
+        assert!(r.force && r.quiet);
+    }
+
+    #[test]
+    fn zero_replicates_and_threads_are_rejected() {
+        assert!(Cli::try_parse_from(["womsim", "run", "a.toml", "--replicates", "0"]).is_err());
+        assert!(Cli::try_parse_from(["womsim", "run", "a.toml", "--threads", "0"]).is_err());
+        assert!(Cli::try_parse_from(["womsim", "list", "people"]).is_err());
+    }
+}

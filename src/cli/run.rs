@@ -1,0 +1,413 @@
+//! `womsim run`: scenario → network → population → seeds → replicates →
+//! results folder, one strategy at a time.
+//!
+//! Order of work, chosen so that invalid input stops the run before any
+//! simulation and a finished strategy is never lost:
+//! 1. load every scenario and resolve flags (all problems reported at once);
+//! 2. check every results folder (existing and non-empty ⇒ exit 2 without
+//!    `--force`);
+//! 3. per scenario: build the network and population, pick the seeds of
+//!    every strategy (and budget point), then simulate strategy by strategy,
+//!    rewriting `summary.json`, `timeseries.csv` and `replicates.csv`
+//!    atomically after each one; `manifest.json` says `complete: false`
+//!    until the very end.
+
+use std::fs;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context};
+use indicatif::{ProgressBar, ProgressStyle};
+use womsim::export::{self, InputFile, Manifest, ReplicateFinals};
+use womsim::graph::Graph;
+use womsim::metrics::Row;
+use womsim::population::Population;
+use womsim::results::{BudgetPoint, StrategySeries, SummaryFile};
+use womsim::runner::{self, RunConfig};
+use womsim::scenario::{NetworkSource, Scenario};
+use womsim::seeding::{self, Budget, SeedingContext, Selection, StrategyKind, StrategySpec};
+use womsim::stats;
+
+use super::args::RunArgs;
+use super::config::{self, RunPlan, RunSettings};
+use super::{invalid, load_all, network, summary, CliError};
+
+/// Entry point of `womsim run`.
+pub fn run_command(args: &RunArgs) -> Result<(), CliError> {
+    let scenarios = load_all(&args.scenarios)?;
+    let settings = config::resolve_run(args, scenarios, std::io::stderr().is_terminal()).map_err(invalid)?;
+    for plan in &settings.plans {
+        check_out_dir(&plan.out_dir, settings.force).map_err(invalid)?;
+    }
+    // A local pool: the library never touches rayon's global pool, and the
+    // results do not depend on the thread count.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(settings.threads)
+        .thread_name(|i| format!("womsim-{i}"))
+        .build()
+        .context("cannot start the worker threads")?;
+    for plan in &settings.plans {
+        let summary = run_plan(plan, &settings, &pool)?;
+        print!("{}", summary::table(&summary));
+        println!("results: {}", plan.out_dir.display());
+        if settings.plans.len() > 1 {
+            println!();
+        }
+    }
+    Ok(())
+}
+
+/// An existing, non-empty results folder is never overwritten without
+/// `--force`.
+pub fn check_out_dir(dir: &Path, force: bool) -> anyhow::Result<()> {
+    if !dir.exists() {
+        return Ok(());
+    }
+    if !dir.is_dir() {
+        bail!("the results path {} exists and is not a folder", dir.display());
+    }
+    let non_empty = fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?.next().is_some();
+    if non_empty && !force {
+        bail!(
+            "the results folder {} already exists and is not empty; use --force to overwrite it or --out to choose another folder",
+            dir.display()
+        );
+    }
+    Ok(())
+}
+
+/// Remove what an earlier run wrote (only the names of the results
+/// contract; anything else in the folder is left alone), so a stale
+/// `budgets.csv` or chart cannot pass for part of this run.
+fn clear_previous_results(dir: &Path) -> anyhow::Result<()> {
+    for name in export::ALL_OUTPUTS {
+        let p = dir.join(name);
+        let r = if p.is_dir() {
+            fs::remove_dir_all(&p)
+        } else if p.exists() {
+            fs::remove_file(&p)
+        } else {
+            Ok(())
+        };
+        r.with_context(|| format!("cannot remove the previous {}", p.display()))?;
+    }
+    Ok(())
+}
+
+/// Files the results depend on, with their digests.
+fn input_files(s: &Scenario) -> anyhow::Result<Vec<InputFile>> {
+    let mut files: Vec<(String, PathBuf)> = Vec::new();
+    if let Some(src) = &s.source {
+        files.push(("scenario".into(), src.clone()));
+        files.extend(strategy_files(src).into_iter().map(|p| ("strategy_nodes".into(), p)));
+    }
+    if let NetworkSource::EdgeList { path, .. } = &s.network {
+        files.push(("edge_list".into(), path.clone()));
+    }
+    files
+        .into_iter()
+        .map(|(role, path)| {
+            Ok(InputFile { role, sha256: export::sha256_file(&path)?, path: path.display().to_string() })
+        })
+        .collect()
+}
+
+/// Files named by `[[strategy]]` tables (explicit node lists). The resolved
+/// [`Scenario`] keeps the nodes, not the file, so they are found in the raw
+/// TOML: any string value under a `file`, `nodes_file` or `path` key that
+/// names an existing file relative to the scenario's folder.
+fn strategy_files(scenario_path: &Path) -> Vec<PathBuf> {
+    let Ok(text) = fs::read_to_string(scenario_path) else { return vec![] };
+    let Ok(table) = text.parse::<toml::Table>() else { return vec![] };
+    let base = scenario_path.parent().unwrap_or(Path::new(""));
+    let mut out = Vec::new();
+    if let Some(toml::Value::Array(strategies)) = table.get("strategy") {
+        for st in strategies {
+            for key in ["file", "nodes_file", "path"] {
+                if let Some(toml::Value::String(f)) = st.get(key) {
+                    let p = base.join(f);
+                    if p.is_file() && !out.contains(&p) {
+                        out.push(p);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn progress_bar(show: bool, len: u64, label: &str) -> ProgressBar {
+    if !show {
+        return ProgressBar::hidden();
+    }
+    let pb = ProgressBar::new(len);
+    pb.set_style(
+        ProgressStyle::with_template("{prefix:>16} [{wide_bar}] {pos}/{len} replicates, eta {eta}")
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    pb.set_prefix(label.to_string());
+    pb
+}
+
+/// What a strategy run needs besides its seeds.
+struct World<'a> {
+    scenario: &'a Scenario,
+    graph: &'a Graph,
+    population: &'a Population,
+}
+
+impl World<'_> {
+    fn ctx(&self, index: usize) -> SeedingContext<'_> {
+        SeedingContext {
+            graph: self.graph,
+            population: self.population,
+            model: &self.scenario.model,
+            steps: self.scenario.steps,
+            seed: self.scenario.seed,
+            strategy_index: index as u32,
+        }
+    }
+
+    fn select(&self, index: usize, spec: &StrategySpec) -> anyhow::Result<Selection> {
+        seeding::select(spec, &self.ctx(index))
+            .map_err(anyhow::Error::new)
+            .with_context(|| format!("strategy {:?} ({}) cannot pick its seeds", spec.name, spec.kind.name()))
+    }
+}
+
+/// The budget of a sweep point, in the strategy's own unit.
+fn sweep_budget(spec: &StrategySpec, b: f64) -> Budget {
+    match spec.budget {
+        Budget::Cost(_) => Budget::Cost(b),
+        Budget::People(_) => Budget::People(b.round() as u32),
+    }
+}
+
+/// Run one scenario into its folder; returns its summary.
+fn run_plan(plan: &RunPlan, settings: &RunSettings, pool: &rayon::ThreadPool) -> Result<SummaryFile, CliError> {
+    let started = Instant::now();
+    let s = &plan.scenario;
+    let dir = &plan.out_dir;
+    let say = |msg: String| {
+        if settings.chatty {
+            eprintln!("{msg}");
+        }
+    };
+    say(format!("{}: building the network", s.name));
+    let graph = pool.install(|| network::build(s)).map_err(invalid)?;
+    if graph.is_empty() {
+        return Err(invalid(anyhow::anyhow!("scenario {:?}: the network has no nodes", s.name)));
+    }
+    let population = network::population(s, &graph);
+    let world = World { scenario: s, graph: &graph, population: &population };
+
+    // Every seed set is picked before anything is simulated, so a strategy
+    // that cannot be satisfied (band too small, unknown id) stops the run
+    // as invalid input instead of after minutes of work.
+    say(format!("{}: picking seeds for {} strategies", s.name, s.strategies.len()));
+    let selections: Vec<Selection> = pool
+        .install(|| s.strategies.iter().enumerate().map(|(i, st)| world.select(i, st)).collect::<Result<_, _>>())
+        .map_err(invalid)?;
+    let mut sweep: Vec<(usize, Vec<(f64, Selection)>)> = Vec::new();
+    if !s.budgets.is_empty() {
+        for (i, st) in s.strategies.iter().enumerate() {
+            // Explicit seed lists have no budget to vary.
+            if matches!(st.kind, StrategyKind::Explicit { .. }) {
+                continue;
+            }
+            let mut points = Vec::with_capacity(s.budgets.len());
+            for &b in &s.budgets {
+                let spec = StrategySpec { budget: sweep_budget(st, b), ..st.clone() };
+                let sel =
+                    pool.install(|| world.select(i, &spec)).map_err(|e| invalid(e.context(format!("budget {b}"))))?;
+                points.push((b, sel));
+            }
+            sweep.push((i, points));
+        }
+    }
+
+    // The folder: created, cleared of a previous run's files under --force,
+    // then filled as results come in.
+    fs::create_dir_all(dir).with_context(|| format!("cannot create the results folder {}", dir.display()))?;
+    if settings.force {
+        clear_previous_results(dir)?;
+    }
+    let inputs = input_files(s)?;
+    let mut manifest = Manifest {
+        womsim_version: env!("CARGO_PKG_VERSION").to_string(),
+        scenario: s.name.clone(),
+        seed: s.seed,
+        replicates: s.replicates,
+        threads: settings.threads,
+        wall_time_seconds: 0.0,
+        complete: false,
+        inputs,
+    };
+    export::write_manifest(dir, &manifest)?;
+    export::write_resolved(dir, &s.to_resolved_toml())?;
+    export::write_degrees(dir, &network::follower_histogram(&graph))?;
+
+    let cfg = RunConfig { steps: s.steps, replicates: s.replicates, seed: s.seed };
+    let mut summary = SummaryFile {
+        womsim_version: env!("CARGO_PKG_VERSION").to_string(),
+        scenario: s.name.clone(),
+        description: s.description.clone(),
+        seed: s.seed,
+        replicates: s.replicates,
+        steps: s.steps,
+        model: s.model.kind().to_string(),
+        network: network::info(s, &graph),
+        strategies: Vec::with_capacity(s.strategies.len()),
+    };
+    let mut series: Vec<StrategySeries> = Vec::new();
+    let mut replicate_rows: Vec<ReplicateFinals> = Vec::new();
+    let mut reference: Option<Vec<Row>> = None;
+    for (i, (spec, sel)) in s.strategies.iter().zip(&selections).enumerate() {
+        let t0 = Instant::now();
+        let pb = progress_bar(settings.progress_bars, u64::from(s.replicates), &spec.name);
+        let trajs =
+            pool.install(|| runner::run_replicates(&s.model, &graph, &population, &sel.seeds, &cfg, &|| pb.inc(1)));
+        pb.finish_and_clear();
+        let finals = summary::finals(&trajs);
+        let against = s.strategies[0].name.as_str();
+        let st = summary::strategy_summary(spec, sel, &graph, &trajs, reference.as_deref().map(|r| (against, r)));
+        let agg = stats::series(&trajs);
+        series.push(StrategySeries { strategy: spec.name.clone(), mean: agg.mean, q05: agg.q05, q95: agg.q95 });
+        replicate_rows.push(ReplicateFinals { strategy: spec.name.clone(), finals: finals.clone() });
+        if i == 0 {
+            reference = Some(finals);
+        }
+        summary.strategies.push(st);
+        // Saved as soon as the strategy finishes; summary.json, the index of
+        // the folder, last, so it never names a strategy whose series is
+        // not on disk yet.
+        export::write_timeseries(dir, &series)?;
+        export::write_replicates(dir, &replicate_rows)?;
+        export::write_summary(dir, &summary)?;
+        say(format!(
+            "{}: strategy {}/{} {:?} done in {}",
+            s.name,
+            i + 1,
+            s.strategies.len(),
+            spec.name,
+            secs(t0.elapsed())
+        ));
+    }
+
+    if !sweep.is_empty() {
+        let mut points: Vec<BudgetPoint> = Vec::new();
+        for (i, budgets) in &sweep {
+            let spec = &s.strategies[*i];
+            for (b, sel) in budgets {
+                let label = format!("{} @ {b}", spec.name);
+                let pb = progress_bar(settings.progress_bars, u64::from(s.replicates), &label);
+                let trajs = pool
+                    .install(|| runner::run_replicates(&s.model, &graph, &population, &sel.seeds, &cfg, &|| pb.inc(1)));
+                pb.finish_and_clear();
+                points.push(budget_point(&spec.name, *b, sel, &trajs));
+            }
+            export::write_budgets(dir, &points)?;
+            say(format!("{}: budget sweep of {:?} done", s.name, spec.name));
+        }
+    }
+
+    // Charts are drawn from the folder as written, so `womsim plot` on it
+    // later draws exactly the same pictures.
+    let results = export::read_results(dir).context("cannot read back the results just written")?;
+    let charts_dir = dir.join(export::CHARTS_DIR);
+    fs::create_dir_all(&charts_dir).with_context(|| format!("cannot create {}", charts_dir.display()))?;
+    womsim::charts::render_all(&results, &charts_dir, &s.output).context("cannot draw the charts")?;
+    if s.output.report {
+        womsim::report::write_report(&results, &charts_dir, &dir.join(export::REPORT))
+            .context("cannot write the report")?;
+    }
+
+    manifest.wall_time_seconds = started.elapsed().as_secs_f64();
+    manifest.complete = true;
+    export::write_manifest(dir, &manifest)?;
+    say(format!("{}: finished in {}", s.name, secs(started.elapsed())));
+    Ok(summary)
+}
+
+fn secs(d: Duration) -> String {
+    format!("{:.1} s", d.as_secs_f64())
+}
+
+/// One row of `budgets.csv`.
+fn budget_point(strategy: &str, budget: f64, sel: &Selection, trajs: &[womsim::metrics::Trajectory]) -> BudgetPoint {
+    use womsim::metrics::Metric;
+    let finals = summary::finals(trajs);
+    let col = |m: Metric| -> Vec<f64> { finals.iter().map(|r| r[m.idx()]).collect() };
+    let reached = stats::summarize(&col(Metric::Reached));
+    let acted = stats::summarize(&col(Metric::Acted));
+    BudgetPoint {
+        strategy: strategy.to_string(),
+        budget,
+        cost: sel.cost,
+        reached_mean: reached.mean,
+        reached_ci95_low: reached.ci95_low,
+        reached_ci95_high: reached.ci95_high,
+        acted_mean: acted.mean,
+        acted_ci95_low: acted.ci95_low,
+        acted_ci95_high: acted.ci95_high,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn existing_results_need_force() {
+        let d = tempfile::tempdir().unwrap();
+        assert!(check_out_dir(&d.path().join("new"), false).is_ok());
+        assert!(check_out_dir(d.path(), false).is_ok(), "an empty folder is fine");
+        fs::write(d.path().join("summary.json"), "{}").unwrap();
+        let e = check_out_dir(d.path(), false).unwrap_err().to_string();
+        assert!(e.contains("--force"), "{e}");
+        assert!(check_out_dir(d.path(), true).is_ok());
+        assert!(check_out_dir(&d.path().join("summary.json"), true).is_err());
+    }
+
+    #[test]
+    fn force_clears_only_contract_files() {
+        let d = tempfile::tempdir().unwrap();
+        fs::write(d.path().join("budgets.csv"), "old").unwrap();
+        fs::create_dir(d.path().join("charts")).unwrap();
+        fs::write(d.path().join("charts/reach.png"), "old").unwrap();
+        fs::write(d.path().join("notes.txt"), "mine").unwrap();
+        clear_previous_results(d.path()).unwrap();
+        let left: Vec<_> = fs::read_dir(d.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(left, vec![std::ffi::OsString::from("notes.txt")]);
+    }
+
+    #[test]
+    fn strategy_node_files_are_found_relative_to_the_scenario() {
+        let d = tempfile::tempdir().unwrap();
+        fs::write(d.path().join("seeds.txt"), "1\n2\n").unwrap();
+        let sc = d.path().join("s.toml");
+        fs::write(
+            &sc,
+            "name = \"x\"\n[[strategy]]\nname = \"a\"\nkind = \"explicit\"\nfile = \"seeds.txt\"\n\
+             [[strategy]]\nname = \"b\"\nkind = \"random\"\n",
+        )
+        .unwrap();
+        assert_eq!(strategy_files(&sc), vec![d.path().join("seeds.txt")]);
+    }
+
+    #[test]
+    fn sweep_budget_keeps_the_strategy_unit() {
+        let mut spec = StrategySpec {
+            name: "a".into(),
+            kind: StrategyKind::Random,
+            pool: None,
+            budget: Budget::People(3),
+            cost: Default::default(),
+        };
+        assert_eq!(sweep_budget(&spec, 10.0), Budget::People(10));
+        spec.budget = Budget::Cost(5.0);
+        assert_eq!(sweep_budget(&spec, 12.5), Budget::Cost(12.5));
+    }
+}

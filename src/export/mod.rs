@@ -1,0 +1,513 @@
+//! The results folder: writers and readers of every file of the results
+//! contract (README.md, "Results").
+//!
+//! Every file is written to a temporary name in the destination folder,
+//! flushed to disk, then renamed over the final name, so a crash or Ctrl-C
+//! leaves either the previous complete file or the new complete file, never a
+//! half-written one (rename is atomic within one file system).
+//!
+//! Floats are written with Rust's shortest round-trip formatting, so reading a
+//! file back gives bit-identical values and re-rendering charts from a folder
+//! gives the same pictures as the run that wrote it.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::metrics::{Metric, Row, NUM_METRICS};
+use crate::results::{BudgetPoint, DegreeRow, RunResults, StrategySeries, SummaryFile};
+
+/// `summary.json`
+pub const SUMMARY: &str = "summary.json";
+/// `timeseries.csv`
+pub const TIMESERIES: &str = "timeseries.csv";
+/// `replicates.csv`
+pub const REPLICATES: &str = "replicates.csv";
+/// `degrees.csv`
+pub const DEGREES: &str = "degrees.csv";
+/// `budgets.csv` (only with a budget sweep)
+pub const BUDGETS: &str = "budgets.csv";
+/// `scenario.resolved.toml`
+pub const RESOLVED: &str = "scenario.resolved.toml";
+/// `manifest.json`
+pub const MANIFEST: &str = "manifest.json";
+/// `charts/`
+pub const CHARTS_DIR: &str = "charts";
+/// `report.html`
+pub const REPORT: &str = "report.html";
+
+/// Every name `womsim run` may create in a results folder.
+pub const ALL_OUTPUTS: [&str; 9] =
+    [SUMMARY, TIMESERIES, REPLICATES, DEGREES, BUDGETS, RESOLVED, MANIFEST, CHARTS_DIR, REPORT];
+
+/// Final values recorded per replicate in `replicates.csv`, in column order.
+pub const REPLICATE_METRICS: [Metric; 9] = [
+    Metric::Reached,
+    Metric::ReachedGood,
+    Metric::ReachedBad,
+    Metric::Acted,
+    Metric::Talkers,
+    Metric::Friends,
+    Metric::Ambassadors,
+    Metric::MessagesGood,
+    Metric::MessagesBad,
+];
+
+/// Final rows of every replicate of one strategy (`replicates.csv`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReplicateFinals {
+    pub strategy: String,
+    /// Last trajectory row of each replicate, in replicate order.
+    pub finals: Vec<Row>,
+}
+
+/// One input file and its digest (`manifest.json`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InputFile {
+    /// `scenario`, `edge_list` or `strategy_nodes`.
+    pub role: String,
+    pub path: String,
+    /// Lower-case hex SHA-256 of the file's bytes.
+    pub sha256: String,
+}
+
+/// `manifest.json`: how the results were made. Unlike `summary.json` it
+/// varies between identical runs (wall time, threads).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    pub womsim_version: String,
+    pub scenario: String,
+    pub seed: u64,
+    pub replicates: u32,
+    /// Worker threads of the run's pool.
+    pub threads: usize,
+    /// Wall time of the whole run (network, seeding, simulation, writing).
+    pub wall_time_seconds: f64,
+    /// False while the run is in progress or if it was interrupted; true once
+    /// every strategy (and budget point) has been written.
+    pub complete: bool,
+    pub inputs: Vec<InputFile>,
+}
+
+/// Write `bytes` to `path` atomically: temporary file in the same folder,
+/// fsync, rename.
+pub fn atomic_write(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().with_context(|| format!("{} has no file name", path.display()))?;
+    let tmp = dir.join(format!(".{}.tmp-{}", name.to_string_lossy(), std::process::id()));
+    let write = || -> std::io::Result<()> {
+        let mut f = fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        fs::rename(&tmp, path)
+    };
+    write().map_err(|e| {
+        let _ = fs::remove_file(&tmp);
+        anyhow::Error::new(e).context(format!("cannot write {}", path.display()))
+    })
+}
+
+/// Lower-case hex SHA-256 of a file.
+pub fn sha256_file(path: &Path) -> anyhow::Result<String> {
+    let bytes = fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let digest = Sha256::digest(&bytes);
+    Ok(digest.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+fn json_bytes<T: Serialize>(value: &T) -> anyhow::Result<Vec<u8>> {
+    let mut v = serde_json::to_vec_pretty(value)?;
+    v.push(b'\n');
+    Ok(v)
+}
+
+/// Write `summary.json`.
+pub fn write_summary(dir: &Path, summary: &SummaryFile) -> anyhow::Result<()> {
+    atomic_write(&dir.join(SUMMARY), &json_bytes(summary)?)
+}
+
+/// Write `manifest.json`.
+pub fn write_manifest(dir: &Path, manifest: &Manifest) -> anyhow::Result<()> {
+    atomic_write(&dir.join(MANIFEST), &json_bytes(manifest)?)
+}
+
+/// Write `scenario.resolved.toml`.
+pub fn write_resolved(dir: &Path, toml: &str) -> anyhow::Result<()> {
+    atomic_write(&dir.join(RESOLVED), toml.as_bytes())
+}
+
+fn csv_bytes(header: &[String], rows: impl Iterator<Item = Vec<String>>) -> anyhow::Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(header)?;
+    for r in rows {
+        w.write_record(&r)?;
+    }
+    w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+/// Shortest round-trip text of a float.
+fn num(x: f64) -> String {
+    format!("{x}")
+}
+
+/// Header of `timeseries.csv`: `strategy,step,` then
+/// `<metric>_mean,<metric>_q05,<metric>_q95` for each metric in
+/// [`Metric::ALL`] order.
+pub fn timeseries_header() -> Vec<String> {
+    let mut h = vec!["strategy".to_string(), "step".to_string()];
+    for m in Metric::ALL {
+        for s in ["mean", "q05", "q95"] {
+            h.push(format!("{}_{s}", m.name()));
+        }
+    }
+    h
+}
+
+/// Write `timeseries.csv` for the strategies finished so far.
+pub fn write_timeseries(dir: &Path, series: &[StrategySeries]) -> anyhow::Result<()> {
+    let rows = series.iter().flat_map(|s| {
+        (0..s.mean.len()).map(move |t| {
+            let mut r = Vec::with_capacity(2 + 3 * NUM_METRICS);
+            r.push(s.strategy.clone());
+            r.push(t.to_string());
+            for m in 0..NUM_METRICS {
+                r.push(num(s.mean[t][m]));
+                r.push(num(s.q05[t][m]));
+                r.push(num(s.q95[t][m]));
+            }
+            r
+        })
+    });
+    atomic_write(&dir.join(TIMESERIES), &csv_bytes(&timeseries_header(), rows)?)
+}
+
+/// Write `replicates.csv`: `strategy,replicate,` then the final value of each
+/// of [`REPLICATE_METRICS`].
+pub fn write_replicates(dir: &Path, strategies: &[ReplicateFinals]) -> anyhow::Result<()> {
+    let mut header = vec!["strategy".to_string(), "replicate".to_string()];
+    header.extend(REPLICATE_METRICS.iter().map(|m| m.name().to_string()));
+    let rows = strategies.iter().flat_map(|s| {
+        s.finals.iter().enumerate().map(move |(r, row)| {
+            let mut v = vec![s.strategy.clone(), r.to_string()];
+            v.extend(REPLICATE_METRICS.iter().map(|m| num(row[m.idx()])));
+            v
+        })
+    });
+    atomic_write(&dir.join(REPLICATES), &csv_bytes(&header, rows)?)
+}
+
+/// Write `degrees.csv` (`degree,count`).
+pub fn write_degrees(dir: &Path, rows: &[DegreeRow]) -> anyhow::Result<()> {
+    let header = ["degree".to_string(), "count".to_string()];
+    let rows = rows.iter().map(|r| vec![r.degree.to_string(), r.count.to_string()]);
+    atomic_write(&dir.join(DEGREES), &csv_bytes(&header, rows)?)
+}
+
+/// Header of `budgets.csv` (the fields of [`BudgetPoint`]).
+pub const BUDGETS_HEADER: [&str; 9] = [
+    "strategy",
+    "budget",
+    "cost",
+    "reached_mean",
+    "reached_ci95_low",
+    "reached_ci95_high",
+    "acted_mean",
+    "acted_ci95_low",
+    "acted_ci95_high",
+];
+
+/// Write `budgets.csv`.
+pub fn write_budgets(dir: &Path, points: &[BudgetPoint]) -> anyhow::Result<()> {
+    let header: Vec<String> = BUDGETS_HEADER.iter().map(|s| s.to_string()).collect();
+    let rows = points.iter().map(|p| {
+        vec![
+            p.strategy.clone(),
+            num(p.budget),
+            num(p.cost),
+            num(p.reached_mean),
+            num(p.reached_ci95_low),
+            num(p.reached_ci95_high),
+            num(p.acted_mean),
+            num(p.acted_ci95_low),
+            num(p.acted_ci95_high),
+        ]
+    });
+    atomic_write(&dir.join(BUDGETS), &csv_bytes(&header, rows)?)
+}
+
+fn read_text(path: &Path) -> anyhow::Result<String> {
+    fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+}
+
+fn open_csv(path: &Path) -> anyhow::Result<csv::Reader<fs::File>> {
+    let f = fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    Ok(csv::Reader::from_reader(f))
+}
+
+fn parse_f64(path: &Path, line: u64, col: &str, s: &str) -> anyhow::Result<f64> {
+    s.parse().with_context(|| format!("{}: line {line}: column {col}: {s:?} is not a number", path.display()))
+}
+
+fn read_timeseries(path: &Path, summary: &SummaryFile) -> anyhow::Result<Vec<StrategySeries>> {
+    let mut rdr = open_csv(path)?;
+    let header: Vec<String> = rdr.headers()?.iter().map(str::to_string).collect();
+    let expected = timeseries_header();
+    if header != expected {
+        bail!("{}: unexpected header (expected {})", path.display(), expected.join(","));
+    }
+    let mut series: Vec<StrategySeries> = summary
+        .strategies
+        .iter()
+        .map(|s| StrategySeries { strategy: s.name.clone(), mean: vec![], q05: vec![], q95: vec![] })
+        .collect();
+    for (i, rec) in rdr.records().enumerate() {
+        let line = i as u64 + 2;
+        let rec = rec.with_context(|| format!("{}: line {line}", path.display()))?;
+        let name = &rec[0];
+        let Some(s) = series.iter_mut().find(|s| s.strategy == name) else {
+            bail!("{}: line {line}: strategy {name:?} is not in {SUMMARY}", path.display());
+        };
+        let step: usize =
+            rec[1].parse().with_context(|| format!("{}: line {line}: bad step {:?}", path.display(), &rec[1]))?;
+        if step != s.mean.len() {
+            bail!("{}: line {line}: expected step {} of {name:?}, found {step}", path.display(), s.mean.len());
+        }
+        let mut mean = [0.0; NUM_METRICS];
+        let mut q05 = [0.0; NUM_METRICS];
+        let mut q95 = [0.0; NUM_METRICS];
+        for m in 0..NUM_METRICS {
+            let c = 2 + 3 * m;
+            mean[m] = parse_f64(path, line, &expected[c], &rec[c])?;
+            q05[m] = parse_f64(path, line, &expected[c + 1], &rec[c + 1])?;
+            q95[m] = parse_f64(path, line, &expected[c + 2], &rec[c + 2])?;
+        }
+        s.mean.push(mean);
+        s.q05.push(q05);
+        s.q95.push(q95);
+    }
+    let rows = summary.steps as usize + 1;
+    for s in &series {
+        if s.mean.len() != rows {
+            bail!("{}: strategy {:?} has {} rows, expected {rows}", path.display(), s.strategy, s.mean.len());
+        }
+    }
+    Ok(series)
+}
+
+fn read_degrees(path: &Path) -> anyhow::Result<Vec<DegreeRow>> {
+    let mut rdr = open_csv(path)?;
+    let mut out = Vec::new();
+    for (i, rec) in rdr.deserialize().enumerate() {
+        out.push(rec.with_context(|| format!("{}: line {}", path.display(), i + 2))?);
+    }
+    Ok(out)
+}
+
+fn read_budgets(path: &Path) -> anyhow::Result<Vec<BudgetPoint>> {
+    let mut rdr = open_csv(path)?;
+    let mut out = Vec::new();
+    for (i, rec) in rdr.deserialize().enumerate() {
+        out.push(rec.with_context(|| format!("{}: line {}", path.display(), i + 2))?);
+    }
+    Ok(out)
+}
+
+/// Read a results folder back (everything charts and the report need).
+/// `budgets.csv` is optional; every other file of [`RunResults`] must exist.
+pub fn read_results(dir: &Path) -> anyhow::Result<RunResults> {
+    if !dir.is_dir() {
+        bail!("{} is not a results folder", dir.display());
+    }
+    let sp = dir.join(SUMMARY);
+    let summary: SummaryFile =
+        serde_json::from_str(&read_text(&sp)?).with_context(|| format!("{} is not a valid summary", sp.display()))?;
+    let series = read_timeseries(&dir.join(TIMESERIES), &summary)?;
+    let degrees = read_degrees(&dir.join(DEGREES))?;
+    let bp = dir.join(BUDGETS);
+    let budgets = if bp.exists() { read_budgets(&bp)? } else { vec![] };
+    let resolved_toml = read_text(&dir.join(RESOLVED))?;
+    Ok(RunResults { summary, series, degrees, budgets, resolved_toml })
+}
+
+/// Paths of the contract files in `dir` (for messages and tests).
+pub fn contract_paths(dir: &Path) -> Vec<PathBuf> {
+    [SUMMARY, TIMESERIES, REPLICATES, DEGREES, RESOLVED, MANIFEST].iter().map(|f| dir.join(f)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::results::{Diff, FinalMetrics, NetworkInfo, PairedDiffs, Stat, StrategySummary};
+
+    fn stat(m: f64) -> Stat {
+        Stat { mean: m, sd: 0.1, ci95_low: m - 0.3, ci95_high: m + 1.0 / 3.0 }
+    }
+
+    fn strategy(name: &str, paired: bool) -> StrategySummary {
+        let d = Diff { mean: 0.1, ci95_low: -0.2, ci95_high: 0.4, significant: false };
+        StrategySummary {
+            name: name.into(),
+            kind: "random".into(),
+            budget: 3.0,
+            budget_unit: "people".into(),
+            cost: 3.0,
+            seeds: vec!["a".into(), "7".into()],
+            seed_followers: vec![1, 2],
+            final_: FinalMetrics {
+                reached: stat(10.0),
+                reached_good: stat(7.0),
+                reached_bad: stat(3.0),
+                acted: stat(2.5),
+            },
+            action_per_reach: stat(0.25),
+            action_per_cost: stat(0.8),
+            steps_to_half_reach: stat(2.0),
+            paired: paired.then(|| PairedDiffs {
+                against: "first".into(),
+                reached: d,
+                reached_good: d,
+                reached_bad: d,
+                acted: d,
+            }),
+        }
+    }
+
+    fn sample() -> RunResults {
+        let summary = SummaryFile {
+            womsim_version: "0.1.0".into(),
+            scenario: "t".into(),
+            description: "d".into(),
+            seed: 7,
+            replicates: 3,
+            steps: 2,
+            model: "relationship_chain".into(),
+            network: NetworkInfo { kind: "complete".into(), nodes: 5, edges: 10, directed: false },
+            strategies: vec![strategy("first", false), strategy("second, quoted \"x\"", true)],
+        };
+        let row = |k: f64| {
+            let mut r = [0.0; NUM_METRICS];
+            for (m, v) in r.iter_mut().enumerate() {
+                *v = k + m as f64 / 3.0;
+            }
+            r
+        };
+        let series = summary
+            .strategies
+            .iter()
+            .map(|s| StrategySeries {
+                strategy: s.name.clone(),
+                mean: (0..3).map(|t| row(t as f64)).collect(),
+                q05: (0..3).map(|t| row(t as f64 - 0.1)).collect(),
+                q95: (0..3).map(|t| row(t as f64 + 0.1)).collect(),
+            })
+            .collect();
+        RunResults {
+            summary,
+            series,
+            degrees: vec![DegreeRow { degree: 0, count: 1 }, DegreeRow { degree: 4, count: 4 }],
+            budgets: vec![BudgetPoint {
+                strategy: "first".into(),
+                budget: 5.0,
+                cost: 5.5,
+                reached_mean: 1.0 / 7.0,
+                reached_ci95_low: 0.1,
+                reached_ci95_high: 0.2,
+                acted_mean: 0.3,
+                acted_ci95_low: 0.2,
+                acted_ci95_high: 0.4,
+            }],
+            resolved_toml: "name = \"t\"\n".into(),
+        }
+    }
+
+    fn write_all(dir: &Path, r: &RunResults) {
+        write_summary(dir, &r.summary).unwrap();
+        write_timeseries(dir, &r.series).unwrap();
+        write_degrees(dir, &r.degrees).unwrap();
+        write_budgets(dir, &r.budgets).unwrap();
+        write_resolved(dir, &r.resolved_toml).unwrap();
+    }
+
+    #[test]
+    fn results_round_trip_bit_for_bit() {
+        let dir = tempfile::tempdir().unwrap();
+        let r = sample();
+        write_all(dir.path(), &r);
+        let back = read_results(dir.path()).unwrap();
+        assert_eq!(back, r);
+        // No temporary file is left behind.
+        for e in fs::read_dir(dir.path()).unwrap() {
+            let name = e.unwrap().file_name().to_string_lossy().into_owned();
+            assert!(!name.starts_with('.'), "left {name}");
+        }
+    }
+
+    #[test]
+    fn budgets_file_is_optional() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut r = sample();
+        r.budgets.clear();
+        write_all(dir.path(), &r);
+        fs::remove_file(dir.path().join(BUDGETS)).unwrap();
+        assert_eq!(read_results(dir.path()).unwrap(), r);
+    }
+
+    #[test]
+    fn truncated_timeseries_is_an_error_naming_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut r = sample();
+        write_all(dir.path(), &r);
+        r.series[1].mean.pop();
+        r.series[1].q05.pop();
+        r.series[1].q95.pop();
+        write_timeseries(dir.path(), &r.series).unwrap();
+        let e = format!("{:#}", read_results(dir.path()).unwrap_err());
+        assert!(e.contains("timeseries.csv") && e.contains("rows"), "{e}");
+    }
+
+    #[test]
+    fn timeseries_header_follows_metric_order() {
+        let h = timeseries_header();
+        assert_eq!(h.len(), 2 + 3 * NUM_METRICS);
+        assert_eq!(&h[..5], &["strategy", "step", "reached_mean", "reached_q05", "reached_q95"]);
+        assert_eq!(h.last().unwrap(), "new_messages_bad_q95");
+    }
+
+    #[test]
+    fn replicates_csv_has_one_row_per_replicate() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut row = [0.0; NUM_METRICS];
+        row[Metric::Acted.idx()] = 4.0;
+        row[Metric::NetSentiment.idx()] = 0.5;
+        write_replicates(dir.path(), &[ReplicateFinals { strategy: "s".into(), finals: vec![row, row] }]).unwrap();
+        let text = fs::read_to_string(dir.path().join(REPLICATES)).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines[0],
+            "strategy,replicate,reached,reached_good,reached_bad,acted,talkers,friends,ambassadors,messages_good,messages_bad"
+        );
+        assert_eq!(lines[2], "s,1,0,0,0,4,0,0,0,0,0");
+        assert_eq!(lines.len(), 3);
+    }
+
+    #[test]
+    fn atomic_write_replaces_existing_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("x.txt");
+        atomic_write(&p, b"old").unwrap();
+        atomic_write(&p, b"new").unwrap();
+        assert_eq!(fs::read(&p).unwrap(), b"new");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn sha256_of_known_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("abc");
+        fs::write(&p, b"abc").unwrap();
+        assert_eq!(sha256_file(&p).unwrap(), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    }
+}
