@@ -76,12 +76,8 @@ impl SpreadOracle for ModelOracle<'_> {
         };
         let mut total = 0.0;
         for &key in &self.keys {
-            let input = ReplicateInput {
-                graph: self.ctx.graph,
-                population: self.ctx.population,
-                seeds,
-                dynamics_key: key,
-            };
+            let input =
+                ReplicateInput { graph: self.ctx.graph, population: self.ctx.population, seeds, dynamics_key: key };
             traj.clear();
             models::simulate(self.ctx.model, &input, scratch, traj);
             total += traj.last()[metric.idx()];
@@ -147,11 +143,8 @@ impl<O: SpreadOracle> Celf<O> {
         self.scratch = Some(scratch);
         let oracle = &self.oracle;
         let base = self.current;
-        let gains: Vec<f64> = self
-            .pool
-            .par_iter()
-            .map_init(|| oracle.scratch(), |s, &u| oracle.spread(&[u], s) - base)
-            .collect();
+        let gains: Vec<f64> =
+            self.pool.par_iter().map_init(|| oracle.scratch(), |s, &u| oracle.spread(&[u], s) - base).collect();
         self.evaluations += 1 + self.pool.len() as u64;
         self.heap = self.pool.iter().zip(gains).map(|(&u, g)| (OrdF64(g), Reverse(u), 0usize)).collect();
         self.started = true;

@@ -72,9 +72,7 @@ impl Picker for Shuffle {
 
 /// Pool sorted by `key` descending, ties by id ascending. O(P log P).
 pub(super) fn ranked_by<K: PartialOrd, F: Fn(u32) -> K>(mut pool: Vec<u32>, key: F) -> Order {
-    pool.sort_unstable_by(|&a, &b| {
-        key(b).partial_cmp(&key(a)).unwrap_or(std::cmp::Ordering::Equal).then(a.cmp(&b))
-    });
+    pool.sort_unstable_by(|&a, &b| key(b).partial_cmp(&key(a)).unwrap_or(std::cmp::Ordering::Equal).then(a.cmp(&b)));
     Order::new(pool)
 }
 
