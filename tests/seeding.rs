@@ -287,6 +287,26 @@ fn degree_discount_follows_the_papers_rule_on_a_hand_checked_graph() {
     assert_eq!(top, vec![0, 1, 6, 2]);
 }
 
+#[test]
+fn degree_discount_on_a_directed_graph_discounts_listeners_of_chosen_nodes() {
+    // Arcs 0 → 1, 2, 3 (0 has 3 followers); 1 → 4, 5 and 6 → 7, 8 (2 each).
+    // Pick 0 first; 1 hears 0, so t_1 = 1 and dd_1 = 2 − 2 − (2 − 1)·1·0.5 = −0.5,
+    // while 6 hears nobody chosen and keeps dd_6 = 2 → second pick is 6.
+    // Third pick: the rule's 2·t term pushes 1 (−0.5) and the other listeners
+    // of 0 and 6 (0 − 2 + 0.5 = −1.5) below the untouched leaves 4 and 5
+    // (dd = 0), so 4 (lowest id) is next — what the formula implies.
+    // top_degree takes 1 (tie with 6 at 2 followers, lower id).
+    let edges = [(0, 1), (0, 2), (0, 3), (1, 4), (1, 5), (6, 7), (6, 8)];
+    let g = Graph::from_edges(9, true, &edges, None, Labels::Dense).unwrap();
+    let pop = Population::community(9);
+    let m = ic(0.5);
+    let c = ctx(&g, &pop, &m, 1);
+    let dd = select(&spec(StrategyKind::DegreeDiscount { p: 0.5 }, Budget::People(3)), &c).unwrap().seeds;
+    assert_eq!(dd, vec![0, 6, 4]);
+    let top = select(&spec(StrategyKind::TopDegree, Budget::People(2)), &c).unwrap().seeds;
+    assert_eq!(top, vec![0, 1]);
+}
+
 // ---------------------------------------------------------------------------
 // Greedy and RIS on karate vs brute force.
 

@@ -36,7 +36,8 @@
 //! | `ris` | IMM reverse-reachable sets | O((k + ℓ)(n + E) log n / ε²) expected |
 //! | `explicit` | the given original ids, in order | O(n + list) |
 //!
-//! See each module for details: [`order`], [`centrality`], [`greedy`], [`ris`].
+//! Details: module `order` (fixed orders and simple randomness), [`centrality`],
+//! [`greedy`], [`ris`].
 
 mod order;
 
@@ -247,7 +248,7 @@ pub(crate) trait Picker {
 /// docs for budget semantics). Deterministic in `(spec, ctx)`, whatever the
 /// number of rayon threads.
 pub fn select(spec: &StrategySpec, ctx: &SeedingContext<'_>) -> Result<Selection, SeedingError> {
-    validate(spec, ctx)?;
+    validate(spec)?;
     let g = ctx.graph;
     if ctx.population.len() != g.len() {
         return Err(SeedingError::Invalid(format!(
@@ -362,7 +363,7 @@ fn affordable(pool: &[u32], g: &Graph, cost: &CostModel, budget: f64) -> usize {
 
 /// Parameter checks the engine cannot do without (the scenario layer gives
 /// friendlier key-named messages first; these are the last line of defence).
-fn validate(spec: &StrategySpec, ctx: &SeedingContext<'_>) -> Result<(), SeedingError> {
+fn validate(spec: &StrategySpec) -> Result<(), SeedingError> {
     let mut errs: Vec<String> = Vec::new();
     let name = &spec.name;
     let prob = |x: f64| (0.0..=1.0).contains(&x);
@@ -414,7 +415,6 @@ fn validate(spec: &StrategySpec, ctx: &SeedingContext<'_>) -> Result<(), Seeding
         }
         _ => {}
     }
-    let _ = ctx;
     if errs.is_empty() {
         Ok(())
     } else {
