@@ -765,3 +765,52 @@ fn friends_of_random_nominates_heard_pool_members() {
     let e = select(&spec(StrategyKind::FriendsOfRandom, Budget::People(2)), &c).unwrap_err();
     assert!(e.to_string().contains("only 1 pool members"), "{e}");
 }
+
+#[test]
+fn lazy_max_coverage_equals_naive_greedy_within_a_pool() {
+    use womsim::seeding::ris::Coverage;
+    let g = random_graph(600, 3, true, 21);
+    let mut sets = RrSets::default();
+    sets.extend_to(&g, RrModel::Ic(EdgeProb::Uniform(0.2)), 20, 77, 5000);
+    let pool: Vec<u32> = (0..600).filter(|u| u % 4 != 1).collect();
+    let mut cov = Coverage::new(sets.clone(), 600, &pool);
+    let lazy: Vec<u32> = (0..15).map(|_| cov.pick(&|_| true).unwrap()).collect();
+    // Naive: recount uncovered sets per pool node every round.
+    let mut covered = vec![false; sets.len()];
+    let mut naive = Vec::new();
+    for _ in 0..15 {
+        let mut best = (0usize, u32::MAX);
+        for &u in &pool {
+            if naive.contains(&u) {
+                continue;
+            }
+            let c = (0..sets.len()).filter(|&r| !covered[r] && sets.set(r).contains(&u)).count();
+            if c > best.0 || (c == best.0 && u < best.1) {
+                best = (c, u);
+            }
+        }
+        naive.push(best.1);
+        for (r, c) in covered.iter_mut().enumerate() {
+            if sets.set(r).contains(&best.1) {
+                *c = true;
+            }
+        }
+    }
+    assert_eq!(lazy, naive);
+    let frac = covered.iter().filter(|&&c| c).count() as f64 / sets.len() as f64;
+    assert!((cov.covered_fraction() - frac).abs() < 1e-12);
+}
+
+#[test]
+fn random_seeds_for_a_larger_budget_extend_those_for_a_smaller_one() {
+    let g = karate();
+    let pop = Population::community(34);
+    let m = ic(0.1);
+    let c = ctx(&g, &pop, &m, 9);
+    let five = select(&spec(StrategyKind::Random, Budget::People(5)), &c).unwrap().seeds;
+    let ten = select(&spec(StrategyKind::Random, Budget::People(10)), &c).unwrap().seeds;
+    assert_eq!(&ten[..5], &five[..]);
+    // Another strategy index is another stream.
+    let c2 = SeedingContext { strategy_index: 1, ..c };
+    assert_ne!(select(&spec(StrategyKind::Random, Budget::People(10)), &c2).unwrap().seeds, ten);
+}
