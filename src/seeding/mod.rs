@@ -1,8 +1,49 @@
 //! Seeding strategies: whom to make ambassadors (or initial adopters).
-//! TODO(seeding): implementations, docs, tests.
 //!
-//! Every strategy picks `budget` distinct nodes from a pool, breaking ties by
-//! node id, with randomness from the `seeding` stream only.
+//! A strategy ([`StrategySpec`]) ranks the members of a **pool** (friends of
+//! the organization in the relationship-chain model, everyone in the classic
+//! models) and [`select`] takes them in that preference order until the
+//! **budget** is spent:
+//!
+//! * [`Budget::People`]`(k)`: exactly `k` distinct nodes, or
+//!   [`SeedingError::NotEnough`] when the pool (or a strategy's band) holds
+//!   fewer.
+//! * [`Budget::Cost`]`(c)`: nodes are considered in preference order and a node
+//!   is added only if its cost ([`CostModel`]) fits in what is left; nodes that
+//!   do not fit are skipped (for good: the remaining budget only shrinks) and
+//!   the walk continues, so cheaper nodes further down the order can still be
+//!   taken. Adaptive strategies (degree discount, greedy, RIS) recompute their
+//!   preference after each accepted node, exactly as with a people budget.
+//!   A relative slack of 1e-9 absorbs float rounding in the running sum.
+//!
+//! Ties are always broken by dense node id, ascending. The only randomness is
+//! the seeding stream `rng::stream(seed, "seeding", &[strategy_index, …])`,
+//! and nothing depends on the number of threads (parallel parts compute
+//! independent pieces keyed by index and combine them in index order).
+//!
+//! Strategies and their cost (n nodes, E arcs, P pool size, k seeds):
+//!
+//! | kind | order | time |
+//! |---|---|---|
+//! | `random` | uniform (partial Fisher–Yates) | O(P + k) |
+//! | `top_degree` | followers (out-degree), highest first | O(P log P) |
+//! | `magic_middle` | followers inside a band, random or highest first | O(P log P) |
+//! | `friends_of_random` | a random pool member's random source | O(P + E) worst |
+//! | `degree_discount` | Chen, Wang & Yang 2009 | O(n + (k + Σ deg of picks) log P) |
+//! | `pagerank` | PageRank of the "who hears whom" direction | O(V + E) per iteration |
+//! | `kcore` | core number, then followers | O(V + E) |
+//! | `greedy` | CELF lazy greedy on Monte Carlo estimates | O(P · R · sim) first round |
+//! | `ris` | IMM reverse-reachable sets | O((k + ℓ)(n + E) log n / ε²) expected |
+//! | `explicit` | the given original ids, in order | O(n + list) |
+//!
+//! Details: module `order` (fixed orders and simple randomness), [`centrality`],
+//! [`greedy`], [`ris`].
+
+mod order;
+
+pub mod centrality;
+pub mod greedy;
+pub mod ris;
 
 use crate::graph::Graph;
 use crate::models::ModelSpec;
@@ -162,13 +203,240 @@ pub struct Selection {
 pub enum SeedingError {
     #[error("the pool holds {available} eligible nodes but the budget asks for {budget}")]
     NotEnough { available: usize, budget: u64 },
+    /// `magic_middle`: the band holds fewer pool members than the budget.
+    /// `band` describes it, e.g. `20–100 followers`.
+    #[error("the band {band} holds {available} nodes of the pool, fewer than the budget {budget}")]
+    BandTooSmall { band: String, available: usize, budget: u64 },
     #[error("node id {0:?} is not in the network")]
     UnknownNode(String),
     #[error("{0}")]
     Invalid(String),
 }
 
-/// Pick seeds for `spec`.
-pub fn select(_spec: &StrategySpec, _ctx: &SeedingContext<'_>) -> Result<Selection, SeedingError> {
-    todo!("seeding strategies")
+/// The pool a strategy picks from: `spec.pool`, or the model's default
+/// ([`Pool::Friends`] when the model has roles, [`Pool::Everyone`] otherwise).
+/// Dense ids, ascending. O(n).
+pub fn effective_pool(ctx: &SeedingContext<'_>, spec: &StrategySpec) -> Vec<u32> {
+    match pool_kind(ctx, spec) {
+        Pool::Everyone => (0..ctx.graph.n()).collect(),
+        Pool::Friends => ctx.population.friends().collect(),
+    }
+}
+
+/// The pool kind in effect for `spec`.
+pub fn pool_kind(ctx: &SeedingContext<'_>, spec: &StrategySpec) -> Pool {
+    spec.pool.unwrap_or(if ctx.model.has_roles() { Pool::Friends } else { Pool::Everyone })
+}
+
+/// Relative slack on cost budgets, so float rounding in the running sum of
+/// costs never rejects a node that fits exactly (`0.1 + 0.2` vs `0.3`).
+pub const COST_SLACK: f64 = 1e-9;
+
+/// A source of candidates in a strategy's preference order.
+///
+/// `next` returns the most preferred remaining candidate for which `fits`
+/// holds and commits it (adaptive strategies update their state as if it
+/// were chosen). Candidates for which `fits` is false are dropped for good:
+/// budgets only shrink, so a node that does not fit now never will.
+/// `None` = no candidate left.
+pub(crate) trait Picker {
+    fn next(&mut self, fits: &dyn Fn(u32) -> bool) -> Result<Option<u32>, SeedingError>;
+}
+
+/// Pick seeds for `spec`: build the strategy's preference order over the
+/// pool and take nodes from it until the budget is spent (see the module
+/// docs for budget semantics). Deterministic in `(spec, ctx)`, whatever the
+/// number of rayon threads.
+pub fn select(spec: &StrategySpec, ctx: &SeedingContext<'_>) -> Result<Selection, SeedingError> {
+    validate(spec)?;
+    let g = ctx.graph;
+    if ctx.population.len() != g.len() {
+        return Err(SeedingError::Invalid(format!(
+            "the population has {} nodes but the network has {}",
+            ctx.population.len(),
+            g.len()
+        )));
+    }
+    let pool = match &spec.kind {
+        // Explicit seeds are named by the user, who cannot know in advance who
+        // the (randomly drawn) friends are: the pool applies only when set.
+        StrategyKind::Explicit { .. } if spec.pool.is_none() => (0..g.n()).collect(),
+        _ => effective_pool(ctx, spec),
+    };
+    if let Budget::People(k) = spec.budget {
+        if pool.len() < k as usize {
+            return Err(SeedingError::NotEnough { available: pool.len(), budget: u64::from(k) });
+        }
+    }
+    // The most seeds the budget can buy (adaptive strategies size their work by it).
+    let max_seeds = match spec.budget {
+        Budget::People(k) => k as usize,
+        Budget::Cost(c) => affordable(&pool, g, &spec.cost, c),
+    };
+    let mut picker: Box<dyn Picker + '_> = match &spec.kind {
+        StrategyKind::Random => Box::new(order::Shuffle::new(pool, order::rng_for(ctx))),
+        StrategyKind::TopDegree => Box::new(order::top_degree(g, pool)),
+        StrategyKind::MagicMiddle { band, pick } => order::magic_middle(ctx, pool, *band, *pick, spec.budget)?,
+        StrategyKind::FriendsOfRandom => Box::new(order::FriendsOfRandom::new(ctx, pool, spec.budget)?),
+        StrategyKind::DegreeDiscount { p } => Box::new(centrality::DegreeDiscount::new(g, &pool, *p)),
+        StrategyKind::PageRank { damping, tolerance, max_iter } => {
+            let pr = centrality::pagerank(g, *damping, *tolerance, *max_iter);
+            Box::new(order::ranked_by(pool, |u| pr[u as usize]))
+        }
+        StrategyKind::KCore => {
+            let core = centrality::core_numbers(g);
+            Box::new(order::ranked_by(pool, |u| (core[u as usize], g.followers(u))))
+        }
+        StrategyKind::Greedy { objective, replicates } => {
+            Box::new(greedy::model_greedy(ctx, pool, *objective, *replicates))
+        }
+        StrategyKind::Ris { epsilon, ell } => Box::new(ris::imm(ctx, &pool, max_seeds, *epsilon, *ell)?),
+        StrategyKind::Explicit { nodes } => Box::new(order::explicit(g, &pool, nodes, spec.pool.is_some())?),
+    };
+    let mut seeds = Vec::with_capacity(max_seeds);
+    let mut spent = 0.0f64;
+    match spec.budget {
+        Budget::People(k) => {
+            while seeds.len() < k as usize {
+                match picker.next(&|_| true)? {
+                    Some(u) => {
+                        seeds.push(u);
+                        spent += spec.cost.cost(g, u);
+                    }
+                    None => {
+                        return Err(SeedingError::NotEnough { available: seeds.len(), budget: u64::from(k) });
+                    }
+                }
+            }
+        }
+        Budget::Cost(c) => {
+            let limit = c * (1.0 + COST_SLACK);
+            loop {
+                let fits = |u: u32| spent + spec.cost.cost(g, u) <= limit;
+                match picker.next(&fits)? {
+                    Some(u) => {
+                        seeds.push(u);
+                        spent += spec.cost.cost(g, u);
+                    }
+                    None => break,
+                }
+            }
+            if seeds.is_empty() {
+                let cheapest = cheapest_cost(ctx, spec);
+                return Err(SeedingError::Invalid(format!(
+                    "strategy {:?} ({}): the budget {c} buys nobody{}",
+                    spec.name,
+                    spec.kind.name(),
+                    match cheapest {
+                        Some(x) => format!(" (the cheapest node of the pool costs {x})"),
+                        None => " (the pool is empty)".to_string(),
+                    }
+                )));
+            }
+        }
+    }
+    Ok(Selection { seeds, cost: spent })
+}
+
+/// Cheapest cost in the effective pool, for error messages.
+fn cheapest_cost(ctx: &SeedingContext<'_>, spec: &StrategySpec) -> Option<f64> {
+    effective_pool(ctx, spec).into_iter().map(|u| spec.cost.cost(ctx.graph, u)).min_by(f64::total_cmp)
+}
+
+/// How many pool members a cost budget can buy at most (the cheapest ones).
+/// O(P log P).
+fn affordable(pool: &[u32], g: &Graph, cost: &CostModel, budget: f64) -> usize {
+    let mut costs: Vec<f64> = pool.iter().map(|&u| cost.cost(g, u)).collect();
+    costs.sort_unstable_by(f64::total_cmp);
+    let limit = budget * (1.0 + COST_SLACK);
+    let mut spent = 0.0;
+    let mut k = 0;
+    for c in costs {
+        if spent + c > limit {
+            break;
+        }
+        spent += c;
+        k += 1;
+    }
+    k
+}
+
+/// Parameter checks the engine cannot do without (the scenario layer gives
+/// friendlier key-named messages first; these are the last line of defence).
+fn validate(spec: &StrategySpec) -> Result<(), SeedingError> {
+    let mut errs: Vec<String> = Vec::new();
+    let name = &spec.name;
+    let prob = |x: f64| (0.0..=1.0).contains(&x);
+    if !(spec.cost.base.is_finite() && spec.cost.base >= 0.0) {
+        errs.push(format!("cost.base = {}: must be a finite number >= 0", spec.cost.base));
+    }
+    if !(spec.cost.per_follower.is_finite() && spec.cost.per_follower >= 0.0) {
+        errs.push(format!("cost.per_follower = {}: must be a finite number >= 0", spec.cost.per_follower));
+    }
+    if let Budget::Cost(c) = spec.budget {
+        if !(c.is_finite() && c >= 0.0) {
+            errs.push(format!("budget = {c}: a cost budget must be a finite number >= 0"));
+        }
+    }
+    match &spec.kind {
+        StrategyKind::MagicMiddle { band, .. } => match *band {
+            Band::Degree(lo, hi) if lo > hi => {
+                errs.push(format!("degree = [{lo}, {hi}]: the lower bound exceeds the upper bound"))
+            }
+            Band::Percentile(lo, hi) if !((0.0..=100.0).contains(&lo) && (0.0..=100.0).contains(&hi) && lo <= hi) => {
+                errs.push(format!("percentile = [{lo}, {hi}]: must satisfy 0 <= lo <= hi <= 100"))
+            }
+            _ => {}
+        },
+        StrategyKind::DegreeDiscount { p } if !prob(*p) => {
+            errs.push(format!("p = {p}: must be a probability in [0, 1]"))
+        }
+        StrategyKind::PageRank { damping, tolerance, max_iter } => {
+            if !(0.0..1.0).contains(damping) {
+                errs.push(format!("damping = {damping}: must be in [0, 1)"));
+            }
+            if !(tolerance.is_finite() && *tolerance > 0.0) {
+                errs.push(format!("tolerance = {tolerance}: must be a finite number > 0"));
+            }
+            if *max_iter == 0 {
+                errs.push("max_iter = 0: must be at least 1".to_string());
+            }
+        }
+        StrategyKind::Greedy { replicates, .. } if *replicates == 0 => {
+            errs.push("replicates = 0: greedy needs at least 1 Monte Carlo replicate".to_string())
+        }
+        StrategyKind::Ris { epsilon, ell } => {
+            if !(epsilon.is_finite() && *epsilon > 0.0 && *epsilon < 1.0) {
+                errs.push(format!("epsilon = {epsilon}: must be in (0, 1)"));
+            }
+            if !(ell.is_finite() && *ell > 0.0) {
+                errs.push(format!("ell = {ell}: must be a finite number > 0"));
+            }
+        }
+        _ => {}
+    }
+    if errs.is_empty() {
+        Ok(())
+    } else {
+        let list: Vec<String> = errs.iter().map(|e| format!("strategy {name:?} ({}): {e}", spec.kind.name())).collect();
+        Err(SeedingError::Invalid(list.join("\n")))
+    }
+}
+
+/// `f64` with a total order (for heaps); NaN never occurs in our scores.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct OrdF64(pub f64);
+
+impl Eq for OrdF64 {}
+
+impl PartialOrd for OrdF64 {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for OrdF64 {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0)
+    }
 }
