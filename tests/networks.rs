@@ -120,7 +120,13 @@ fn every_shared_network_loads_with_the_readme_counts() {
         let start = Instant::now();
         let (g, info) = load_with_info(&data(e.file), e.directed).unwrap_or_else(|err| panic!("{err}"));
         let took = start.elapsed();
-        println!("{:<26} {:>7} nodes {:>8} edges  loaded in {:>7.1} ms", e.file, g.n(), g.num_edges(), took.as_secs_f64() * 1e3);
+        println!(
+            "{:<26} {:>7} nodes {:>8} edges  loaded in {:>7.1} ms",
+            e.file,
+            g.n(),
+            g.num_edges(),
+            took.as_secs_f64() * 1e3
+        );
         assert_eq!(g.n(), e.nodes, "{}: nodes", e.file);
         assert_eq!(g.num_edges() as u64, e.edges, "{}: edges", e.file);
         assert_eq!(g.is_directed(), e.directed);
@@ -139,7 +145,8 @@ fn every_shared_network_loads_with_the_readme_counts() {
 fn readme_pair_counts_of_directed_networks() {
     // README: email_eu_core has 8,865 reciprocated pairs and 16,064 distinct
     // undirected non-loop pairs; soc_slashdot0902 365,931 and 504,230.
-    for (file, reciprocated, pairs) in [("email_eu_core.edges", 8865u64, 16_064u64), ("soc_slashdot0902.edges", 365_931, 504_230)]
+    for (file, reciprocated, pairs) in
+        [("email_eu_core.edges", 8865u64, 16_064u64), ("soc_slashdot0902.edges", 365_931, 504_230)]
     {
         let d = load(&data(file), true).unwrap();
         let mut recip = 0u64;
@@ -202,7 +209,10 @@ fn garbage_line_names_file_and_line() {
     let err = load(f.path(), false).unwrap_err();
     let msg = err.to_string();
     assert!(matches!(err, LoadError::Syntax { line: 5, .. }), "{msg}");
-    assert_eq!(msg, format!("{}:5: expected two node ids and an optional weight, found \"1 x y z\"", f.path().display()));
+    assert_eq!(
+        msg,
+        format!("{}:5: expected two node ids and an optional weight, found \"1 x y z\"", f.path().display())
+    );
 }
 
 #[test]

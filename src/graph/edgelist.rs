@@ -231,7 +231,8 @@ impl<'a> Parser<'a> {
                 return Err(self.syntax(line_no, msg, line));
             }
             (None, _) => {
-                let msg = format!("unexpected weight (line {} has none, so no edge may have one)", self.first_edge_line);
+                let msg =
+                    format!("unexpected weight (line {} has none, so no edge may have one)", self.first_edge_line);
                 return Err(self.syntax(line_no, msg, line));
             }
         }
@@ -243,7 +244,9 @@ impl<'a> Parser<'a> {
             if let (Some(u), Some(v)) = (parse_id(a), parse_id(b)) {
                 self.max_id = self.max_id.max(u).max(v);
                 match &mut self.ids {
-                    Ids::Narrow(e) if u < u64::from(u32::MAX) && v < u64::from(u32::MAX) => e.push((u as u32, v as u32)),
+                    Ids::Narrow(e) if u < u64::from(u32::MAX) && v < u64::from(u32::MAX) => {
+                        e.push((u as u32, v as u32))
+                    }
                     Ids::Narrow(e) => {
                         let mut wide: Vec<(u64, u64)> = e.iter().map(|&(x, y)| (u64::from(x), u64::from(y))).collect();
                         wide.push((u, v));
@@ -272,11 +275,12 @@ impl<'a> Parser<'a> {
         let mut index: HashMap<Vec<u8>, u32> = HashMap::new();
         let mut edges = Vec::new();
         let mut ok = true;
-        let mut add = |u: u64, v: u64, index: &mut HashMap<Vec<u8>, u32>| {
-            match (intern(index, u.to_string().as_bytes()), intern(index, v.to_string().as_bytes())) {
-                (Some(a), Some(b)) => edges.push((a, b)),
-                _ => ok = false,
-            }
+        let mut add = |u: u64, v: u64, index: &mut HashMap<Vec<u8>, u32>| match (
+            intern(index, u.to_string().as_bytes()),
+            intern(index, v.to_string().as_bytes()),
+        ) {
+            (Some(a), Some(b)) => edges.push((a, b)),
+            _ => ok = false,
         };
         match std::mem::replace(&mut self.ids, Ids::Narrow(Vec::new())) {
             Ids::Narrow(e) => e.iter().for_each(|&(u, v)| add(u64::from(u), u64::from(v), &mut index)),
@@ -371,8 +375,11 @@ fn remap_narrow(edges: &mut [(u32, u32)], max_id: u64) -> Vec<u64> {
     }
 }
 
+/// Original ids (ascending) and the renumbered edges.
+type Remapped = (Vec<u64>, Vec<(u32, u32)>);
+
 /// Renumber arbitrary `u64` ids densely in ascending order.
-fn remap_wide(edges: &[(u64, u64)]) -> Result<(Vec<u64>, Vec<(u32, u32)>), GraphError> {
+fn remap_wide(edges: &[(u64, u64)]) -> Result<Remapped, GraphError> {
     let mut ids: Vec<u64> = edges.iter().flat_map(|&(u, v)| [u, v]).collect();
     ids.sort_unstable();
     ids.dedup();

@@ -341,9 +341,8 @@ fn barabasi_albert(r: &mut Rng64, n: u32, m: u32) -> Result<Graph, GraphError> {
 fn watts_strogatz(r: &mut Rng64, n: u32, k: u32, beta: f64) -> Result<Graph, GraphError> {
     check_arcs(u64::from(n) * u64::from(k))?;
     let half = k / 2;
-    let mut adj: Vec<Vec<u32>> = (0..n)
-        .map(|u| (1..=half).flat_map(|j| [(u + j) % n, (u + n - j) % n]).collect())
-        .collect();
+    let mut adj: Vec<Vec<u32>> =
+        (0..n).map(|u| (1..=half).flat_map(|j| [(u + j) % n, (u + n - j) % n]).collect()).collect();
     for j in 1..=half {
         for u in 0..n {
             let v = (u + j) % n;
@@ -686,7 +685,15 @@ mod tests {
         let (p_in, p_out) = (0.05, 0.002);
         let g = gen(GeneratorSpec::Sbm { sizes: sizes.clone(), p_in, p_out }, 3);
         assert_eq!(g.n(), 1000);
-        let block = |u: u32| if u < 500 { 0 } else if u < 800 { 1 } else { 2 };
+        let block = |u: u32| {
+            if u < 500 {
+                0
+            } else if u < 800 {
+                1
+            } else {
+                2
+            }
+        };
         let (mut inside, mut across) = (0f64, 0f64);
         for u in 0..1000 {
             for &v in g.listeners(u) {

@@ -135,7 +135,8 @@ impl fmt::Display for NetworkStats {
         } else {
             writeln!(f, "mean degree {:.2}, max degree {}", self.mean_out_degree, self.max_out_degree)?;
         }
-        let share = if self.nodes == 0 { 0.0 } else { 100.0 * f64::from(self.largest_component) / f64::from(self.nodes) };
+        let share =
+            if self.nodes == 0 { 0.0 } else { 100.0 * f64::from(self.largest_component) / f64::from(self.nodes) };
         write!(
             f,
             "{} {}connected component{}, largest {} nodes ({share:.1}%), {} isolated",
