@@ -130,7 +130,12 @@ fn every_shared_network_loads_with_the_readme_counts() {
         assert_eq!(g.n(), e.nodes, "{}: nodes", e.file);
         assert_eq!(g.num_edges() as u64, e.edges, "{}: edges", e.file);
         assert_eq!(g.is_directed(), e.directed);
-        assert_eq!(info, EdgeListInfo { edge_lines: e.lines, self_loops: e.loops, weighted: false }, "{}", e.file);
+        assert_eq!(
+            info,
+            EdgeListInfo { edge_lines: e.lines, self_loops: e.loops, weighted: false, header_skipped: false },
+            "{}",
+            e.file
+        );
         let Labels::Numeric(ids) = g.labels() else { panic!("{}: numeric ids expected", e.file) };
         assert_eq!((ids[0], ids[ids.len() - 1]), e.ids, "{}: id range", e.file);
         assert!(ids.windows(2).all(|w| w[0] < w[1]), "{}: ids ascending", e.file);

@@ -12,7 +12,12 @@
 //! order of their original id and [`Labels::Numeric`] keeps the originals.
 //! Otherwise the ids are names: nodes are numbered in order of first
 //! appearance and [`Labels::Names`] keeps the text. Either way
-//! [`Graph::label`] gives back the id as the user wrote it. A node that only
+//! [`Graph::label`] gives back the id as the user wrote it.
+//!
+//! **Header.** A first line with a non-numeric id followed by a line of
+//! numeric ids is a column header (`source,target` or `u v weight`) and is
+//! skipped ([`EdgeListInfo::header_skipped`]); followed by another
+//! non-numeric line, or alone, it is an edge between named nodes. A node that only
 //! appears in a self-loop line still counts as a node (as SNAP counts them);
 //! the loop itself is dropped, as are repeated edges (first weight wins).
 //!
@@ -65,6 +70,8 @@ pub struct EdgeListInfo {
     pub self_loops: u64,
     /// Whether the lines carried weights.
     pub weighted: bool,
+    /// Whether the first line was taken as a column header and skipped.
+    pub header_skipped: bool,
 }
 
 /// Parse an edge list from `reader`. `source` names it in error messages
@@ -116,11 +123,39 @@ struct Parser<'a> {
     weights: Option<Vec<f32>>,
     /// Line number of the first edge line (sets whether weights are present).
     first_edge_line: u64,
+    /// Whether a non-comment line has been seen.
+    seen_first: bool,
+    /// A first line with a non-numeric id, held back until the next line
+    /// tells whether it is a header (next ids numeric) or an edge of names.
+    pending: Option<(Vec<u8>, u64)>,
     info: EdgeListInfo,
 }
 
 fn is_sep(c: u8) -> bool {
     matches!(c, b' ' | b'\t' | b',' | b'\r' | b'\n')
+}
+
+/// Split a line into at most 4 fields (a 4th means the line is malformed).
+fn split(line: &[u8]) -> ([&[u8]; 4], usize) {
+    let mut fields: [&[u8]; 4] = [&[]; 4];
+    let mut count = 0usize;
+    let mut i = 0usize;
+    let len = line.len();
+    while i < len && count < 4 {
+        while i < len && is_sep(line[i]) {
+            i += 1;
+        }
+        if i == len {
+            break;
+        }
+        let start = i;
+        while i < len && !is_sep(line[i]) {
+            i += 1;
+        }
+        fields[count] = &line[start..i];
+        count += 1;
+    }
+    (fields, count)
 }
 
 /// A canonical non-negative decimal below 2^64, or `None`.
@@ -158,6 +193,8 @@ impl<'a> Parser<'a> {
             max_id: 0,
             weights: None,
             first_edge_line: 0,
+            seen_first: false,
+            pending: None,
             info: EdgeListInfo::default(),
         }
     }
@@ -184,31 +221,40 @@ impl<'a> Parser<'a> {
     }
 
     fn line(&mut self, line: &[u8], line_no: u64) -> Result<(), LoadError> {
-        // Split into at most 4 fields (a 4th means the line is malformed).
-        let mut fields: [&[u8]; 4] = [&[]; 4];
-        let mut count = 0usize;
-        let mut i = 0usize;
-        let len = line.len();
-        while i < len && count < 4 {
-            while i < len && is_sep(line[i]) {
-                i += 1;
-            }
-            if i == len {
-                break;
-            }
-            let start = i;
-            while i < len && !is_sep(line[i]) {
-                i += 1;
-            }
-            fields[count] = &line[start..i];
-            count += 1;
-        }
+        let (fields, count) = split(line);
         if count == 0 || fields[0][0] == b'#' || fields[0][0] == b'%' {
             return Ok(());
         }
         if !(2..=3).contains(&count) {
             return Err(self.syntax(line_no, "expected two node ids and an optional weight", line));
         }
+        let numeric = parse_id(fields[0]).is_some() && parse_id(fields[1]).is_some();
+        if !self.seen_first {
+            self.seen_first = true;
+            if !numeric {
+                self.pending = Some((line.to_vec(), line_no));
+                return Ok(());
+            }
+        } else if let Some((first, first_no)) = self.pending.take() {
+            // `source,target` over numeric ids is a header; otherwise the
+            // first line is an edge between named nodes.
+            if numeric {
+                self.info.header_skipped = true;
+            } else {
+                self.replay(&first, first_no)?;
+            }
+        }
+        self.edge(fields, count, line, line_no)
+    }
+
+    /// Process a held-back first line as an edge.
+    fn replay(&mut self, line: &[u8], line_no: u64) -> Result<(), LoadError> {
+        let (fields, count) = split(line);
+        self.edge(fields, count, line, line_no)
+    }
+
+    /// Record one edge line of 2 or 3 fields.
+    fn edge(&mut self, fields: [&[u8]; 4], count: usize, line: &[u8], line_no: u64) -> Result<(), LoadError> {
         self.info.edge_lines += 1;
         if self.info.edge_lines == 1 {
             self.first_edge_line = line_no;
@@ -294,7 +340,11 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
-    fn finish(self, directed: bool) -> Result<(Graph, EdgeListInfo), LoadError> {
+    fn finish(mut self, directed: bool) -> Result<(Graph, EdgeListInfo), LoadError> {
+        // A lone non-numeric line is an edge, not a header of nothing.
+        if let Some((first, first_no)) = self.pending.take() {
+            self.replay(&first, first_no)?;
+        }
         let file = self.source.to_string();
         if self.info.edge_lines == 0 {
             return Err(LoadError::Empty { file, reason: "no edge lines, only comments or blank lines" });
@@ -477,8 +527,29 @@ mod tests {
     #[test]
     fn info_counts_lines_and_loops() {
         let (g, info) = parse_with_info("1 1\n1 2\n2 3\n3 3\n".as_bytes(), "t", true).unwrap();
-        assert_eq!(info, EdgeListInfo { edge_lines: 4, self_loops: 2, weighted: false });
+        assert_eq!(info, EdgeListInfo { edge_lines: 4, self_loops: 2, weighted: false, header_skipped: false });
         assert_eq!((g.n(), g.num_edges()), (3, 2));
+    }
+
+    #[test]
+    fn header_line_is_skipped_only_above_numeric_ids() {
+        let (g, info) = parse_with_info("source,target\n10,20\n20,30\n".as_bytes(), "t", false).unwrap();
+        assert!(info.header_skipped);
+        assert_eq!((g.n(), g.num_edges(), info.edge_lines), (3, 2, 2));
+        assert_eq!(g.label(0).to_string(), "10");
+        let (g, info) = parse_with_info("# c\nu v weight\n1 2 0.25\n".as_bytes(), "t", true).unwrap();
+        assert!(info.header_skipped && info.weighted);
+        assert_eq!(g.listener_weights(0).unwrap(), &[0.25]);
+        // Names: the first line is an edge.
+        let (g, info) = parse_with_info("a b\nb c\n".as_bytes(), "t", false).unwrap();
+        assert!(!info.header_skipped);
+        assert_eq!((g.n(), g.num_edges()), (3, 2));
+        assert_eq!(g.label(0).to_string(), "a");
+        let g = p("a b\n", false).unwrap();
+        assert_eq!((g.n(), g.num_edges()), (2, 1));
+        // A held-back first line is still checked when it turns out to be an edge.
+        let e = p("a b c\nb c\n", false).unwrap_err().to_string();
+        assert_eq!(e, "t.edges:1: the weight must be a number in [0, 1], found \"a b c\"");
     }
 
     #[test]
