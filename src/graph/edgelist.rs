@@ -9,7 +9,8 @@
 //!
 //! **Node ids.** If every id is a canonical non-negative decimal integer (no
 //! sign, no leading zero) below 2^64, nodes are numbered densely in ascending
-//! order of their original id and [`Labels::Numeric`] keeps the originals.
+//! order of their original id and [`Labels::Numeric`] keeps the originals
+//! ([`Labels::Dense`] when the ids are exactly `0..n`, saving the table).
 //! Otherwise the ids are names: nodes are numbered in order of first
 //! appearance and [`Labels::Names`] keeps the text. Either way
 //! [`Graph::label`] gives back the id as the user wrote it.
@@ -360,7 +361,10 @@ impl<'a> Parser<'a> {
             }
             Ids::Narrow(mut edges) => {
                 let ids = remap_narrow(&mut edges, self.max_id);
-                (ids.len(), edges, Labels::Numeric(ids))
+                // Ids exactly 0..n: node i is called i, no table needed.
+                let n = ids.len();
+                let labels = if ids.last() == Some(&(n as u64 - 1)) { Labels::Dense } else { Labels::Numeric(ids) };
+                (n, edges, labels)
             }
             Ids::Wide(wide) => {
                 let (ids, edges) = remap_wide(&wide).map_err(graph_err)?;

@@ -5,6 +5,7 @@
 
 use std::fmt;
 
+use super::edgelist::EdgeListInfo;
 use super::Graph;
 
 /// Summary of a network, as shown by `womsim` before a run.
@@ -26,6 +27,12 @@ pub struct NetworkStats {
     pub components: u32,
     /// Nodes in the largest weakly connected component.
     pub largest_component: u32,
+    /// Self-loop lines dropped while loading an edge list (`None` when the
+    /// network was not loaded, see [`compute_loaded`]).
+    pub self_loops_dropped: Option<u64>,
+    /// Edge lines merged into an edge already read (e.g. an undirected edge
+    /// listed in both directions); `None` when not loaded.
+    pub duplicates_merged: Option<u64>,
 }
 
 /// Compute [`NetworkStats`] in O(V + E α(V)) with union–find.
@@ -53,7 +60,17 @@ pub fn compute(g: &Graph) -> NetworkStats {
         isolated,
         components,
         largest_component,
+        self_loops_dropped: None,
+        duplicates_merged: None,
     }
+}
+
+/// [`compute`] for a loaded edge list, adding what the loader dropped.
+pub fn compute_loaded(g: &Graph, info: &EdgeListInfo) -> NetworkStats {
+    let mut s = compute(g);
+    s.self_loops_dropped = Some(info.self_loops);
+    s.duplicates_merged = Some(info.edge_lines.saturating_sub(info.self_loops).saturating_sub(s.edges));
+    s
 }
 
 /// Weakly connected components of `g`: each node's component id (dense,
@@ -145,7 +162,11 @@ impl fmt::Display for NetworkStats {
             if self.components == 1 { "" } else { "s" },
             self.largest_component,
             self.isolated
-        )
+        )?;
+        if let (Some(loops), Some(dups)) = (self.self_loops_dropped, self.duplicates_merged) {
+            write!(f, "\nwhile loading: {loops} self-loops dropped, {dups} repeated edges merged")?;
+        }
+        Ok(())
     }
 }
 
@@ -171,6 +192,8 @@ mod tests {
                 isolated: 1,
                 components: 3,
                 largest_component: 4,
+                self_loops_dropped: None,
+                duplicates_merged: None,
             }
         );
         assert_eq!(degree_histogram(&g, true), vec![(0, 4), (1, 2), (2, 1)]);
