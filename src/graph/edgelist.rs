@@ -2,8 +2,8 @@
 //!
 //! **Format.** One edge per line: `u v` or `u v w`. Fields are separated by
 //! spaces, tabs or commas (runs count as one separator; CRLF is fine). Lines
-//! whose first non-blank character is `#` or `%` are comments; blank lines
-//! are skipped. The optional third field is a weight (e.g. a per-edge
+//! whose first non-blank character is `#` or `%` are comments, and so is the
+//! rest of a line from a field starting with `#`; blank lines are skipped. The optional third field is a weight (e.g. a per-edge
 //! independent-cascade probability): an `f32` in [0, 1]; either every edge
 //! line has one or none does.
 //!
@@ -136,7 +136,8 @@ fn is_sep(c: u8) -> bool {
     matches!(c, b' ' | b'\t' | b',' | b'\r' | b'\n')
 }
 
-/// Split a line into at most 4 fields (a 4th means the line is malformed).
+/// Split a line into at most 4 fields (a 4th means the line is malformed),
+/// stopping at a field that starts with `#` (a trailing comment).
 fn split(line: &[u8]) -> ([&[u8]; 4], usize) {
     let mut fields: [&[u8]; 4] = [&[]; 4];
     let mut count = 0usize;
@@ -148,6 +149,9 @@ fn split(line: &[u8]) -> ([&[u8]; 4], usize) {
         }
         if i == len {
             break;
+        }
+        if line[i] == b'#' {
+            break; // trailing comment
         }
         let start = i;
         while i < len && !is_sep(line[i]) {
@@ -455,7 +459,7 @@ mod tests {
 
     #[test]
     fn separators_comments_and_crlf() {
-        let g = p("# c\n% c\n\n  1 2\r\n2,3\n3\t 4\n  # indented comment\n4 , 1\n", false).unwrap();
+        let g = p("# c\n% c\n\n  1 2\r\n2,3 # trailing\n3\t 4\n  # indented comment\n4 , 1\n", false).unwrap();
         assert_eq!((g.n(), g.num_edges()), (4, 4));
         assert_eq!(g.label(0).to_string(), "1");
         assert_eq!(g.listeners(0), &[1, 3]);
