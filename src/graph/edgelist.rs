@@ -1,1 +1,569 @@
-//! TODO
+//! Edge-list loader.
+//!
+//! **Format.** One edge per line: `u v` or `u v w`. Fields are separated by
+//! spaces, tabs or commas (runs count as one separator; CRLF is fine). Lines
+//! whose first non-blank character is `#` or `%` are comments, and so is the
+//! rest of a line from a field starting with `#`; blank lines are skipped. The optional third field is a weight (e.g. a per-edge
+//! independent-cascade probability): an `f32` in [0, 1]; either every edge
+//! line has one or none does.
+//!
+//! **Node ids.** If every id is a canonical non-negative decimal integer (no
+//! sign, no leading zero) below 2^64, nodes are numbered densely in ascending
+//! order of their original id and [`Labels::Numeric`] keeps the originals
+//! ([`Labels::Dense`] when the ids are exactly `0..n`, saving the table).
+//! Otherwise the ids are names: nodes are numbered in order of first
+//! appearance and [`Labels::Names`] keeps the text. Either way
+//! [`Graph::label`] gives back the id as the user wrote it.
+//!
+//! **Header.** A first line with a non-numeric id followed by a line of
+//! numeric ids is a column header (`source,target` or `u v weight`) and is
+//! skipped ([`EdgeListInfo::header_skipped`]); followed by another
+//! non-numeric line, or alone, it is an edge between named nodes. A node that only
+//! appears in a self-loop line still counts as a node (as SNAP counts them);
+//! the loop itself is dropped, as are repeated edges (first weight wins).
+//!
+//! **Cost.** One pass over the bytes with a reused line buffer and hand-rolled
+//! integer parsing (no allocation per line), then the id remap — a dense
+//! lookup table when the largest id is at most ~8× the number of edge ends,
+//! a sort plus hash map otherwise (the only hash maps in the graph code) —
+//! then the O(V + E) CSR build.
+//!
+//! **Errors** name the file and the 1-based line, quoting it:
+//! `karate.edges:17: expected two node ids and an optional weight, found "1 x y z"`.
+
+use std::collections::HashMap;
+use std::io::{self, BufRead, BufReader};
+use std::path::{Path, PathBuf};
+
+use super::{Graph, GraphError, Labels};
+
+/// Why an edge list could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The file could not be opened or read.
+    #[error("cannot read {}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    /// A line is not `u v [weight]`.
+    #[error("{file}:{line}: {message}, found \"{text}\"")]
+    Syntax { file: String, line: u64, message: String, text: String },
+    /// No edge at all (only comments, blank lines or self-loops).
+    #[error("{file}: the network has no edges ({reason})")]
+    Empty { file: String, reason: &'static str },
+    /// The network does not fit the CSR (too many nodes or arcs).
+    #[error("{file}: {source}")]
+    Graph {
+        file: String,
+        #[source]
+        source: GraphError,
+    },
+}
+
+/// What the loader saw besides the graph itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct EdgeListInfo {
+    /// Edge lines read (comments and blank lines excluded).
+    pub edge_lines: u64,
+    /// Lines `u u`, dropped from the graph.
+    pub self_loops: u64,
+    /// Whether the lines carried weights.
+    pub weighted: bool,
+    /// Whether the first line was taken as a column header and skipped.
+    pub header_skipped: bool,
+}
+
+/// Parse an edge list from `reader`. `source` names it in error messages
+/// (usually the file path). Pure: reads only from `reader`.
+pub fn parse<R: BufRead>(reader: R, source: &str, directed: bool) -> Result<Graph, LoadError> {
+    parse_with_info(reader, source, directed).map(|(g, _)| g)
+}
+
+/// [`parse`], also returning what was read (lines, self-loops dropped).
+pub fn parse_with_info<R: BufRead>(
+    reader: R,
+    source: &str,
+    directed: bool,
+) -> Result<(Graph, EdgeListInfo), LoadError> {
+    Parser::new(source).run(reader, directed)
+}
+
+/// Load the edge list at `path`.
+pub fn load(path: &Path, directed: bool) -> Result<Graph, LoadError> {
+    load_with_info(path, directed).map(|(g, _)| g)
+}
+
+/// [`load`], also returning what was read (lines, self-loops dropped).
+pub fn load_with_info(path: &Path, directed: bool) -> Result<(Graph, EdgeListInfo), LoadError> {
+    let file = std::fs::File::open(path).map_err(|e| LoadError::Io { path: path.to_path_buf(), source: e })?;
+    let reader = BufReader::with_capacity(1 << 18, file);
+    let name = path.display().to_string();
+    Parser::new(&name).run(reader, directed).map_err(|e| match e {
+        // The reader was made from `path`: name the path, not the label.
+        LoadError::Io { source, .. } => LoadError::Io { path: path.to_path_buf(), source },
+        other => other,
+    })
+}
+
+/// Node ids collected so far, in line order.
+enum Ids {
+    /// Numeric ids all below `u32::MAX` (the common case: 8 bytes per edge).
+    Narrow(Vec<(u32, u32)>),
+    /// Numeric ids, some of them ≥ `u32::MAX`.
+    Wide(Vec<(u64, u64)>),
+    /// Names, interned in order of first appearance.
+    Names { index: HashMap<Vec<u8>, u32>, edges: Vec<(u32, u32)> },
+}
+
+struct Parser<'a> {
+    source: &'a str,
+    ids: Ids,
+    max_id: u64,
+    weights: Option<Vec<f32>>,
+    /// Line number of the first edge line (sets whether weights are present).
+    first_edge_line: u64,
+    /// Whether a non-comment line has been seen.
+    seen_first: bool,
+    /// A first line with a non-numeric id, held back until the next line
+    /// tells whether it is a header (next ids numeric) or an edge of names.
+    pending: Option<(Vec<u8>, u64)>,
+    info: EdgeListInfo,
+}
+
+fn is_sep(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b',' | b'\r' | b'\n')
+}
+
+/// Split a line into at most 4 fields (a 4th means the line is malformed),
+/// stopping at a field that starts with `#` (a trailing comment).
+fn split(line: &[u8]) -> ([&[u8]; 4], usize) {
+    let mut fields: [&[u8]; 4] = [&[]; 4];
+    let mut count = 0usize;
+    let mut i = 0usize;
+    let len = line.len();
+    while i < len && count < 4 {
+        while i < len && is_sep(line[i]) {
+            i += 1;
+        }
+        if i == len {
+            break;
+        }
+        if line[i] == b'#' {
+            break; // trailing comment
+        }
+        let start = i;
+        while i < len && !is_sep(line[i]) {
+            i += 1;
+        }
+        fields[count] = &line[start..i];
+        count += 1;
+    }
+    (fields, count)
+}
+
+/// A canonical non-negative decimal below 2^64, or `None`.
+fn parse_id(t: &[u8]) -> Option<u64> {
+    if t.is_empty() || t.len() > 20 || (t.len() > 1 && t[0] == b'0') {
+        return None;
+    }
+    let mut x: u64 = 0;
+    for &c in t {
+        let d = c.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        x = x.checked_mul(10)?.checked_add(u64::from(d))?;
+    }
+    Some(x)
+}
+
+/// The line as quoted in an error message (trimmed, at most 80 characters).
+fn quote(line: &[u8]) -> String {
+    let s = String::from_utf8_lossy(line);
+    let s = s.trim();
+    if s.chars().count() > 80 {
+        format!("{}…", s.chars().take(80).collect::<String>())
+    } else {
+        s.to_string()
+    }
+}
+
+impl<'a> Parser<'a> {
+    fn new(source: &'a str) -> Self {
+        Parser {
+            source,
+            ids: Ids::Narrow(Vec::new()),
+            max_id: 0,
+            weights: None,
+            first_edge_line: 0,
+            seen_first: false,
+            pending: None,
+            info: EdgeListInfo::default(),
+        }
+    }
+
+    fn syntax(&self, line: u64, message: impl Into<String>, text: &[u8]) -> LoadError {
+        LoadError::Syntax { file: self.source.to_string(), line, message: message.into(), text: quote(text) }
+    }
+
+    fn run<R: BufRead>(mut self, mut reader: R, directed: bool) -> Result<(Graph, EdgeListInfo), LoadError> {
+        let mut buf: Vec<u8> = Vec::with_capacity(256);
+        let mut line_no: u64 = 0;
+        loop {
+            buf.clear();
+            let read = reader
+                .read_until(b'\n', &mut buf)
+                .map_err(|e| LoadError::Io { path: PathBuf::from(self.source), source: e })?;
+            if read == 0 {
+                break;
+            }
+            line_no += 1;
+            self.line(&buf, line_no)?;
+        }
+        self.finish(directed)
+    }
+
+    fn line(&mut self, line: &[u8], line_no: u64) -> Result<(), LoadError> {
+        let (fields, count) = split(line);
+        if count == 0 || fields[0][0] == b'#' || fields[0][0] == b'%' {
+            return Ok(());
+        }
+        if !(2..=3).contains(&count) {
+            return Err(self.syntax(line_no, "expected two node ids and an optional weight", line));
+        }
+        let numeric = parse_id(fields[0]).is_some() && parse_id(fields[1]).is_some();
+        if !self.seen_first {
+            self.seen_first = true;
+            if !numeric {
+                self.pending = Some((line.to_vec(), line_no));
+                return Ok(());
+            }
+        } else if let Some((first, first_no)) = self.pending.take() {
+            // `source,target` over numeric ids is a header; otherwise the
+            // first line is an edge between named nodes.
+            if numeric {
+                self.info.header_skipped = true;
+            } else {
+                self.replay(&first, first_no)?;
+            }
+        }
+        self.edge(fields, count, line, line_no)
+    }
+
+    /// Process a held-back first line as an edge.
+    fn replay(&mut self, line: &[u8], line_no: u64) -> Result<(), LoadError> {
+        let (fields, count) = split(line);
+        self.edge(fields, count, line, line_no)
+    }
+
+    /// Record one edge line of 2 or 3 fields.
+    fn edge(&mut self, fields: [&[u8]; 4], count: usize, line: &[u8], line_no: u64) -> Result<(), LoadError> {
+        self.info.edge_lines += 1;
+        if self.info.edge_lines == 1 {
+            self.first_edge_line = line_no;
+            if count == 3 {
+                self.weights = Some(Vec::new());
+                self.info.weighted = true;
+            }
+        }
+        match (&mut self.weights, count) {
+            (Some(ws), 3) => {
+                let w = std::str::from_utf8(fields[2]).ok().and_then(|s| s.parse::<f32>().ok());
+                match w {
+                    Some(w) if (0.0..=1.0).contains(&w) => ws.push(w),
+                    _ => return Err(self.syntax(line_no, "the weight must be a number in [0, 1]", line)),
+                }
+            }
+            (None, 2) => {}
+            (Some(_), _) => {
+                let msg = format!("missing weight (line {} has one, so every edge needs one)", self.first_edge_line);
+                return Err(self.syntax(line_no, msg, line));
+            }
+            (None, _) => {
+                let msg =
+                    format!("unexpected weight (line {} has none, so no edge may have one)", self.first_edge_line);
+                return Err(self.syntax(line_no, msg, line));
+            }
+        }
+        let (a, b) = (fields[0], fields[1]);
+        if a == b {
+            self.info.self_loops += 1;
+        }
+        if !matches!(self.ids, Ids::Names { .. }) {
+            if let (Some(u), Some(v)) = (parse_id(a), parse_id(b)) {
+                self.max_id = self.max_id.max(u).max(v);
+                match &mut self.ids {
+                    Ids::Narrow(e) if u < u64::from(u32::MAX) && v < u64::from(u32::MAX) => {
+                        e.push((u as u32, v as u32))
+                    }
+                    Ids::Narrow(e) => {
+                        let mut wide: Vec<(u64, u64)> = e.iter().map(|&(x, y)| (u64::from(x), u64::from(y))).collect();
+                        wide.push((u, v));
+                        self.ids = Ids::Wide(wide);
+                    }
+                    Ids::Wide(e) => e.push((u, v)),
+                    Ids::Names { .. } => unreachable!(),
+                }
+                return Ok(());
+            }
+            self.switch_to_names(line_no, line)?;
+        }
+        let Ids::Names { index, edges } = &mut self.ids else { unreachable!("switched to names above") };
+        match (intern(index, a), intern(index, b)) {
+            (Some(u), Some(v)) => {
+                edges.push((u, v));
+                Ok(())
+            }
+            _ => Err(self.syntax(line_no, "too many distinct node ids (at most 4,294,967,294)", line)),
+        }
+    }
+
+    /// The first non-numeric id turns every id into a name: replay the
+    /// numeric edges read so far (in line order, so first appearance is kept).
+    fn switch_to_names(&mut self, line_no: u64, line: &[u8]) -> Result<(), LoadError> {
+        let mut index: HashMap<Vec<u8>, u32> = HashMap::new();
+        let mut edges = Vec::new();
+        let mut ok = true;
+        let mut add = |u: u64, v: u64, index: &mut HashMap<Vec<u8>, u32>| match (
+            intern(index, u.to_string().as_bytes()),
+            intern(index, v.to_string().as_bytes()),
+        ) {
+            (Some(a), Some(b)) => edges.push((a, b)),
+            _ => ok = false,
+        };
+        match std::mem::replace(&mut self.ids, Ids::Narrow(Vec::new())) {
+            Ids::Narrow(e) => e.iter().for_each(|&(u, v)| add(u64::from(u), u64::from(v), &mut index)),
+            Ids::Wide(e) => e.iter().for_each(|&(u, v)| add(u, v, &mut index)),
+            Ids::Names { .. } => unreachable!(),
+        }
+        if !ok {
+            return Err(self.syntax(line_no, "too many distinct node ids (at most 4,294,967,294)", line));
+        }
+        self.ids = Ids::Names { index, edges };
+        Ok(())
+    }
+
+    fn finish(mut self, directed: bool) -> Result<(Graph, EdgeListInfo), LoadError> {
+        // A lone non-numeric line is an edge, not a header of nothing.
+        if let Some((first, first_no)) = self.pending.take() {
+            self.replay(&first, first_no)?;
+        }
+        let file = self.source.to_string();
+        if self.info.edge_lines == 0 {
+            return Err(LoadError::Empty { file, reason: "no edge lines, only comments or blank lines" });
+        }
+        let graph_err = |source| LoadError::Graph { file: self.source.to_string(), source };
+        let (n, mut edges, labels) = match self.ids {
+            Ids::Names { index, edges } => {
+                let mut names = vec![String::new(); index.len()];
+                for (k, i) in index {
+                    names[i as usize] = String::from_utf8_lossy(&k).into_owned();
+                }
+                (names.len(), edges, Labels::Names(names))
+            }
+            Ids::Narrow(mut edges) => {
+                let ids = remap_narrow(&mut edges, self.max_id);
+                // Ids exactly 0..n: node i is called i, no table needed.
+                let n = ids.len();
+                let labels = if ids.last() == Some(&(n as u64 - 1)) { Labels::Dense } else { Labels::Numeric(ids) };
+                (n, edges, labels)
+            }
+            Ids::Wide(wide) => {
+                let (ids, edges) = remap_wide(&wide).map_err(graph_err)?;
+                (ids.len(), edges, Labels::Numeric(ids))
+            }
+        };
+        // Return the growth slack before the CSR build allocates.
+        edges.shrink_to_fit();
+        let g = Graph::from_edges(n, directed, &edges, self.weights.as_deref(), labels).map_err(graph_err)?;
+        if g.num_arcs() == 0 {
+            return Err(LoadError::Empty { file, reason: "every edge line is a self-loop" });
+        }
+        Ok((g, self.info))
+    }
+}
+
+/// Index of `name`, adding it if new; `None` when ids would overflow `u32`.
+fn intern(index: &mut HashMap<Vec<u8>, u32>, name: &[u8]) -> Option<u32> {
+    if let Some(&i) = index.get(name) {
+        return Some(i);
+    }
+    let i = index.len();
+    if i >= u32::MAX as usize - 1 {
+        return None;
+    }
+    index.insert(name.to_vec(), i as u32);
+    Some(i as u32)
+}
+
+/// Renumber ids `< u32::MAX` densely in ascending order, in place; returns
+/// the original id of each new node.
+fn remap_narrow(edges: &mut [(u32, u32)], max_id: u64) -> Vec<u64> {
+    let ends = 2 * edges.len() as u64;
+    if max_id <= 8 * ends + 4096 {
+        // Dense table: slot = u32::MAX if absent, then the new id.
+        let mut map = vec![u32::MAX; max_id as usize + 1];
+        for &(u, v) in edges.iter() {
+            map[u as usize] = 0;
+            map[v as usize] = 0;
+        }
+        let mut ids = Vec::new();
+        for (id, slot) in map.iter_mut().enumerate() {
+            if *slot == 0 {
+                *slot = ids.len() as u32;
+                ids.push(id as u64);
+            }
+        }
+        for e in edges.iter_mut() {
+            *e = (map[e.0 as usize], map[e.1 as usize]);
+        }
+        ids
+    } else {
+        let mut ids: Vec<u64> = edges.iter().flat_map(|&(u, v)| [u64::from(u), u64::from(v)]).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids.shrink_to_fit();
+        let index: HashMap<u32, u32> = ids.iter().enumerate().map(|(i, &id)| (id as u32, i as u32)).collect();
+        for e in edges.iter_mut() {
+            *e = (index[&e.0], index[&e.1]);
+        }
+        ids
+    }
+}
+
+/// Original ids (ascending) and the renumbered edges.
+type Remapped = (Vec<u64>, Vec<(u32, u32)>);
+
+/// Renumber arbitrary `u64` ids densely in ascending order.
+fn remap_wide(edges: &[(u64, u64)]) -> Result<Remapped, GraphError> {
+    let mut ids: Vec<u64> = edges.iter().flat_map(|&(u, v)| [u, v]).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.len() >= u32::MAX as usize {
+        return Err(GraphError::TooManyNodes(ids.len() as u64));
+    }
+    let index: HashMap<u64, u32> = ids.iter().enumerate().map(|(i, &id)| (id, i as u32)).collect();
+    let out = edges.iter().map(|(u, v)| (index[u], index[v])).collect();
+    Ok((ids, out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(text: &str, directed: bool) -> Result<Graph, LoadError> {
+        parse(text.as_bytes(), "t.edges", directed)
+    }
+
+    #[test]
+    fn separators_comments_and_crlf() {
+        let g = p("# c\n% c\n\n  1 2\r\n2,3 # trailing\n3\t 4\n  # indented comment\n4 , 1\n", false).unwrap();
+        assert_eq!((g.n(), g.num_edges()), (4, 4));
+        assert_eq!(g.label(0).to_string(), "1");
+        assert_eq!(g.listeners(0), &[1, 3]);
+    }
+
+    #[test]
+    fn no_final_newline_and_duplicates() {
+        let g = p("0 1\n1 0\n0 1\n2 2", false).unwrap();
+        assert_eq!((g.n(), g.num_edges()), (3, 1));
+        let g = p("0 1\n1 0\n0 1", true).unwrap();
+        assert_eq!(g.num_edges(), 2);
+    }
+
+    #[test]
+    fn sparse_numeric_ids_are_sorted_and_kept() {
+        // Dense-table path and hash-map path (max id ≫ edge count).
+        for text in ["30 10\n10 20\n", "3000000000 10\n10 20\n", "18446744073709551615 10\n10 20\n"] {
+            let g = p(text, true).unwrap();
+            assert_eq!(g.n(), 3);
+            let labels: Vec<String> = (0..3).map(|u| g.label(u).to_string()).collect();
+            let mut want: Vec<&str> = text.split_whitespace().collect();
+            want.sort_by_key(|s| s.parse::<u64>().unwrap());
+            want.dedup();
+            assert_eq!(labels, want, "{text:?}");
+            // 10 → 20 and (big) → 10.
+            assert_eq!(g.listeners(0), &[1]);
+            assert_eq!(g.sources(0), &[2]);
+            assert_eq!(g.find_label(want[2]), Some(2));
+        }
+    }
+
+    #[test]
+    fn names_in_order_of_first_appearance() {
+        let g = p("5 alice\nbob 5\n007 bob\n", true).unwrap();
+        let labels: Vec<String> = (0..g.n()).map(|u| g.label(u).to_string()).collect();
+        assert_eq!(labels, ["5", "alice", "bob", "007"]);
+        assert_eq!(g.listeners(2), &[0]);
+        assert!(matches!(g.labels(), Labels::Names(_)));
+    }
+
+    #[test]
+    fn weights() {
+        let g = p("a b 0.5\nb c 1\nc a 0\n", true).unwrap();
+        assert_eq!(g.listener_weights(0).unwrap(), &[0.5]);
+        assert_eq!(g.source_weights(0).unwrap(), &[0.0]);
+        let e = p("1 2 0.5\n1 3\n", true).unwrap_err().to_string();
+        assert_eq!(e, "t.edges:2: missing weight (line 1 has one, so every edge needs one), found \"1 3\"");
+        let e = p("# h\n1 2\n1 3 0.1\n", true).unwrap_err().to_string();
+        assert!(e.starts_with("t.edges:3: unexpected weight (line 2 has none"), "{e}");
+        let e = p("1 2 1.5\n", true).unwrap_err().to_string();
+        assert_eq!(e, "t.edges:1: the weight must be a number in [0, 1], found \"1 2 1.5\"");
+        assert!(p("1 2 x\n", true).is_err());
+        assert!(p("1 2 NaN\n", true).is_err());
+    }
+
+    #[test]
+    fn malformed_lines_name_file_and_line() {
+        let e = p("1 2\n# c\n1 x y z\n", false).unwrap_err().to_string();
+        assert_eq!(e, "t.edges:3: expected two node ids and an optional weight, found \"1 x y z\"");
+        let e = p("1 2\n7\n", false).unwrap_err();
+        assert!(matches!(e, LoadError::Syntax { line: 2, .. }), "{e}");
+    }
+
+    #[test]
+    fn empty_inputs_are_errors() {
+        for text in ["", "# only\n\n", "3 3\n"] {
+            let e = p(text, false).unwrap_err();
+            assert!(matches!(e, LoadError::Empty { .. }), "{text:?}: {e}");
+            assert!(e.to_string().starts_with("t.edges: the network has no edges"), "{e}");
+        }
+    }
+
+    #[test]
+    fn info_counts_lines_and_loops() {
+        let (g, info) = parse_with_info("1 1\n1 2\n2 3\n3 3\n".as_bytes(), "t", true).unwrap();
+        assert_eq!(info, EdgeListInfo { edge_lines: 4, self_loops: 2, weighted: false, header_skipped: false });
+        assert_eq!((g.n(), g.num_edges()), (3, 2));
+    }
+
+    #[test]
+    fn header_line_is_skipped_only_above_numeric_ids() {
+        let (g, info) = parse_with_info("source,target\n10,20\n20,30\n".as_bytes(), "t", false).unwrap();
+        assert!(info.header_skipped);
+        assert_eq!((g.n(), g.num_edges(), info.edge_lines), (3, 2, 2));
+        assert_eq!(g.label(0).to_string(), "10");
+        let (g, info) = parse_with_info("# c\nu v weight\n1 2 0.25\n".as_bytes(), "t", true).unwrap();
+        assert!(info.header_skipped && info.weighted);
+        assert_eq!(g.listener_weights(0).unwrap(), &[0.25]);
+        // Names: the first line is an edge.
+        let (g, info) = parse_with_info("a b\nb c\n".as_bytes(), "t", false).unwrap();
+        assert!(!info.header_skipped);
+        assert_eq!((g.n(), g.num_edges()), (3, 2));
+        assert_eq!(g.label(0).to_string(), "a");
+        let g = p("a b\n", false).unwrap();
+        assert_eq!((g.n(), g.num_edges()), (2, 1));
+        // A held-back first line is still checked when it turns out to be an edge.
+        let e = p("a b c\nb c\n", false).unwrap_err().to_string();
+        assert_eq!(e, "t.edges:1: the weight must be a number in [0, 1], found \"a b c\"");
+    }
+
+    #[test]
+    fn missing_file_names_the_path() {
+        let e = load(Path::new("/nonexistent/dir/net.edges"), false).unwrap_err();
+        assert!(matches!(e, LoadError::Io { .. }));
+        assert!(e.to_string().starts_with("cannot read /nonexistent/dir/net.edges: "), "{e}");
+    }
+}

@@ -32,6 +32,9 @@ pub enum GraphError {
     WeightCount { edges: usize, weights: usize },
     #[error("labels must have one entry per node ({n}), got {labels}")]
     LabelCount { n: usize, labels: usize },
+    /// A generator parameter is out of range (the message names it).
+    #[error("{0}")]
+    InvalidParameter(String),
 }
 
 /// The original ids of nodes, as the user knows them.
