@@ -2,10 +2,12 @@
 //!
 //! TODO(engine): crate docs with the model semantics.
 
+pub mod charts;
 pub mod graph;
 pub mod metrics;
 pub mod models;
 pub mod population;
+pub mod report;
 pub mod results;
 pub mod rng;
 pub mod runner;
