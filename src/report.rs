@@ -208,7 +208,8 @@ pub fn render_report(results: &RunResults, charts_dir: &Path) -> anyhow::Result<
     h.push_str("<th>Action<br><span class=\"ci\">mean ± 95% CI</span></th><th>Action / reach</th>");
     let against = s.strategies.first().map(|f| escape(&f.name)).unwrap_or_default();
     let _ = write!(h, "<th>Reach vs {against}<br><span class=\"ci\">paired, [95% CI]</span></th>");
-    let _ = write!(h, "<th>Action vs {against}<br><span class=\"ci\">paired, [95% CI]</span></th></tr></thead>\n<tbody>\n");
+    let _ =
+        write!(h, "<th>Action vs {against}<br><span class=\"ci\">paired, [95% CI]</span></th></tr></thead>\n<tbody>\n");
     for (i, st) in s.strategies.iter().enumerate() {
         let _ = write!(
             h,
@@ -224,7 +225,12 @@ pub fn render_report(results: &RunResults, charts_dir: &Path) -> anyhow::Result<
         );
         match &st.paired {
             Some(p) => {
-                let _ = write!(h, "<td class=\"num\">{}</td><td class=\"num\">{}</td>", diff_cell(&p.reached), diff_cell(&p.acted));
+                let _ = write!(
+                    h,
+                    "<td class=\"num\">{}</td><td class=\"num\">{}</td>",
+                    diff_cell(&p.reached),
+                    diff_cell(&p.acted)
+                );
             }
             None => h.push_str("<td class=\"num\">reference</td><td class=\"num\">reference</td>"),
         }
@@ -255,7 +261,11 @@ pub fn render_report(results: &RunResults, charts_dir: &Path) -> anyhow::Result<
         let svg = std::fs::read_to_string(&p).with_context(|| format!("reading {}", p.display()))?;
         let title = chart_title(stem);
         let body = inline_svg(&svg, title).with_context(|| format!("inlining {}", p.display()))?;
-        let _ = writeln!(charts, "<figure id=\"chart-{stem}\">\n<figcaption>{}</figcaption>\n{body}\n</figure>", escape(title));
+        let _ = writeln!(
+            charts,
+            "<figure id=\"chart-{stem}\">\n<figcaption>{}</figcaption>\n{body}\n</figure>",
+            escape(title)
+        );
     }
     if !charts.is_empty() {
         h.push_str("<h2>Charts</h2>\n");
@@ -286,7 +296,8 @@ mod tests {
 
     #[test]
     fn inline_svg_drops_namespace_and_sizes() {
-        let svg = r#"<svg width="960" height="540" viewBox="0 0 960 540" xmlns="http://www.w3.org/2000/svg"><rect/></svg>"#;
+        let svg =
+            r#"<svg width="960" height="540" viewBox="0 0 960 540" xmlns="http://www.w3.org/2000/svg"><rect/></svg>"#;
         let out = inline_svg(svg, "T").unwrap();
         assert_eq!(out, r#"<svg viewBox="0 0 960 540" role="img" aria-label="T"><rect/></svg>"#);
     }

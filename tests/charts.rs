@@ -164,7 +164,10 @@ fn full_catalogue_exists_decodes_and_is_labelled() {
         assert_eq!(png_size(&png), (960, 540), "{stem}.png");
         let text = fs::read_to_string(&svg).unwrap();
         assert!(text.starts_with("<svg") && text.trim_end().ends_with("</svg>"), "{stem}.svg is not a complete SVG");
-        assert!(text.contains(&xml(womsim::charts::chart_title(stem))) || stem_title_in(&text), "{stem}.svg has no title");
+        assert!(
+            text.contains(&xml(womsim::charts::chart_title(stem))) || stem_title_in(&text),
+            "{stem}.svg has no title"
+        );
         for name in NAMES {
             assert!(text.contains(&xml(name)), "{stem}.svg lacks legend label {name:?}");
         }
@@ -179,9 +182,17 @@ fn full_catalogue_exists_decodes_and_is_labelled() {
 
 /// Chart titles drawn on the page (a little longer than report headings).
 fn stem_title_in(svg: &str) -> bool {
-    ["Reach over time", "Action over time", "Final reach and action", "Good and bad", "Trickle-down", "Who was seeded", "versus budget"]
-        .iter()
-        .any(|t| svg.contains(t))
+    [
+        "Reach over time",
+        "Action over time",
+        "Final reach and action",
+        "Good and bad",
+        "Trickle-down",
+        "Who was seeded",
+        "versus budget",
+    ]
+    .iter()
+    .any(|t| svg.contains(t))
 }
 
 #[test]
@@ -306,13 +317,19 @@ fn same_results_give_identical_bytes() {
 fn full_hd_default_size() {
     // Set WOMSIM_CHART_PREVIEW=/some/dir to keep the full-size charts for review.
     let tmp = tempfile::tempdir().unwrap();
-    let dir = std::env::var_os("WOMSIM_CHART_PREVIEW").map(std::path::PathBuf::from).unwrap_or(tmp.path().to_path_buf());
+    let dir =
+        std::env::var_os("WOMSIM_CHART_PREVIEW").map(std::path::PathBuf::from).unwrap_or(tmp.path().to_path_buf());
+    // WOMSIM_CHART_PREVIEW_SIZE=WxH previews another size.
+    let size = std::env::var("WOMSIM_CHART_PREVIEW_SIZE")
+        .ok()
+        .and_then(|v| v.split_once('x').map(|(w, h)| (w.parse().unwrap(), h.parse().unwrap())))
+        .unwrap_or((1920, 1080));
     let r = synthetic("relationship_chain");
-    let out = OutputSpec::default();
-    assert_eq!(out.size, (1920, 1080));
+    let out = OutputSpec { size, ..OutputSpec::default() };
+    assert_eq!(OutputSpec::default().size, (1920, 1080));
     let written = render_all(&r, &dir, &out).unwrap();
     for p in written.iter().filter(|p| p.extension().unwrap() == "png") {
-        assert_eq!(png_size(p), (1920, 1080), "{}", p.display());
+        assert_eq!(png_size(p), size, "{}", p.display());
     }
     write_report(&r, &dir, &dir.join("report.html")).unwrap();
 }

@@ -60,7 +60,11 @@ where
 
 /// Width in pixels of `s` in `font` (from the embedded font's metrics, so the
 /// same for every backend).
-pub fn text_width<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: &str, font: &FontDesc<'_>) -> anyhow::Result<i32>
+pub fn text_width<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    s: &str,
+    font: &FontDesc<'_>,
+) -> anyhow::Result<i32>
 where
     DB::ErrorType: 'static,
 {
@@ -95,7 +99,12 @@ where
 }
 
 /// Shorten `s` with an ellipsis until it fits `max_w` pixels.
-pub fn fit<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: &str, font: &FontDesc<'_>, max_w: i32) -> anyhow::Result<String>
+pub fn fit<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    s: &str,
+    font: &FontDesc<'_>,
+    max_w: i32,
+) -> anyhow::Result<String>
 where
     DB::ErrorType: 'static,
 {
@@ -152,7 +161,11 @@ where
 
 /// Paint the page, title, subtitle and legend strip; return the area left
 /// for the plot. O(legend entries).
-pub fn frame<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, t: &Theme, f: &Frame<'_>) -> anyhow::Result<DrawingArea<DB, Shift>>
+pub fn frame<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    t: &Theme,
+    f: &Frame<'_>,
+) -> anyhow::Result<DrawingArea<DB, Shift>>
 where
     DB::ErrorType: 'static,
 {
@@ -164,10 +177,17 @@ where
     let title_font = t.title();
     let title = fit(root, f.title, &title_font, w - 2 * m)?;
     text(root, &title, &title_font, &INK, (m, t.px(34.0)), (HPos::Left, VPos::Top))?;
+    // The subtitle wraps (at most two lines) rather than losing facts.
     let sub_font = t.subtitle();
-    let subtitle = fit(root, f.subtitle, &sub_font, w - 2 * m)?;
-    text(root, &subtitle, &sub_font, &MUTED, (m, t.px(108.0)), (HPos::Left, VPos::Top))?;
-    let top = t.px(170.0);
+    let sub_lines = wrap(root, f.subtitle, &sub_font, w - 2 * m)?;
+    let mut top = t.px(170.0);
+    for (k, line) in sub_lines.iter().take(2).enumerate() {
+        let line = fit(root, line, &sub_font, w - 2 * m)?;
+        text(root, &line, &sub_font, &MUTED, (m, t.px(108.0) + k as i32 * t.px(40.0)), (HPos::Left, VPos::Top))?;
+        if k > 0 {
+            top += t.px(40.0);
+        }
+    }
 
     // Legend strip: as wide as its longest label, within [18%, 30%] of the width.
     let lf = t.legend();
@@ -181,7 +201,7 @@ where
     let max_w = (w as f64 * 0.30) as i32;
     let strip_w = widest.clamp(min_w, max_w);
     let x0 = w - m - strip_w;
-    let row_h = t.px(50.0);
+    let row_h = t.px(54.0);
     let mut y = top + t.px(10.0);
     if !f.legend_title.is_empty() {
         text(root, f.legend_title, &t.legend_head(), &INK, (x0, y), (HPos::Left, VPos::Top))?;
@@ -189,7 +209,7 @@ where
     }
     for it in &f.legend {
         let sh = t.px(30.0);
-        draw_swatch(root, t, it, (x0, y + (row_h - sh) / 2 - t.px(8.0)), (sw_w, sh))?;
+        draw_swatch(root, t, it, (x0, y + (row_h - sh) / 2 - t.px(16.0)), (sw_w, sh))?;
         let label_w = strip_w - sw_w - gap;
         let lines = wrap(root, &it.label, &lf, label_w)?;
         for (k, line) in lines.iter().enumerate() {

@@ -84,7 +84,11 @@ pub fn planned(results: &RunResults, output: &OutputSpec) -> Vec<&'static str> {
 
 /// Draw chart `stem` onto `root` and present it. One function for every
 /// backend, so PNG and SVG always show the same thing.
-pub fn draw_chart<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, results: &RunResults, stem: &str) -> anyhow::Result<()>
+pub fn draw_chart<DB: DrawingBackend>(
+    root: DrawingArea<DB, Shift>,
+    results: &RunResults,
+    stem: &str,
+) -> anyhow::Result<()>
 where
     DB::ErrorType: 'static,
 {

@@ -53,7 +53,11 @@ fn series_color(r: &RunResults, k: usize, s: &StrategySeries) -> RGBColor {
 }
 
 /// Title above a panel; returns the area below it.
-fn panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, t: &Theme, title: &str) -> anyhow::Result<DrawingArea<DB, Shift>>
+fn panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    t: &Theme,
+    title: &str,
+) -> anyhow::Result<DrawingArea<DB, Shift>>
 where
     DB::ErrorType: 'static,
 {
@@ -70,7 +74,8 @@ where
 /// Apply the common mesh style (light grid, large tick labels, axis
 /// descriptions) and draw it.
 macro_rules! mesh {
-    ($chart:expr, $t:expr, $xdesc:expr, $ydesc:expr, $xfmt:expr, $yfmt:expr) => {{
+    ($chart:expr, $t:expr, $nx:expr, $xdesc:expr, $ydesc:expr, $xfmt:expr, $yfmt:expr) => {{
+        let nx = $nx;
         let tick = $t.tick().color(&MUTED);
         let desc = $t.axis_desc().color(&INK);
         $chart
@@ -82,12 +87,21 @@ macro_rules! mesh {
             .bold_line_style(GRID.stroke_width($t.upx(1.5)))
             .light_line_style(TRANSPARENT)
             .axis_style(AXIS.stroke_width($t.upx(2.0)))
-            .x_labels(7)
+            .x_labels(nx)
             .y_labels(6)
             .x_label_formatter($xfmt)
             .y_label_formatter($yfmt)
             .draw()?;
     }};
+}
+
+/// How many x tick labels fit the plot width without crowding.
+fn x_ticks<DB: DrawingBackend, X: Ranged, Y: Ranged>(
+    chart: &ChartContext<'_, DB, Cartesian2d<X, Y>>,
+    t: &Theme,
+) -> usize {
+    let (w, _) = chart.plotting_area().dim_in_pixel();
+    ((w as f64 / (t.s * 85.0)) as usize).clamp(4, 8)
 }
 
 /// Width of the y label area for tick labels up to `max_label`.
@@ -123,12 +137,12 @@ where
     let mut chart = ChartBuilder::on(&area)
         .margin_right(t.px(24.0))
         .margin_top(t.px(12.0))
-        .x_label_area_size(t.px(100.0))
+        .x_label_area_size(t.px(92.0))
         .y_label_area_size(yl)
         .build_cartesian_2d(0f64..steps, y_min..y_max)?;
     let xf = move |v: &f64| fmt_num(*v, xdec);
     let yf = move |v: &f64| fmt_num(*v, ydec);
-    mesh!(chart, t, "step (days)", y_desc, &xf, &yf);
+    mesh!(chart, t, x_ticks(&chart, t), "step (days)", y_desc, &xf, &yf);
     let lw = t.line_width();
     // Bands first, so every mean line is drawn over every band.
     for (k, s) in r.series.iter().enumerate() {
@@ -143,7 +157,10 @@ where
     for (k, s) in r.series.iter().enumerate() {
         let c = series_color(r, k, s);
         let m = metric.idx();
-        chart.draw_series(LineSeries::new(s.mean.iter().enumerate().map(|(i, row)| (i as f64, row[m])), c.stroke_width(lw)))?;
+        chart.draw_series(LineSeries::new(
+            s.mean.iter().enumerate().map(|(i, row)| (i as f64, row[m])),
+            c.stroke_width(lw),
+        ))?;
     }
     Ok(())
 }
@@ -180,7 +197,12 @@ fn time_notes(r: &RunResults) -> Vec<String> {
 }
 
 /// `reach` / `action`: one line + band per strategy.
-pub fn draw_over_time<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, t: &Theme, r: &RunResults, which: TimeChart) -> anyhow::Result<()>
+pub fn draw_over_time<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    t: &Theme,
+    r: &RunResults,
+    which: TimeChart,
+) -> anyhow::Result<()>
 where
     DB::ErrorType: 'static,
 {
@@ -192,7 +214,13 @@ where
     let plot = frame(
         root,
         t,
-        &Frame { title, subtitle: &sub, legend_title: "Strategy", legend: strategy_legend(r, Swatch::LineBand), notes: time_notes(r) },
+        &Frame {
+            title,
+            subtitle: &sub,
+            legend_title: "Strategy",
+            legend: strategy_legend(r, Swatch::LineBand),
+            notes: time_notes(r),
+        },
     )?;
     let y_max = series_max(r, &[metric]);
     time_panel(&plot, t, r, metric, "", y_desc, y_max, 0.0)
@@ -200,7 +228,11 @@ where
 
 /// `sentiment`: people reached who hold a good opinion vs a bad one, side by
 /// side on the same scale.
-pub fn draw_sentiment<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, t: &Theme, r: &RunResults) -> anyhow::Result<()>
+pub fn draw_sentiment<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    t: &Theme,
+    r: &RunResults,
+) -> anyhow::Result<()>
 where
     DB::ErrorType: 'static,
 {
@@ -224,7 +256,16 @@ where
     let (w, _) = plot.dim_in_pixel();
     let (left, right) = plot.split_horizontally(w as i32 / 2);
     time_panel(&left, t, r, Metric::ReachedGood, "Reached, good opinion", "people", y_max, 0.0)?;
-    time_panel(&right.margin(0, 0, t.px(20.0), 0), t, r, Metric::ReachedBad, "Reached, bad opinion", "people", y_max, 0.0)?;
+    time_panel(
+        &right.margin(0, 0, t.px(20.0), 0),
+        t,
+        r,
+        Metric::ReachedBad,
+        "Reached, bad opinion",
+        "people",
+        y_max,
+        0.0,
+    )?;
     Ok(())
 }
 
@@ -349,7 +390,14 @@ where
         for (k, line) in lines.iter().take(2).enumerate() {
             let line = if k == 1 && lines.len() > 2 { format!("{line} …") } else { line.clone() };
             let line = fit(root, &line, &name_font, slot_px - t.px(10.0))?;
-            text(root, &line, &name_font, &INK, (nx, ny + t.px(16.0) + k as i32 * t.px(34.0)), (HPos::Center, VPos::Top))?;
+            text(
+                root,
+                &line,
+                &name_font,
+                &INK,
+                (nx, ny + t.px(16.0) + k as i32 * t.px(34.0)),
+                (HPos::Center, VPos::Top),
+            )?;
         }
     }
     Ok(())
@@ -357,7 +405,11 @@ where
 
 /// `comparison`: the headline slide — final reach and final action per
 /// strategy, each with its 95% CI.
-pub fn draw_comparison<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, t: &Theme, r: &RunResults) -> anyhow::Result<()>
+pub fn draw_comparison<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    t: &Theme,
+    r: &RunResults,
+) -> anyhow::Result<()>
 where
     DB::ErrorType: 'static,
 {
@@ -381,7 +433,9 @@ where
     let (w, _) = plot.dim_in_pixel();
     let (left, right) = plot.split_horizontally(w as i32 / 2);
     bar_panel(root, &left, t, r, "Reach: people who heard", "people reached", |f| f.reached)?;
-    bar_panel(root, &right.margin(0, 0, t.px(20.0), 0), t, r, "Action: people who acted", "people who acted", |f| f.acted)?;
+    bar_panel(root, &right.margin(0, 0, t.px(20.0), 0), t, r, "Action: people who acted", "people who acted", |f| {
+        f.acted
+    })?;
     Ok(())
 }
 
@@ -412,7 +466,13 @@ where
     let plot = frame(
         root,
         t,
-        &Frame { title: "Who was seeded: follower counts in the network", subtitle: &sub, legend_title: "", legend, notes },
+        &Frame {
+            title: "Who was seeded: follower counts in the network",
+            subtitle: &sub,
+            legend_title: "",
+            legend,
+            notes,
+        },
     )?;
 
     let max_deg = r.degrees.iter().filter(|d| d.count > 0).map(|d| d.degree).max().unwrap_or(1).max(1);
@@ -423,7 +483,21 @@ where
     let y_hi = max_count * 2.0;
     let y_lo = 0.7;
 
-    let names: Vec<&str> = r.summary.strategies.iter().map(|s| s.name.as_str()).collect();
+    // Row labels of the seed strip; seeds with no follower cannot sit on a
+    // log axis, so the label counts them.
+    let names: Vec<String> = r
+        .summary
+        .strategies
+        .iter()
+        .map(|st| {
+            let zeros = st.seed_followers.iter().filter(|&&f| f == 0).count();
+            if zeros > 0 {
+                format!("{} (+{zeros} at 0)", st.name)
+            } else {
+                st.name.clone()
+            }
+        })
+        .collect();
     let mut yl = y_area(&plot, t, &fmt_num(y_hi, 0))?;
     for nm in &names {
         yl = yl.max(text_width(&plot, nm, &t.tick())? + t.px(30.0));
@@ -460,7 +534,8 @@ where
             .draw()?;
     }
     chart.draw_series(std::iter::once(Rectangle::new([(MM_LO, y_lo), (MM_HI, y_hi)], band.mix(0.16).filled())))?;
-    let pts: Vec<(f64, f64)> = r.degrees.iter().filter(|d| d.degree > 0 && d.count > 0).map(|d| (d.degree as f64, d.count as f64)).collect();
+    let pts: Vec<(f64, f64)> =
+        r.degrees.iter().filter(|d| d.degree > 0 && d.count > 0).map(|d| (d.degree as f64, d.count as f64)).collect();
     chart.draw_series(pts.iter().map(|&p| Circle::new(p, t.upx(6.0), INK.mix(0.75).filled())))?;
     let (bx, by) = chart.backend_coord(&((MM_LO * MM_HI).sqrt(), y_hi));
     text(root, "magic middle", &t.note(), &band, (bx, by + t.px(10.0)), (HPos::Center, VPos::Top))?;
@@ -469,7 +544,7 @@ where
     let mut strip = ChartBuilder::on(&bottom)
         .margin_right(t.px(24.0))
         .margin_top(t.px(10.0))
-        .x_label_area_size(t.px(100.0))
+        .x_label_area_size(t.px(92.0))
         .y_label_area_size(yl)
         .build_cartesian_2d((x_lo..x_hi).log_scale(), 0f64..rows as f64)?;
     {
@@ -491,24 +566,27 @@ where
             .y_label_formatter(&yf)
             .draw()?;
     }
-    strip.draw_series(std::iter::once(Rectangle::new([(MM_LO, 0.0), (MM_HI, rows as f64)], band.mix(0.16).filled())))?;
+    strip
+        .draw_series(std::iter::once(Rectangle::new([(MM_LO, 0.0), (MM_HI, rows as f64)], band.mix(0.16).filled())))?;
     let tick_font = t.tick();
     for (i, st) in r.summary.strategies.iter().enumerate() {
         let c = strategy_color(i);
         let y = rows as f64 - i as f64 - 0.5;
-        let mut zeros = 0usize;
         for &f in &st.seed_followers {
             if f == 0 {
-                zeros += 1;
                 continue;
             }
             strip.draw_series(std::iter::once(Circle::new((f as f64, y), t.upx(9.0), c.mix(0.8).filled())))?;
-            strip.draw_series(std::iter::once(Circle::new((f as f64, y), t.upx(9.0), WHITE.stroke_width(t.upx(1.5)))))?;
+            strip.draw_series(std::iter::once(Circle::new(
+                (f as f64, y),
+                t.upx(9.0),
+                WHITE.stroke_width(t.upx(1.5)),
+            )))?;
         }
         let (lx, ly) = strip.backend_coord(&(x_lo, y));
-        let label = if zeros > 0 { format!("{} (+{zeros} at 0)", st.name) } else { st.name.clone() };
-        let label = fit(root, &label, &tick_font, yl - t.px(20.0))?;
-        text(root, &label, &tick_font, &c_text(c), (lx - t.px(12.0), ly), (HPos::Right, VPos::Center))?;
+        let label = fit(root, &names[i], &tick_font, yl - t.px(20.0))?;
+        // VPos::Center sits a little high with the embedded font; nudge down.
+        text(root, &label, &tick_font, &c_text(c), (lx - t.px(12.0), ly + t.px(4.0)), (HPos::Right, VPos::Center))?;
     }
     Ok(())
 }
@@ -541,24 +619,30 @@ where
 {
     let area = panel(area, t, title)?;
     let bmax = r.budgets.iter().map(|b| b.budget).fold(0.0, f64::max).max(1.0);
-    let ymax = nice_max(r.budgets.iter().map(|b| pick(b).2.max(pick(b).0)).filter(|v| v.is_finite()).fold(0.0, f64::max));
+    let ymax =
+        nice_max(r.budgets.iter().map(|b| pick(b).2.max(pick(b).0)).filter(|v| v.is_finite()).fold(0.0, f64::max));
     let ydec = axis_decimals(ymax);
     let xdec = axis_decimals(bmax);
     let yl = y_area(&area, t, &fmt_num(ymax, ydec))?;
     let mut chart = ChartBuilder::on(&area)
         .margin_right(t.px(30.0))
         .margin_top(t.px(12.0))
-        .x_label_area_size(t.px(100.0))
+        .x_label_area_size(t.px(92.0))
         .y_label_area_size(yl)
-        .build_cartesian_2d(0f64..bmax * 1.06, 0f64..ymax)?;
+        .build_cartesian_2d(0f64..bmax * 1.08, 0f64..ymax)?;
     let xf = move |v: &f64| fmt_num(*v, xdec);
     let yf = move |v: &f64| fmt_num(*v, ydec);
-    mesh!(chart, t, x_desc, y_desc, &xf, &yf);
+    mesh!(chart, t, x_ticks(&chart, t), x_desc, y_desc, &xf, &yf);
     let lw = t.line_width();
     let cap_px = t.px(10.0);
     for (i, st) in r.summary.strategies.iter().enumerate() {
         let c = strategy_color(i);
-        let mut pts: Vec<_> = r.budgets.iter().filter(|b| b.strategy == st.name).map(|b| (b.budget, pick(b))).collect();
+        // Dodge strategies sideways a little so equal-budget whiskers do not
+        // hide each other.
+        let n = r.summary.strategies.len() as f64;
+        let dodge = (i as f64 - (n - 1.0) / 2.0) * bmax * 0.008;
+        let mut pts: Vec<_> =
+            r.budgets.iter().filter(|b| b.strategy == st.name).map(|b| (b.budget + dodge, pick(b))).collect();
         pts.sort_by(|a, b| a.0.total_cmp(&b.0));
         if pts.is_empty() {
             continue;
@@ -607,8 +691,14 @@ where
     budget_panel(&left, t, r, "Reach: people who heard", x_desc, "people reached", |b| {
         (b.reached_mean, b.reached_ci95_low, b.reached_ci95_high)
     })?;
-    budget_panel(&right.margin(0, 0, t.px(20.0), 0), t, r, "Action: people who acted", x_desc, "people who acted", |b| {
-        (b.acted_mean, b.acted_ci95_low, b.acted_ci95_high)
-    })?;
+    budget_panel(
+        &right.margin(0, 0, t.px(20.0), 0),
+        t,
+        r,
+        "Action: people who acted",
+        x_desc,
+        "people who acted",
+        |b| (b.acted_mean, b.acted_ci95_low, b.acted_ci95_high),
+    )?;
     Ok(())
 }

@@ -62,7 +62,9 @@ pub struct Theme {
 
 impl Theme {
     pub fn new(w: u32, h: u32) -> Self {
-        Theme { w, h, s: h as f64 / 1080.0 }
+        // Scale with the height, but not beyond what the width can hold
+        // (square or portrait images get proportionally smaller text).
+        Theme { w, h, s: (h as f64 / 1080.0).min(w as f64 / 1440.0) }
     }
     /// A length of `px` pixels at 1080p, scaled.
     pub fn px(&self, px: f64) -> i32 {
@@ -87,16 +89,16 @@ impl Theme {
         self.font(32.0, FontStyle::Bold)
     }
     pub fn axis_desc(&self) -> FontDesc<'static> {
-        self.font(31.0, FontStyle::Normal)
+        self.font(33.0, FontStyle::Normal)
     }
     pub fn tick(&self) -> FontDesc<'static> {
-        self.font(27.0, FontStyle::Normal)
-    }
-    pub fn legend(&self) -> FontDesc<'static> {
         self.font(30.0, FontStyle::Normal)
     }
+    pub fn legend(&self) -> FontDesc<'static> {
+        self.font(32.0, FontStyle::Normal)
+    }
     pub fn legend_head(&self) -> FontDesc<'static> {
-        self.font(30.0, FontStyle::Bold)
+        self.font(32.0, FontStyle::Bold)
     }
     pub fn note(&self) -> FontDesc<'static> {
         self.font(25.0, FontStyle::Normal)
