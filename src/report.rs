@@ -83,6 +83,16 @@ fn mean_ci(s: &Stat) -> String {
     }
 }
 
+/// A ratio as `mean% ± half-width%`.
+fn percent_ci(s: &Stat) -> String {
+    let half = (s.ci95_high - s.ci95_low) / 2.0 * 100.0;
+    if half.is_finite() && half > 0.0 {
+        format!("{}% ± {}%", fmt_num(s.mean * 100.0, 1), fmt_num(half, 1))
+    } else {
+        format!("{}%", fmt_num(s.mean * 100.0, 1))
+    }
+}
+
 fn signed(v: f64, d: usize) -> String {
     if v > 0.0 && fmt_num(v, d) != fmt_num(0.0, d) {
         format!("+{}", fmt_num(v, d))
@@ -105,7 +115,8 @@ fn diff_cell(d: &Diff) -> String {
 
 fn budget_cell(s: &StrategySummary) -> String {
     let unit = if s.budget_unit == "cost" { "cost units" } else { "people" };
-    let mut out = format!("{} {unit}", fmt_num(s.budget, value_decimals(s.budget).min(1)));
+    let dec = if s.budget.fract() == 0.0 { 0 } else { value_decimals(s.budget).min(2) };
+    let mut out = format!("{} {unit}", fmt_num(s.budget, dec));
     if s.budget_unit == "cost" {
         let _ = write!(out, "<br><span class=\"ci\">{} seeds</span>", s.seeds.len());
     }
@@ -221,7 +232,7 @@ pub fn render_report(results: &RunResults, charts_dir: &Path) -> anyhow::Result<
             budget_cell(st),
             mean_ci(&st.final_.reached),
             mean_ci(&st.final_.acted),
-            mean_ci(&st.action_per_reach)
+            percent_ci(&st.action_per_reach)
         );
         match &st.paired {
             Some(p) => {
