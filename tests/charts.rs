@@ -341,3 +341,36 @@ fn too_small_size_is_an_error_not_a_panic() {
     let err = render_all(&r, dir.path(), &output((100, 50))).unwrap_err();
     assert!(err.to_string().contains("output.size"), "{err}");
 }
+
+#[test]
+fn degenerate_results_still_render() {
+    // One strategy, one replicate (CIs collapse), nothing spread, NaN ratio,
+    // only isolated nodes, a seed with no follower: every chart that applies
+    // must still draw, and the report must not print NaN.
+    let mut r = synthetic("relationship_chain");
+    r.summary.replicates = 1;
+    r.summary.strategies.truncate(1);
+    r.series.truncate(1);
+    let st = &mut r.summary.strategies[0];
+    st.seed_followers = vec![0, 0];
+    st.final_.reached = stat(0.0, 0.0);
+    st.final_.acted = stat(0.0, 0.0);
+    st.action_per_reach = Stat { mean: f64::NAN, sd: f64::NAN, ci95_low: f64::NAN, ci95_high: f64::NAN };
+    let s0 = &mut r.series[0];
+    for rows in [&mut s0.mean, &mut s0.q05, &mut s0.q95] {
+        for row in rows.iter_mut() {
+            *row = [0.0; NUM_METRICS];
+        }
+    }
+    r.degrees = vec![DegreeRow { degree: 0, count: 5 }, DegreeRow { degree: 1, count: 0 }];
+    r.budgets.retain(|b| b.strategy == NAMES[0]);
+    let dir = tempfile::tempdir().unwrap();
+    let written = render_all(&r, dir.path(), &output((640, 360))).unwrap();
+    // Only isolated nodes: no follower distribution to show.
+    assert!(!dir.path().join("network.png").exists());
+    assert_eq!(written.len(), 2 * (CATALOGUE.len() - 1));
+    write_report(&r, dir.path(), &dir.path().join("report.html")).unwrap();
+    let html = fs::read_to_string(dir.path().join("report.html")).unwrap();
+    assert!(!html.contains("NaN") && !html.contains("inf%") && !html.contains(">inf"), "non-finite numbers leaked");
+    assert!(html.contains("nothing to compare"));
+}

@@ -52,7 +52,8 @@ pub fn chart_title(stem: &str) -> &'static str {
 /// - `sentiment`: models with good/bad valence (`relationship_chain`, `ic_n`).
 /// - `layers`: the relationship-chain model, or any run in which the number
 ///   of friends or ambassadors changes over time.
-/// - `network`: a degree distribution was recorded.
+/// - `network`: a degree distribution with some node having followers (a
+///   log–log plot cannot show degree 0).
 /// - `budget`: a budget sweep was run.
 pub fn applies(results: &RunResults, stem: &str) -> bool {
     let has_series = !results.series.is_empty() && results.series.iter().any(|s| !s.mean.is_empty());
@@ -70,7 +71,7 @@ pub fn applies(results: &RunResults, stem: &str) -> bool {
                         })
                     }))
         }
-        "network" => results.degrees.iter().any(|d| d.count > 0),
+        "network" => results.degrees.iter().any(|d| d.degree > 0 && d.count > 0),
         "budget" => !results.budgets.is_empty(),
         _ => false,
     }

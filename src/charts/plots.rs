@@ -358,7 +358,25 @@ where
         let b = chart.backend_coord(&(1.0, 0.0));
         (b.0 - a.0).max(1)
     };
-    let name_font = t.tick();
+    // One font for every bar name: the largest at which all names fit in two
+    // lines of their slot (then, if still too long, they are shortened).
+    let max_w = slot_px - t.px(10.0);
+    let base = t.tick();
+    let mut font = base.clone();
+    for shrink in [1.0, 0.87, 0.75] {
+        font = base.resize(base.get_size() * shrink);
+        let mut fits = true;
+        for st in &r.summary.strategies {
+            let lines = super::layout::wrap(root, &st.name, &font, max_w)?;
+            fits &= lines.len() <= 2;
+            for l in &lines {
+                fits &= text_width(root, l, &font)? <= max_w;
+            }
+        }
+        if fits {
+            break;
+        }
+    }
     let vf = t.value();
     for (i, (st, s)) in r.summary.strategies.iter().zip(&stats).enumerate() {
         let c = strategy_color(i);
@@ -386,18 +404,12 @@ where
         )?;
         // Strategy name under the bar, wrapped to two lines within its slot.
         let (nx, ny) = chart.backend_coord(&(xc, 0.0));
-        let lines = super::layout::wrap(root, &st.name, &name_font, slot_px - t.px(10.0))?;
+        let lines = super::layout::wrap(root, &st.name, &font, max_w)?;
+        let line_h = (font.get_size() * 1.15) as i32;
         for (k, line) in lines.iter().take(2).enumerate() {
             let line = if k == 1 && lines.len() > 2 { format!("{line} …") } else { line.clone() };
-            let line = fit(root, &line, &name_font, slot_px - t.px(10.0))?;
-            text(
-                root,
-                &line,
-                &name_font,
-                &INK,
-                (nx, ny + t.px(16.0) + k as i32 * t.px(34.0)),
-                (HPos::Center, VPos::Top),
-            )?;
+            let line = fit(root, &line, &font, max_w)?;
+            text(root, &line, &font, &INK, (nx, ny + t.px(16.0) + k as i32 * line_h), (HPos::Center, VPos::Top))?;
         }
     }
     Ok(())
