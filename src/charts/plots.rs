@@ -139,7 +139,7 @@ where
         .margin_top(t.px(12.0))
         .x_label_area_size(t.px(92.0))
         .y_label_area_size(yl)
-        .build_cartesian_2d(0f64..steps, y_min..y_max)?;
+        .build_cartesian_2d(0f64..steps * 1.006, y_min..y_max)?;
     let xf = move |v: &f64| fmt_num(*v, xdec);
     let yf = move |v: &f64| fmt_num(*v, ydec);
     mesh!(chart, t, x_ticks(&chart, t), "step (days)", y_desc, &xf, &yf);
@@ -158,11 +158,32 @@ where
         let c = series_color(r, k, s);
         let m = metric.idx();
         chart.draw_series(LineSeries::new(
-            s.mean.iter().enumerate().map(|(i, row)| (i as f64, row[m])),
+            simplify(s.mean.iter().enumerate().map(|(i, row)| (i as f64, row[m]))),
             c.stroke_width(lw),
         ))?;
     }
     Ok(())
+}
+
+/// Drop interior points that lie on the straight line through their
+/// neighbours (flat tails after a cascade dies out). Same picture, and it
+/// avoids plotters' thick-line rasteriser mis-drawing joins between collinear
+/// segments. O(points).
+fn simplify(points: impl Iterator<Item = (f64, f64)>) -> Vec<(f64, f64)> {
+    let mut out: Vec<(f64, f64)> = Vec::new();
+    for p in points {
+        if out.len() >= 2 {
+            let (a, b) = (out[out.len() - 2], out[out.len() - 1]);
+            let cross = (b.0 - a.0) * (p.1 - b.1) - (b.1 - a.1) * (p.0 - b.0);
+            let scale =
+                (b.0 - a.0).abs().max(p.0 - b.0).max(1e-12) * (a.1.abs().max(b.1.abs()).max(p.1.abs()).max(1.0));
+            if cross.abs() <= 1e-9 * scale {
+                out.pop();
+            }
+        }
+        out.push(p);
+    }
+    out
 }
 
 /// Largest q95/mean value of `metrics` over every strategy and step.
@@ -518,7 +539,7 @@ where
 
     let (_, ph) = plot.dim_in_pixel();
     let rows = names.len().max(1) as i32;
-    let strip_h = (t.px(60.0) * rows + t.px(130.0)).min(ph as i32 / 2);
+    let strip_h = (t.px(66.0) * rows + t.px(130.0)).min(ph as i32 / 2);
     let (top, bottom) = plot.split_vertically(ph as i32 - strip_h);
 
     // Top: the distribution.
@@ -548,7 +569,7 @@ where
     chart.draw_series(std::iter::once(Rectangle::new([(MM_LO, y_lo), (MM_HI, y_hi)], band.mix(0.16).filled())))?;
     let pts: Vec<(f64, f64)> =
         r.degrees.iter().filter(|d| d.degree > 0 && d.count > 0).map(|d| (d.degree as f64, d.count as f64)).collect();
-    chart.draw_series(pts.iter().map(|&p| Circle::new(p, t.upx(6.0), INK.mix(0.75).filled())))?;
+    chart.draw_series(pts.iter().map(|&p| Circle::new(p, t.upx(6.0), INK.mix(0.6).filled())))?;
     let (bx, by) = chart.backend_coord(&((MM_LO * MM_HI).sqrt(), y_hi));
     text(root, "magic middle", &t.note(), &band, (bx, by + t.px(10.0)), (HPos::Center, VPos::Top))?;
 
@@ -584,10 +605,12 @@ where
     for (i, st) in r.summary.strategies.iter().enumerate() {
         let c = strategy_color(i);
         let y = rows as f64 - i as f64 - 0.5;
-        for &f in &st.seed_followers {
-            if f == 0 {
-                continue;
-            }
+        // Seeds in follower order, nudged up/down in turn so that seeds with
+        // similar counts stay distinguishable (deterministic, no randomness).
+        let mut followers: Vec<u32> = st.seed_followers.iter().copied().filter(|&f| f > 0).collect();
+        followers.sort_unstable();
+        for (k, &f) in followers.iter().enumerate() {
+            let y = y + [0.0, 0.2, -0.2][k % 3];
             strip.draw_series(std::iter::once(Circle::new((f as f64, y), t.upx(9.0), c.mix(0.8).filled())))?;
             strip.draw_series(std::iter::once(Circle::new(
                 (f as f64, y),
@@ -659,7 +682,7 @@ where
         if pts.is_empty() {
             continue;
         }
-        chart.draw_series(LineSeries::new(pts.iter().map(|(x, (m, _, _))| (*x, *m)), c.stroke_width(lw)))?;
+        chart.draw_series(LineSeries::new(simplify(pts.iter().map(|(x, (m, _, _))| (*x, *m))), c.stroke_width(lw)))?;
         for (x, (m, lo, hi)) in &pts {
             if lo.is_finite() && hi.is_finite() && hi > lo {
                 let st = c.stroke_width(t.upx(3.0));
