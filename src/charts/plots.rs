@@ -7,7 +7,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::layout::{fit, frame, text, text_width, Frame, LegendItem, Swatch};
-use super::style::{axis_decimals, fmt_num, strategy_color, value_decimals, Theme, AXIS, GRID, INK, MUTED};
+use super::style::{axis_decimals, fmt_num, fmt_tick, strategy_color, value_decimals, Theme, AXIS, GRID, INK, MUTED};
 use crate::metrics::Metric;
 use crate::results::{RunResults, StrategySeries};
 
@@ -140,8 +140,8 @@ where
         .x_label_area_size(t.px(92.0))
         .y_label_area_size(yl)
         .build_cartesian_2d(0f64..steps * 1.006, y_min..y_max)?;
-    let xf = move |v: &f64| fmt_num(*v, xdec);
-    let yf = move |v: &f64| fmt_num(*v, ydec);
+    let xf = move |v: &f64| fmt_tick(*v, xdec);
+    let yf = move |v: &f64| fmt_tick(*v, ydec);
     mesh!(chart, t, x_ticks(&chart, t), "step (days)", y_desc, &xf, &yf);
     let lw = t.line_width();
     // Bands first, so every mean line is drawn over every band.
@@ -354,7 +354,7 @@ where
         .x_label_area_size(t.px(110.0))
         .y_label_area_size(yl)
         .build_cartesian_2d(0f64..n as f64, 0f64..y_max)?;
-    let yf = move |v: &f64| fmt_num(*v, ydec);
+    let yf = move |v: &f64| fmt_tick(*v, ydec);
     let xf = |_: &f64| String::new();
     {
         let tick = t.tick().color(&MUTED);
@@ -384,7 +384,7 @@ where
     let max_w = slot_px - t.px(10.0);
     let base = t.tick();
     let mut font = base.clone();
-    for shrink in [1.0, 0.87, 0.75] {
+    for shrink in [1.0, 0.87, 0.75, 0.66] {
         font = base.resize(base.get_size() * shrink);
         let mut fits = true;
         for st in &r.summary.strategies {
@@ -557,6 +557,9 @@ where
         chart
             .configure_mesh()
             .y_desc("nodes")
+            // Few key points: plotters then labels decades only (1, 10, 100, …).
+            .y_labels(6)
+            .x_labels(6)
             .axis_desc_style(desc)
             .label_style(tick)
             .bold_line_style(GRID.stroke_width(t.upx(1.5)))
@@ -590,6 +593,7 @@ where
             .disable_y_mesh()
             .y_labels(0)
             .x_desc("followers (log scale)")
+            .x_labels(6)
             .axis_desc_style(desc)
             .label_style(tick)
             .bold_line_style(GRID.stroke_width(t.upx(1.5)))
@@ -665,8 +669,8 @@ where
         .x_label_area_size(t.px(92.0))
         .y_label_area_size(yl)
         .build_cartesian_2d(0f64..bmax * 1.08, 0f64..ymax)?;
-    let xf = move |v: &f64| fmt_num(*v, xdec);
-    let yf = move |v: &f64| fmt_num(*v, ydec);
+    let xf = move |v: &f64| fmt_tick(*v, xdec);
+    let yf = move |v: &f64| fmt_tick(*v, ydec);
     mesh!(chart, t, x_ticks(&chart, t), x_desc, y_desc, &xf, &yf);
     let lw = t.line_width();
     let cap_px = t.px(10.0);

@@ -137,6 +137,17 @@ pub fn fmt_num(v: f64, decimals: usize) -> String {
     out
 }
 
+/// A tick label: [`fmt_num`] without trailing zero decimals (`1.0` → `1`,
+/// `2.50` → `2.5`), so integer ticks of small count axes read as counts.
+pub fn fmt_tick(v: f64, decimals: usize) -> String {
+    let s = fmt_num(v, decimals);
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
+}
+
 /// Decimals for tick labels of an axis spanning `span`.
 pub fn axis_decimals(span: f64) -> usize {
     let span = span.abs();
@@ -174,5 +185,8 @@ mod tests {
         assert_eq!(fmt_num(-12345.0, 0), "−12,345");
         assert_eq!(fmt_num(-0.001, 1), "0.0");
         assert_eq!(fmt_num(f64::NAN, 0), "–");
+        assert_eq!(fmt_tick(3.0, 1), "3");
+        assert_eq!(fmt_tick(2.5, 2), "2.5");
+        assert_eq!(fmt_tick(1200.0, 0), "1,200");
     }
 }
