@@ -72,25 +72,34 @@ fn hex(i: usize) -> String {
     format!("#{:02X}{:02X}{:02X}", c.0, c.1, c.2)
 }
 
+/// `mean ± half`, with enough decimals that the half-width never rounds
+/// to zero (`9,971.9 ± 0.9`, `1,334 ± 32`), at most three.
+fn pm(mean: f64, half: f64, unit: &str) -> String {
+    let d_half = if half >= 2.0 {
+        0
+    } else if half >= 0.2 {
+        1
+    } else if half >= 0.02 {
+        2
+    } else {
+        3
+    };
+    let d = value_decimals(mean).max(d_half);
+    if half.is_finite() && half > 0.0 {
+        format!("{}{unit} ± {}{unit}", fmt_num(mean, d), fmt_num(half, d))
+    } else {
+        format!("{}{unit}", fmt_num(mean, value_decimals(mean)))
+    }
+}
+
 /// `mean ± half-width of the 95% CI`.
 fn mean_ci(s: &Stat) -> String {
-    let d = value_decimals(s.mean);
-    let half = (s.ci95_high - s.ci95_low) / 2.0;
-    if half.is_finite() && half > 0.0 {
-        format!("{} ± {}", fmt_num(s.mean, d), fmt_num(half, d))
-    } else {
-        fmt_num(s.mean, d)
-    }
+    pm(s.mean, (s.ci95_high - s.ci95_low) / 2.0, "")
 }
 
 /// A ratio as `mean% ± half-width%`.
 fn percent_ci(s: &Stat) -> String {
-    let half = (s.ci95_high - s.ci95_low) / 2.0 * 100.0;
-    if half.is_finite() && half > 0.0 {
-        format!("{}% ± {}%", fmt_num(s.mean * 100.0, 1), fmt_num(half, 1))
-    } else {
-        format!("{}%", fmt_num(s.mean * 100.0, 1))
-    }
+    pm(s.mean * 100.0, (s.ci95_high - s.ci95_low) / 2.0 * 100.0, "%")
 }
 
 fn signed(v: f64, d: usize) -> String {
@@ -303,6 +312,14 @@ mod tests {
     #[test]
     fn escapes_markup() {
         assert_eq!(escape(r#"<a href="x">&'</a>"#), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;");
+    }
+
+    #[test]
+    fn half_width_never_rounds_to_zero() {
+        assert_eq!(pm(9971.9, 0.9, ""), "9,971.9 ± 0.9");
+        assert_eq!(pm(1333.93, 31.8, ""), "1,334 ± 32");
+        assert_eq!(pm(1.41, 0.03, "%"), "1.41% ± 0.03%");
+        assert_eq!(pm(5.0, 0.0, ""), "5.00");
     }
 
     #[test]
