@@ -32,11 +32,11 @@ pub const CATALOGUE: [&str; 7] = ["reach", "action", "comparison", "sentiment", 
 /// Models whose messages carry a valence (good/bad experiences).
 const VALENCE_MODELS: [&str; 2] = ["relationship_chain", "ic_n"];
 
-/// Human title of a chart stem (also the report's section heading).
+/// Title drawn on chart `stem` (also its heading in the report).
 pub fn chart_title(stem: &str) -> &'static str {
     match stem {
-        "reach" => "How many people heard about it",
-        "action" => "How many people acted",
+        "reach" => "Reach over time: people who heard",
+        "action" => "Action over time: people who acted",
         "comparison" => "Final reach and action by seeding strategy",
         "sentiment" => "Good and bad experiences: who heard what",
         "layers" => "Trickle-down: community, friends and ambassadors",

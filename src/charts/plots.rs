@@ -6,6 +6,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
+use super::chart_title;
 use super::layout::{fit, frame, text, text_width, Frame, LegendItem, Swatch};
 use super::style::{axis_decimals, fmt_num, fmt_tick, strategy_color, value_decimals, Theme, AXIS, GRID, INK, MUTED};
 use crate::metrics::Metric;
@@ -228,8 +229,8 @@ where
     DB::ErrorType: 'static,
 {
     let (title, metric, y_desc) = match which {
-        TimeChart::Reach => ("Reach over time: people who heard", Metric::Reached, "people reached"),
-        TimeChart::Action => ("Action over time: people who acted", Metric::Acted, "people who acted"),
+        TimeChart::Reach => (chart_title("reach"), Metric::Reached, "people reached"),
+        TimeChart::Action => (chart_title("action"), Metric::Acted, "people who acted"),
     };
     let sub = subtitle(r);
     let plot = frame(
@@ -262,7 +263,7 @@ where
         root,
         t,
         &Frame {
-            title: "Good and bad experiences: who heard what",
+            title: chart_title("sentiment"),
             subtitle: &sub,
             legend_title: "Strategy",
             legend: strategy_legend(r, Swatch::LineBand),
@@ -301,7 +302,7 @@ where
         root,
         t,
         &Frame {
-            title: "Trickle-down: community, friends and ambassadors",
+            title: chart_title("layers"),
             subtitle: &sub,
             legend_title: "Strategy",
             legend: strategy_legend(r, Swatch::LineBand),
@@ -452,7 +453,7 @@ where
         root,
         t,
         &Frame {
-            title: "Final reach and action by seeding strategy",
+            title: chart_title("comparison"),
             subtitle: &sub,
             legend_title: "Strategy",
             legend: strategy_legend(r, Swatch::Box),
@@ -496,17 +497,8 @@ where
     if zero_nodes > 0 {
         notes.push(format!("{} nodes with 0 followers are not shown.", fmt_num(zero_nodes as f64, 0)));
     }
-    let plot = frame(
-        root,
-        t,
-        &Frame {
-            title: "Who was seeded: follower counts in the network",
-            subtitle: &sub,
-            legend_title: "",
-            legend,
-            notes,
-        },
-    )?;
+    let plot =
+        frame(root, t, &Frame { title: chart_title("network"), subtitle: &sub, legend_title: "", legend, notes })?;
 
     let max_deg = r.degrees.iter().filter(|d| d.count > 0).map(|d| d.degree).max().unwrap_or(1).max(1);
     let max_seed = r.summary.strategies.iter().flat_map(|s| s.seed_followers.iter().copied()).max().unwrap_or(1);
@@ -715,7 +707,7 @@ where
         root,
         t,
         &Frame {
-            title: "Reach and action versus budget",
+            title: chart_title("budget"),
             subtitle: &sub,
             legend_title: "Strategy",
             legend: strategy_legend(r, Swatch::LineDot),
