@@ -461,7 +461,13 @@ where
                 format!("Bars: mean after {steps} steps over {} replicates.", fmt_num(r.summary.replicates as f64, 0)),
                 "Whiskers: 95% confidence interval of the mean.".to_string(),
                 "Panels have their own scales.".to_string(),
-            ],
+            ]
+            .into_iter()
+            .chain(
+                (r.summary.model != "relationship_chain")
+                    .then(|| "In this classic model, activation counts as both reach and action.".to_string()),
+            )
+            .collect(),
         },
     )?;
     let (w, _) = plot.dim_in_pixel();
