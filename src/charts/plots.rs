@@ -1,0 +1,741 @@
+//! The charts of the catalogue. Each `draw_*` paints a whole page on any
+//! plotters backend; callers present it. Cost: O(strategies × steps) for the
+//! time charts, O(distinct degrees + seeds) for the network chart.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, VPos};
+
+use super::chart_title;
+use super::layout::{fit, frame, text, text_width, Frame, LegendItem, Swatch};
+use super::style::{axis_decimals, fmt_num, fmt_tick, strategy_color, value_decimals, Theme, AXIS, GRID, INK, MUTED};
+use crate::metrics::Metric;
+use crate::results::{RunResults, StrategySeries};
+
+/// Which headline metric a time chart shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeChart {
+    Reach,
+    Action,
+}
+
+const BAND_NOTE: &str = "Shaded: 5–95% of replicates.";
+
+/// `name · model on N-node network (E edges) · R replicates · seed S`.
+pub fn subtitle(r: &RunResults) -> String {
+    let s = &r.summary;
+    format!(
+        "{} · {} model · {} network: {} nodes, {} {} edges · {} replicates · seed {}",
+        s.scenario,
+        s.model,
+        s.network.kind,
+        fmt_num(s.network.nodes as f64, 0),
+        fmt_num(s.network.edges as f64, 0),
+        if s.network.directed { "directed" } else { "undirected" },
+        fmt_num(s.replicates as f64, 0),
+        s.seed
+    )
+}
+
+fn strategy_legend(r: &RunResults, swatch: Swatch) -> Vec<LegendItem> {
+    r.summary
+        .strategies
+        .iter()
+        .enumerate()
+        .map(|(i, st)| LegendItem { label: st.name.clone(), color: strategy_color(i), swatch })
+        .collect()
+}
+
+/// Colour of a series: by the position of its strategy in the summary (so a
+/// strategy keeps its colour even if a series is missing).
+fn series_color(r: &RunResults, k: usize, s: &StrategySeries) -> RGBColor {
+    let i = r.summary.strategies.iter().position(|st| st.name == s.strategy).unwrap_or(k);
+    strategy_color(i)
+}
+
+/// Title above a panel; returns the area below it.
+fn panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    t: &Theme,
+    title: &str,
+) -> anyhow::Result<DrawingArea<DB, Shift>>
+where
+    DB::ErrorType: 'static,
+{
+    if title.is_empty() {
+        return Ok(area.clone());
+    }
+    let f = t.panel_title();
+    let (w, _) = area.dim_in_pixel();
+    let title = fit(area, title, &f, w as i32)?;
+    text(area, &title, &f, &INK, (0, 0), (HPos::Left, VPos::Top))?;
+    Ok(area.margin(t.px(52.0), 0, 0, 0))
+}
+
+/// Apply the common mesh style (light grid, large tick labels, axis
+/// descriptions) and draw it.
+macro_rules! mesh {
+    ($chart:expr, $t:expr, $nx:expr, $xdesc:expr, $ydesc:expr, $xfmt:expr, $yfmt:expr) => {{
+        let nx = $nx;
+        let tick = $t.tick().color(&MUTED);
+        let desc = $t.axis_desc().color(&INK);
+        $chart
+            .configure_mesh()
+            .x_desc($xdesc)
+            .y_desc($ydesc)
+            .axis_desc_style(desc)
+            .label_style(tick)
+            .bold_line_style(GRID.stroke_width($t.upx(1.5)))
+            .light_line_style(TRANSPARENT)
+            .axis_style(AXIS.stroke_width($t.upx(2.0)))
+            .x_labels(nx)
+            .y_labels(6)
+            .x_label_formatter($xfmt)
+            .y_label_formatter($yfmt)
+            .draw()?;
+    }};
+}
+
+/// How many x tick labels fit the plot width without crowding.
+fn x_ticks<DB: DrawingBackend, X: Ranged, Y: Ranged>(
+    chart: &ChartContext<'_, DB, Cartesian2d<X, Y>>,
+    t: &Theme,
+) -> usize {
+    let (w, _) = chart.plotting_area().dim_in_pixel();
+    ((w as f64 / (t.s * 85.0)) as usize).clamp(4, 8)
+}
+
+/// Width of the y label area for tick labels up to `max_label`.
+fn y_area<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, t: &Theme, max_label: &str) -> anyhow::Result<i32>
+where
+    DB::ErrorType: 'static,
+{
+    // tick text + gap + rotated axis description.
+    Ok(text_width(area, max_label, &t.tick())? + t.px(80.0))
+}
+
+/// One panel: `metric` over time, a mean line and a q05–q95 band per
+/// strategy, y from 0 to `y_max`.
+#[allow(clippy::too_many_arguments)]
+fn time_panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    t: &Theme,
+    r: &RunResults,
+    metric: Metric,
+    title: &str,
+    y_desc: &str,
+    y_max: f64,
+    y_min: f64,
+) -> anyhow::Result<()>
+where
+    DB::ErrorType: 'static,
+{
+    let area = panel(area, t, title)?;
+    let steps = r.series.iter().map(|s| s.mean.len()).max().unwrap_or(1).saturating_sub(1).max(1) as f64;
+    let ydec = axis_decimals(y_max - y_min);
+    let xdec = axis_decimals(steps);
+    let yl = y_area(&area, t, &fmt_num(y_max, ydec))?;
+    let mut chart = ChartBuilder::on(&area)
+        .margin_right(t.px(24.0))
+        .margin_top(t.px(12.0))
+        .x_label_area_size(t.px(92.0))
+        .y_label_area_size(yl)
+        .build_cartesian_2d(0f64..steps * 1.006, y_min..y_max)?;
+    let xf = move |v: &f64| fmt_tick(*v, xdec);
+    let yf = move |v: &f64| fmt_tick(*v, ydec);
+    mesh!(chart, t, x_ticks(&chart, t), "step (days)", y_desc, &xf, &yf);
+    let lw = t.line_width();
+    // Bands first, so every mean line is drawn over every band.
+    for (k, s) in r.series.iter().enumerate() {
+        let c = series_color(r, k, s);
+        let m = metric.idx();
+        let mut poly: Vec<(f64, f64)> = s.q95.iter().enumerate().map(|(i, row)| (i as f64, row[m])).collect();
+        poly.extend(s.q05.iter().enumerate().rev().map(|(i, row)| (i as f64, row[m])));
+        if poly.len() >= 3 {
+            chart.draw_series(std::iter::once(Polygon::new(poly, c.mix(0.16).filled())))?;
+        }
+    }
+    for (k, s) in r.series.iter().enumerate() {
+        let c = series_color(r, k, s);
+        let m = metric.idx();
+        chart.draw_series(LineSeries::new(
+            simplify(s.mean.iter().enumerate().map(|(i, row)| (i as f64, row[m]))),
+            c.stroke_width(lw),
+        ))?;
+    }
+    Ok(())
+}
+
+/// Drop interior points that lie on the straight line through their
+/// neighbours (flat tails after a cascade dies out). Same picture, and it
+/// avoids plotters' thick-line rasteriser mis-drawing joins between collinear
+/// segments. O(points).
+fn simplify(points: impl Iterator<Item = (f64, f64)>) -> Vec<(f64, f64)> {
+    let mut out: Vec<(f64, f64)> = Vec::new();
+    for p in points {
+        if out.len() >= 2 {
+            let (a, b) = (out[out.len() - 2], out[out.len() - 1]);
+            let cross = (b.0 - a.0) * (p.1 - b.1) - (b.1 - a.1) * (p.0 - b.0);
+            let scale =
+                (b.0 - a.0).abs().max(p.0 - b.0).max(1e-12) * (a.1.abs().max(b.1.abs()).max(p.1.abs()).max(1.0));
+            if cross.abs() <= 1e-9 * scale {
+                out.pop();
+            }
+        }
+        out.push(p);
+    }
+    out
+}
+
+/// Largest q95/mean value of `metrics` over every strategy and step.
+fn series_max(r: &RunResults, metrics: &[Metric]) -> f64 {
+    let mut mx: f64 = 0.0;
+    for s in &r.series {
+        for rows in [&s.mean, &s.q95] {
+            for row in rows.iter() {
+                for m in metrics {
+                    let v = row[m.idx()];
+                    if v.is_finite() {
+                        mx = mx.max(v);
+                    }
+                }
+            }
+        }
+    }
+    nice_max(mx)
+}
+
+/// A little headroom above `v` (never 0, so empty data still draws an axis).
+fn nice_max(v: f64) -> f64 {
+    if v <= 0.0 {
+        1.0
+    } else {
+        v * 1.08
+    }
+}
+
+fn time_notes(r: &RunResults) -> Vec<String> {
+    vec![format!("Lines: mean of {} replicates.", fmt_num(r.summary.replicates as f64, 0)), BAND_NOTE.to_string()]
+}
+
+/// `reach` / `action`: one line + band per strategy.
+pub fn draw_over_time<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    t: &Theme,
+    r: &RunResults,
+    which: TimeChart,
+) -> anyhow::Result<()>
+where
+    DB::ErrorType: 'static,
+{
+    let (title, metric, y_desc) = match which {
+        TimeChart::Reach => (chart_title("reach"), Metric::Reached, "people reached"),
+        TimeChart::Action => (chart_title("action"), Metric::Acted, "people who acted"),
+    };
+    let sub = subtitle(r);
+    let plot = frame(
+        root,
+        t,
+        &Frame {
+            title,
+            subtitle: &sub,
+            legend_title: "Strategy",
+            legend: strategy_legend(r, Swatch::LineBand),
+            notes: time_notes(r),
+        },
+    )?;
+    let y_max = series_max(r, &[metric]);
+    time_panel(&plot, t, r, metric, "", y_desc, y_max, 0.0)
+}
+
+/// `sentiment`: people reached who hold a good opinion vs a bad one, side by
+/// side on the same scale.
+pub fn draw_sentiment<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    t: &Theme,
+    r: &RunResults,
+) -> anyhow::Result<()>
+where
+    DB::ErrorType: 'static,
+{
+    let sub = subtitle(r);
+    let plot = frame(
+        root,
+        t,
+        &Frame {
+            title: chart_title("sentiment"),
+            subtitle: &sub,
+            legend_title: "Strategy",
+            legend: strategy_legend(r, Swatch::LineBand),
+            notes: {
+                let mut n = time_notes(r);
+                n.push("Both panels share one scale.".to_string());
+                n
+            },
+        },
+    )?;
+    let y_max = series_max(r, &[Metric::ReachedGood, Metric::ReachedBad]);
+    let (w, _) = plot.dim_in_pixel();
+    let (left, right) = plot.split_horizontally(w as i32 / 2);
+    time_panel(&left, t, r, Metric::ReachedGood, "Reached, good opinion", "people", y_max, 0.0)?;
+    time_panel(
+        &right.margin(0, 0, t.px(20.0), 0),
+        t,
+        r,
+        Metric::ReachedBad,
+        "Reached, bad opinion",
+        "people",
+        y_max,
+        0.0,
+    )?;
+    Ok(())
+}
+
+/// `layers`: small multiples, each on its own scale so the few ambassadors
+/// are as visible as the whole community.
+pub fn draw_layers<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, t: &Theme, r: &RunResults) -> anyhow::Result<()>
+where
+    DB::ErrorType: 'static,
+{
+    let sub = subtitle(r);
+    let plot = frame(
+        root,
+        t,
+        &Frame {
+            title: chart_title("layers"),
+            subtitle: &sub,
+            legend_title: "Strategy",
+            legend: strategy_legend(r, Swatch::LineBand),
+            notes: {
+                let mut n = time_notes(r);
+                n.push("Each panel has its own scale.".to_string());
+                n
+            },
+        },
+    )?;
+    let panels = plot.split_evenly((1, 3));
+    let spec = [
+        (Metric::Reached, "Community: reached", "people"),
+        (Metric::Friends, "Friends", "friends"),
+        (Metric::Ambassadors, "Ambassadors", "ambassadors"),
+    ];
+    for (k, (p, (m, title, desc))) in panels.iter().zip(spec).enumerate() {
+        let p = if k > 0 { p.margin(0, 0, t.px(16.0), 0) } else { p.clone() };
+        let y_max = series_max(r, &[m]);
+        time_panel(&p, t, r, m, title, desc, y_max, 0.0)?;
+    }
+    Ok(())
+}
+
+/// One bar panel of the comparison: a bar per strategy with its 95% CI
+/// whisker and value label, strategy names under the bars.
+fn bar_panel<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    area: &DrawingArea<DB, Shift>,
+    t: &Theme,
+    r: &RunResults,
+    title: &str,
+    y_desc: &str,
+    pick: fn(&crate::results::FinalMetrics) -> crate::results::Stat,
+) -> anyhow::Result<()>
+where
+    DB::ErrorType: 'static,
+{
+    let area = panel(area, t, title)?;
+    let n = r.summary.strategies.len().max(1);
+    let stats: Vec<_> = r.summary.strategies.iter().map(|s| pick(&s.final_)).collect();
+    let top = stats.iter().map(|s| s.ci95_high.max(s.mean)).filter(|v| v.is_finite()).fold(0.0, f64::max);
+    // Headroom for the value labels above the whiskers.
+    let y_max = if top <= 0.0 { 1.0 } else { top * 1.16 };
+    let ydec = axis_decimals(y_max);
+    let yl = y_area(&area, t, &fmt_num(y_max, ydec))?;
+    let mut chart = ChartBuilder::on(&area)
+        .margin_right(t.px(24.0))
+        .margin_top(t.px(12.0))
+        .x_label_area_size(t.px(110.0))
+        .y_label_area_size(yl)
+        .build_cartesian_2d(0f64..n as f64, 0f64..y_max)?;
+    let yf = move |v: &f64| fmt_tick(*v, ydec);
+    let xf = |_: &f64| String::new();
+    {
+        let tick = t.tick().color(&MUTED);
+        let desc = t.axis_desc().color(&INK);
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_labels(0)
+            .y_desc(y_desc)
+            .axis_desc_style(desc)
+            .label_style(tick)
+            .bold_line_style(GRID.stroke_width(t.upx(1.5)))
+            .light_line_style(TRANSPARENT)
+            .axis_style(AXIS.stroke_width(t.upx(2.0)))
+            .y_labels(6)
+            .x_label_formatter(&xf)
+            .y_label_formatter(&yf)
+            .draw()?;
+    }
+    let slot_px = {
+        let a = chart.backend_coord(&(0.0, 0.0));
+        let b = chart.backend_coord(&(1.0, 0.0));
+        (b.0 - a.0).max(1)
+    };
+    // One font for every bar name: the largest at which all names fit in two
+    // lines of their slot (then, if still too long, they are shortened).
+    let max_w = slot_px - t.px(10.0);
+    let base = t.tick();
+    let mut font = base.clone();
+    for shrink in [1.0, 0.87, 0.75, 0.66] {
+        font = base.resize(base.get_size() * shrink);
+        let mut fits = true;
+        for st in &r.summary.strategies {
+            let lines = super::layout::wrap(root, &st.name, &font, max_w)?;
+            fits &= lines.len() <= 2;
+            for l in &lines {
+                fits &= text_width(root, l, &font)? <= max_w;
+            }
+        }
+        if fits {
+            break;
+        }
+    }
+    let vf = t.value();
+    for (i, (st, s)) in r.summary.strategies.iter().zip(&stats).enumerate() {
+        let c = strategy_color(i);
+        let x0 = i as f64 + 0.18;
+        let x1 = i as f64 + 0.82;
+        let xc = i as f64 + 0.5;
+        let mean = if s.mean.is_finite() { s.mean } else { 0.0 };
+        chart.draw_series(std::iter::once(Rectangle::new([(x0, 0.0), (x1, mean)], c.filled())))?;
+        let (lo, hi) = (s.ci95_low, s.ci95_high);
+        let whisker = INK.stroke_width(t.upx(3.0));
+        if lo.is_finite() && hi.is_finite() && hi > lo {
+            let cap = 0.09;
+            chart.draw_series(std::iter::once(PathElement::new(vec![(xc, lo.max(0.0)), (xc, hi)], whisker)))?;
+            for v in [lo.max(0.0), hi] {
+                chart.draw_series(std::iter::once(PathElement::new(vec![(xc - cap, v), (xc + cap, v)], whisker)))?;
+            }
+        }
+        // Value label just above the whisker.
+        let label_y = if hi.is_finite() { hi.max(mean) } else { mean };
+        let (px, py) = chart.backend_coord(&(xc, label_y));
+        root.draw_text(
+            &fmt_num(s.mean, value_decimals(s.mean)),
+            &vf.clone().color(&INK).pos(plotters::style::text_anchor::Pos::new(HPos::Center, VPos::Bottom)),
+            (px, py - t.px(10.0)),
+        )?;
+        // Strategy name under the bar, wrapped to two lines within its slot.
+        let (nx, ny) = chart.backend_coord(&(xc, 0.0));
+        let lines = super::layout::wrap(root, &st.name, &font, max_w)?;
+        let line_h = (font.get_size() * 1.15) as i32;
+        for (k, line) in lines.iter().take(2).enumerate() {
+            let line = if k == 1 && lines.len() > 2 { format!("{line} …") } else { line.clone() };
+            let line = fit(root, &line, &font, max_w)?;
+            text(root, &line, &font, &INK, (nx, ny + t.px(16.0) + k as i32 * line_h), (HPos::Center, VPos::Top))?;
+        }
+    }
+    Ok(())
+}
+
+/// `comparison`: the headline slide — final reach and final action per
+/// strategy, each with its 95% CI.
+pub fn draw_comparison<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    t: &Theme,
+    r: &RunResults,
+) -> anyhow::Result<()>
+where
+    DB::ErrorType: 'static,
+{
+    let sub = subtitle(r);
+    let steps = r.summary.steps;
+    let plot = frame(
+        root,
+        t,
+        &Frame {
+            title: chart_title("comparison"),
+            subtitle: &sub,
+            legend_title: "Strategy",
+            legend: strategy_legend(r, Swatch::Box),
+            notes: vec![
+                format!("Bars: mean after {steps} steps over {} replicates.", fmt_num(r.summary.replicates as f64, 0)),
+                "Whiskers: 95% confidence interval of the mean.".to_string(),
+                "Panels have their own scales.".to_string(),
+            ]
+            .into_iter()
+            .chain(
+                (r.summary.model != "relationship_chain")
+                    .then(|| "In this classic model, activation counts as both reach and action.".to_string()),
+            )
+            .collect(),
+        },
+    )?;
+    let (w, _) = plot.dim_in_pixel();
+    let (left, right) = plot.split_horizontally(w as i32 / 2);
+    bar_panel(root, &left, t, r, "Reach: people who heard", "people reached", |f| f.reached)?;
+    bar_panel(root, &right.margin(0, 0, t.px(20.0), 0), t, r, "Action: people who acted", "people who acted", |f| {
+        f.acted
+    })?;
+    Ok(())
+}
+
+/// `network`: the follower-count distribution (log–log) with the magic
+/// middle (20–100 followers) shaded, and below it, on the same axis, where
+/// each strategy's seeds sit.
+pub fn draw_network<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, t: &Theme, r: &RunResults) -> anyhow::Result<()>
+where
+    DB::ErrorType: 'static,
+{
+    const MM_LO: f64 = 20.0;
+    const MM_HI: f64 = 100.0;
+    let band = RGBColor(0x00, 0x9E, 0x73);
+    let sub = subtitle(r);
+    let zero_nodes: u64 = r.degrees.iter().filter(|d| d.degree == 0).map(|d| d.count).sum();
+    let mut legend = vec![
+        LegendItem { label: "nodes with this many followers".to_string(), color: INK, swatch: Swatch::Dot },
+        LegendItem { label: "magic middle (20–100 followers)".to_string(), color: band, swatch: Swatch::Shade },
+    ];
+    legend.extend(strategy_legend(r, Swatch::Dot).into_iter().map(|mut it| {
+        it.label = format!("seeds: {}", it.label);
+        it
+    }));
+    let mut notes = vec!["Both axes are logarithmic.".to_string()];
+    if zero_nodes > 0 {
+        notes.push(format!("{} nodes with 0 followers are not shown.", fmt_num(zero_nodes as f64, 0)));
+    }
+    let plot =
+        frame(root, t, &Frame { title: chart_title("network"), subtitle: &sub, legend_title: "", legend, notes })?;
+
+    let max_deg = r.degrees.iter().filter(|d| d.count > 0).map(|d| d.degree).max().unwrap_or(1).max(1);
+    let max_seed = r.summary.strategies.iter().flat_map(|s| s.seed_followers.iter().copied()).max().unwrap_or(1);
+    let x_hi = (max_deg.max(max_seed).max(120) as f64) * 1.5;
+    let x_lo = 0.8;
+    let max_count = r.degrees.iter().map(|d| d.count).max().unwrap_or(1).max(1) as f64;
+    let y_hi = max_count * 2.0;
+    let y_lo = 0.7;
+
+    // Row labels of the seed strip; seeds with no follower cannot sit on a
+    // log axis, so the label counts them.
+    let names: Vec<String> = r
+        .summary
+        .strategies
+        .iter()
+        .map(|st| {
+            let zeros = st.seed_followers.iter().filter(|&&f| f == 0).count();
+            if zeros > 0 {
+                format!("{} (+{zeros} at 0)", st.name)
+            } else {
+                st.name.clone()
+            }
+        })
+        .collect();
+    let mut yl = y_area(&plot, t, &fmt_num(y_hi, 0))?;
+    for nm in &names {
+        yl = yl.max(text_width(&plot, nm, &t.tick())? + t.px(30.0));
+    }
+    yl = yl.min((plot.dim_in_pixel().0 as f64 * 0.35) as i32);
+
+    let (_, ph) = plot.dim_in_pixel();
+    let rows = names.len().max(1) as i32;
+    let strip_h = (t.px(66.0) * rows + t.px(130.0)).min(ph as i32 / 2);
+    let (top, bottom) = plot.split_vertically(ph as i32 - strip_h);
+
+    // Top: the distribution.
+    let mut chart = ChartBuilder::on(&top)
+        .margin_right(t.px(24.0))
+        .margin_top(t.px(12.0))
+        .x_label_area_size(t.px(10.0))
+        .y_label_area_size(yl)
+        .build_cartesian_2d((x_lo..x_hi).log_scale(), (y_lo..y_hi).log_scale())?;
+    {
+        let tick = t.tick().color(&MUTED);
+        let desc = t.axis_desc().color(&INK);
+        let yf = |v: &f64| fmt_num(*v, 0);
+        let xf = |_: &f64| String::new();
+        chart
+            .configure_mesh()
+            .y_desc("nodes")
+            // Few key points: plotters then labels decades only (1, 10, 100, …).
+            .y_labels(6)
+            .x_labels(6)
+            .axis_desc_style(desc)
+            .label_style(tick)
+            .bold_line_style(GRID.stroke_width(t.upx(1.5)))
+            .light_line_style(TRANSPARENT)
+            .axis_style(AXIS.stroke_width(t.upx(2.0)))
+            .x_label_formatter(&xf)
+            .y_label_formatter(&yf)
+            .draw()?;
+    }
+    chart.draw_series(std::iter::once(Rectangle::new([(MM_LO, y_lo), (MM_HI, y_hi)], band.mix(0.16).filled())))?;
+    let pts: Vec<(f64, f64)> =
+        r.degrees.iter().filter(|d| d.degree > 0 && d.count > 0).map(|d| (d.degree as f64, d.count as f64)).collect();
+    chart.draw_series(pts.iter().map(|&p| Circle::new(p, t.upx(6.0), INK.mix(0.6).filled())))?;
+    let (bx, by) = chart.backend_coord(&((MM_LO * MM_HI).sqrt(), y_hi));
+    text(root, "magic middle", &t.note(), &band, (bx, by + t.px(10.0)), (HPos::Center, VPos::Top))?;
+
+    // Bottom: one row of seed markers per strategy, same x axis.
+    let mut strip = ChartBuilder::on(&bottom)
+        .margin_right(t.px(24.0))
+        .margin_top(t.px(10.0))
+        .x_label_area_size(t.px(92.0))
+        .y_label_area_size(yl)
+        .build_cartesian_2d((x_lo..x_hi).log_scale(), 0f64..rows as f64)?;
+    {
+        let tick = t.tick().color(&MUTED);
+        let desc = t.axis_desc().color(&INK);
+        let xf = |v: &f64| fmt_num(*v, if *v < 1.0 { 1 } else { 0 });
+        let yf = |_: &f64| String::new();
+        strip
+            .configure_mesh()
+            .disable_y_mesh()
+            .y_labels(0)
+            .x_desc("followers (log scale)")
+            .x_labels(6)
+            .axis_desc_style(desc)
+            .label_style(tick)
+            .bold_line_style(GRID.stroke_width(t.upx(1.5)))
+            .light_line_style(TRANSPARENT)
+            .axis_style(AXIS.stroke_width(t.upx(2.0)))
+            .x_label_formatter(&xf)
+            .y_label_formatter(&yf)
+            .draw()?;
+    }
+    strip
+        .draw_series(std::iter::once(Rectangle::new([(MM_LO, 0.0), (MM_HI, rows as f64)], band.mix(0.16).filled())))?;
+    let tick_font = t.tick();
+    for (i, st) in r.summary.strategies.iter().enumerate() {
+        let c = strategy_color(i);
+        let y = rows as f64 - i as f64 - 0.5;
+        // Seeds in follower order, nudged up/down in turn so that seeds with
+        // similar counts stay distinguishable (deterministic, no randomness).
+        let mut followers: Vec<u32> = st.seed_followers.iter().copied().filter(|&f| f > 0).collect();
+        followers.sort_unstable();
+        for (k, &f) in followers.iter().enumerate() {
+            let y = y + [0.0, 0.2, -0.2][k % 3];
+            strip.draw_series(std::iter::once(Circle::new((f as f64, y), t.upx(9.0), c.mix(0.8).filled())))?;
+            strip.draw_series(std::iter::once(Circle::new(
+                (f as f64, y),
+                t.upx(9.0),
+                WHITE.stroke_width(t.upx(1.5)),
+            )))?;
+        }
+        let (lx, ly) = strip.backend_coord(&(x_lo, y));
+        let label = fit(root, &names[i], &tick_font, yl - t.px(20.0))?;
+        // VPos::Center sits a little high with the embedded font; nudge down.
+        text(root, &label, &tick_font, &c_text(c), (lx - t.px(12.0), ly + t.px(4.0)), (HPos::Right, VPos::Center))?;
+    }
+    Ok(())
+}
+
+/// Text in a strategy colour, darkened when the colour is too light to read
+/// on white (yellow).
+fn c_text(c: RGBColor) -> RGBColor {
+    let lum = 0.2126 * c.0 as f64 + 0.7152 * c.1 as f64 + 0.0722 * c.2 as f64;
+    if lum > 190.0 {
+        RGBColor((c.0 as f64 * 0.6) as u8, (c.1 as f64 * 0.6) as u8, (c.2 as f64 * 0.6) as u8)
+    } else {
+        c
+    }
+}
+
+/// One budget panel: `pick` (mean, low, high) vs budget, a line with
+/// markers and CI whiskers per strategy.
+#[allow(clippy::type_complexity)]
+fn budget_panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    t: &Theme,
+    r: &RunResults,
+    title: &str,
+    x_desc: &str,
+    y_desc: &str,
+    pick: fn(&crate::results::BudgetPoint) -> (f64, f64, f64),
+) -> anyhow::Result<()>
+where
+    DB::ErrorType: 'static,
+{
+    let area = panel(area, t, title)?;
+    let bmax = r.budgets.iter().map(|b| b.budget).fold(0.0, f64::max).max(1.0);
+    let ymax =
+        nice_max(r.budgets.iter().map(|b| pick(b).2.max(pick(b).0)).filter(|v| v.is_finite()).fold(0.0, f64::max));
+    let ydec = axis_decimals(ymax);
+    let xdec = axis_decimals(bmax);
+    let yl = y_area(&area, t, &fmt_num(ymax, ydec))?;
+    let mut chart = ChartBuilder::on(&area)
+        .margin_right(t.px(30.0))
+        .margin_top(t.px(12.0))
+        .x_label_area_size(t.px(92.0))
+        .y_label_area_size(yl)
+        .build_cartesian_2d(0f64..bmax * 1.08, 0f64..ymax)?;
+    let xf = move |v: &f64| fmt_tick(*v, xdec);
+    let yf = move |v: &f64| fmt_tick(*v, ydec);
+    mesh!(chart, t, x_ticks(&chart, t), x_desc, y_desc, &xf, &yf);
+    let lw = t.line_width();
+    let cap_px = t.px(10.0);
+    for (i, st) in r.summary.strategies.iter().enumerate() {
+        let c = strategy_color(i);
+        // Dodge strategies sideways a little so equal-budget whiskers do not
+        // hide each other.
+        let n = r.summary.strategies.len() as f64;
+        let dodge = (i as f64 - (n - 1.0) / 2.0) * bmax * 0.008;
+        let mut pts: Vec<_> =
+            r.budgets.iter().filter(|b| b.strategy == st.name).map(|b| (b.budget + dodge, pick(b))).collect();
+        pts.sort_by(|a, b| a.0.total_cmp(&b.0));
+        if pts.is_empty() {
+            continue;
+        }
+        chart.draw_series(LineSeries::new(simplify(pts.iter().map(|(x, (m, _, _))| (*x, *m))), c.stroke_width(lw)))?;
+        for (x, (m, lo, hi)) in &pts {
+            if lo.is_finite() && hi.is_finite() && hi > lo {
+                let st = c.stroke_width(t.upx(3.0));
+                chart.draw_series(std::iter::once(PathElement::new(vec![(*x, *lo), (*x, *hi)], st)))?;
+                for v in [*lo, *hi] {
+                    chart.draw_series(std::iter::once(
+                        EmptyElement::at((*x, v)) + PathElement::new(vec![(-cap_px, 0), (cap_px, 0)], st),
+                    ))?;
+                }
+            }
+            chart.draw_series(std::iter::once(Circle::new((*x, *m), t.upx(9.0), c.filled())))?;
+        }
+    }
+    Ok(())
+}
+
+/// `budget`: reach and action against the seeding budget.
+pub fn draw_budget<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, t: &Theme, r: &RunResults) -> anyhow::Result<()>
+where
+    DB::ErrorType: 'static,
+{
+    let sub = subtitle(r);
+    let unit = r.summary.strategies.first().map(|s| s.budget_unit.as_str()).unwrap_or("people");
+    let x_desc = if unit == "cost" { "budget (cost units)" } else { "budget (people seeded)" };
+    let plot = frame(
+        root,
+        t,
+        &Frame {
+            title: chart_title("budget"),
+            subtitle: &sub,
+            legend_title: "Strategy",
+            legend: strategy_legend(r, Swatch::LineDot),
+            notes: vec![
+                format!("Points: mean over {} replicates.", fmt_num(r.summary.replicates as f64, 0)),
+                "Whiskers: 95% confidence interval of the mean.".to_string(),
+            ],
+        },
+    )?;
+    let (w, _) = plot.dim_in_pixel();
+    let (left, right) = plot.split_horizontally(w as i32 / 2);
+    budget_panel(&left, t, r, "Reach: people who heard", x_desc, "people reached", |b| {
+        (b.reached_mean, b.reached_ci95_low, b.reached_ci95_high)
+    })?;
+    budget_panel(
+        &right.margin(0, 0, t.px(20.0), 0),
+        t,
+        r,
+        "Action: people who acted",
+        x_desc,
+        "people who acted",
+        |b| (b.acted_mean, b.acted_ci95_low, b.acted_ci95_high),
+    )?;
+    Ok(())
+}
