@@ -2,10 +2,11 @@
 //! and against the exact path-6 values), behavioural properties of its
 //! extras, metric invariants and determinism.
 
+use womsim::graph::generators::{generate, GeneratorSpec};
 use womsim::graph::{Graph, Labels};
 use womsim::metrics::{Metric as M, Trajectory};
 use womsim::models::rc::{RcParams, RoleTable, Trickle, Valenced};
-use womsim::models::{simulate, ModelSpec, ReplicateInput, Scratch};
+use womsim::models::{simulate, IcnParams, ModelSpec, ReplicateInput, Scratch};
 use womsim::population::{Population, PopulationSpec, Role};
 use womsim::rng::{self, node_stream, tag, uniform};
 use womsim::runner::dynamics_key;
@@ -182,6 +183,49 @@ fn reduces_to_icn_replicate_by_replicate() {
         }
     }
     assert!(nontrivial > 200, "the comparison must include real cascades ({nontrivial})");
+}
+
+#[test]
+fn reduces_to_the_real_icn_model_replicate_by_replicate() {
+    // Same check as above, but against the engine's own IC-N
+    // (`models::icn`), on hand-made and generated networks: with the
+    // reduction settings of the rc module docs (talk 1, share = p, act 1,
+    // ask 1, neutral roles, all community, no defense, no trickle-down,
+    // openness 0) both models consume the same SHARE and EXPERIENCE draws.
+    let gen = |spec: GeneratorSpec, seed: u64| generate(&spec, seed).unwrap();
+    let graphs = [
+        ("path6", path(6), vec![0u32]),
+        ("er-directed", er(400, 6.0, true, 2), vec![5, 9]),
+        ("gen-erdos-renyi", gen(GeneratorSpec::ErdosRenyi { nodes: 2000, mean_degree: 5.0 }, 31), vec![0, 1, 2]),
+        ("gen-barabasi-albert", gen(GeneratorSpec::BarabasiAlbert { nodes: 1500, m: 3 }, 32), vec![100, 700]),
+        ("gen-follower", gen(GeneratorSpec::Follower { nodes: 1000, follows: 5, reciprocity: 0.3 }, 33), vec![3]),
+    ];
+    let steps = 30;
+    let mut nontrivial = 0;
+    for (gi, (name, g, seeds)) in graphs.iter().enumerate() {
+        let pop = Population::community(g.len());
+        for (p, q) in [(0.5, 0.8), (0.25, 0.5), (0.12, 0.95)] {
+            let rc = ModelSpec::RelationshipChain(reduced(p, q));
+            let icn = ModelSpec::IcN(IcnParams { p, quality: q });
+            let (mut s_rc, mut s_icn) = (Scratch::default(), Scratch::default());
+            for r in 0..120 {
+                let key = dynamics_key(2000 + gi as u64, r);
+                let input = ReplicateInput { graph: g, population: &pop, seeds, dynamics_key: key };
+                let (mut a, mut b) = (Trajectory::new(steps), Trajectory::new(steps));
+                simulate(&rc, &input, &mut s_rc, &mut a);
+                simulate(&icn, &input, &mut s_icn, &mut b);
+                for t in 0..=steps {
+                    for m in [M::Reached, M::ReachedGood, M::ReachedBad] {
+                        assert_eq!(a.get(t, m), b.get(t, m), "{name} p {p} q {q} r {r} step {t} {m:?}");
+                    }
+                }
+                if b.last()[M::Reached.idx()] > 10.0 {
+                    nontrivial += 1;
+                }
+            }
+        }
+    }
+    assert!(nontrivial > 500, "the comparison must include real cascades ({nontrivial})");
 }
 
 #[test]
