@@ -8,12 +8,10 @@
 //! exactly the independent cascade (Kempe et al. 2003) and gives perfectly
 //! common random numbers across seed sets.
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use proptest::prelude::*;
 use womsim::graph::{Graph, Labels};
-use womsim::metrics::Trajectory;
-use womsim::models::{self, EdgeProb, IcParams, LtParams, ModelSpec, RcParams, ReplicateInput};
+use womsim::models::{EdgeProb, IcParams, LtParams, ModelSpec, RcParams};
 use womsim::population::{Population, Role};
 use womsim::rng;
 use womsim::seeding::greedy::{Celf, SpreadOracle};
@@ -228,32 +226,6 @@ fn best_pair(est: &LiveEdgeIc, n: u32) -> ([u32; 2], f64) {
     best
 }
 
-/// Whether the engine's IC is implemented yet (it is developed on another
-/// branch; until the merge `models::simulate` hits `todo!()`). Any other
-/// panic is a real failure and is re-raised.
-fn engine_ic_ready(g: &Graph) -> bool {
-    let pop = Population::community(g.len());
-    let model = ic(0.1);
-    let r = catch_unwind(AssertUnwindSafe(|| {
-        let mut s = models::Scratch::default();
-        let mut t = Trajectory::new(2);
-        let input = ReplicateInput { graph: g, population: &pop, seeds: &[0], dynamics_key: 1 };
-        models::simulate(&model, &input, &mut s, &mut t);
-    }));
-    match r {
-        Ok(()) => true,
-        Err(e) => {
-            let msg = e.downcast_ref::<String>().cloned().or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()));
-            if msg.as_deref().is_some_and(|m| m.contains("not yet implemented")) {
-                eprintln!("skipping: models::simulate for IC is still todo!() on this branch");
-                false
-            } else {
-                std::panic::resume_unwind(e)
-            }
-        }
-    }
-}
-
 // ---------------------------------------------------------------------------
 // Degree discount.
 
@@ -350,9 +322,6 @@ fn celf_equals_plain_greedy_and_its_pair_matches_the_brute_force_optimum() {
 #[test]
 fn greedy_strategy_with_the_engine_model_matches_the_brute_force_optimum() {
     let g = karate();
-    if !engine_ic_ready(&g) {
-        return;
-    }
     let pop = Population::community(34);
     let m = ic(0.1);
     let c = ctx(&g, &pop, &m, 3);
