@@ -8,8 +8,10 @@
 //! exactly the independent cascade (Kempe et al. 2003) and gives perfectly
 //! common random numbers across seed sets.
 
+mod common;
 
 use proptest::prelude::*;
+use womsim::graph::generators::GeneratorSpec;
 use womsim::graph::{Graph, Labels};
 use womsim::models::{EdgeProb, IcParams, LtParams, ModelSpec, RcParams};
 use womsim::population::{Population, Role};
@@ -108,20 +110,15 @@ fn karate() -> Graph {
     Graph::from_edges(34, false, &edges, None, Labels::Numeric((1..=34).collect())).unwrap()
 }
 
-/// A reproducible sparse random graph (not a womsim generator: those are
-/// written elsewhere): each node links to `m` uniform earlier-or-later nodes.
+/// A reproducible sparse network with a spread of degrees: a directed
+/// follower graph (each node follows about `m` accounts) or an undirected
+/// Barabási–Albert graph (`m` edges per new node).
 fn random_graph(n: u32, m: u32, directed: bool, seed: u64) -> Graph {
-    let mut r = rng::stream(seed, "test-graph", &[]);
-    let mut edges = Vec::new();
-    for u in 0..n {
-        for _ in 0..m {
-            // Squaring a uniform skews targets towards low ids: a spread of degrees.
-            let x = rng::uniform(&mut r);
-            let v = ((x * x) * f64::from(n)) as u32;
-            edges.push((u, v.min(n - 1)));
-        }
+    if directed {
+        common::follower(n, m, seed)
+    } else {
+        common::generated(GeneratorSpec::BarabasiAlbert { nodes: n, m }, seed)
     }
-    Graph::from_edges(n as usize, directed, &edges, None, Labels::Dense).unwrap()
 }
 
 fn ic(p: f64) -> ModelSpec {
