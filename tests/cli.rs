@@ -368,8 +368,22 @@ fn default_folder_is_output_slash_name_and_several_scenarios_get_their_own() {
 fn validate_list_and_new() {
     let t = tempfile::tempdir().unwrap();
     let sc = starter(t.path());
-    let out = run_expect(&["validate", s(&sc)], t.path(), 0);
-    assert!(stdout_of(&out).contains("nodes"), "{}", stdout_of(&out));
+    let out = stdout_of(&run_expect(&["validate", s(&sc)], t.path(), 0));
+    // The resolved scenario, the network statistics (graph::stats) and each
+    // strategy's seeds.
+    for want in [
+        "[network]",
+        "share.good = ",
+        " nodes, ",
+        "directed arcs",
+        "connected component",
+        "magic middle (20–100 followers): ",
+        "friends of the organization",
+        "strategies:",
+        "\"influencers\" (top_degree): 10 seeds",
+    ] {
+        assert!(out.contains(want), "validate output lacks {want:?}:\n{out}");
+    }
     // new never overwrites without --force.
     let before = fs::read(&sc).unwrap();
     fs::write(&sc, b"# mine\n").unwrap();
@@ -389,6 +403,9 @@ fn validate_list_and_new() {
             assert!(text.contains(w), "list {cat} lacks {w}:\n{text}");
         }
     }
+    // An unknown topic is a usage error that names the topics there are.
+    let err = stderr_of(&run_expect(&["list", "colours"], t.path(), 2));
+    assert!(err.contains("colours") && err.contains("models, strategies, networks"), "{err}");
     let all = stdout_of(&run_expect(&["list"], t.path(), 0));
     assert!(all.contains("relationship_chain") && all.contains("magic_middle") && all.contains("edge_list"));
 }

@@ -88,12 +88,11 @@ pub fn describe(scenario: &Scenario, g: &Graph, st: &NetworkStats, pop: &Populat
     let pct = |q: f64| f[((n - 1) as f64 * q).round() as usize];
     let _ = writeln!(
         s,
-        "  followers (out-degree): min {}, median {}, p90 {}, p99 {}, max {}",
+        "  followers (out-degree): min {}, median {}, 90th percentile {}, 99th percentile {}",
         f[0],
         pct(0.5),
         pct(0.9),
-        pct(0.99),
-        f[n - 1]
+        pct(0.99)
     );
     let middle = f.iter().filter(|&&d| (20..=100).contains(&d)).count();
     let _ = writeln!(s, "  magic middle (20–100 followers): {middle} nodes ({:.1}%)", 100.0 * middle as f64 / n as f64);
