@@ -667,10 +667,13 @@ fn list_text_covers_every_kind_and_key() {
     let models = scenario::list_text(Some("models"));
     assert_has(&models, "kind = \"bass\"");
     assert_has(&models, "share.bad");
-    assert_has(&models, "probability [0, 1]; default 0.2");
+    assert_has(&models, "probability ([0, 1]); default: 0.2 — ");
+    assert_has(&models, "p        probability ([0, 1]); default: 0.1 — arc probability");
     assert!(!models.contains("barabasi_albert"));
     assert_has(&scenario::list_text(Some("strategies")), "kind = \"magic_middle\"");
-    assert_has(&scenario::list_text(Some("networks")), "kind = \"watts_strogatz\"");
+    let networks = scenario::list_text(Some("networks"));
+    assert_has(&networks, "kind = \"watts_strogatz\"");
+    assert_has(&networks, "nodes  integer (in [3, 50000000]); required — number of nodes");
     for t in scenario::LIST_TOPICS {
         assert!(!scenario::list_text(Some(t)).starts_with("unknown topic"), "{t}");
     }
