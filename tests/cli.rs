@@ -436,38 +436,113 @@ fn bad_input_exits_2_naming_the_problem() {
     let err = stderr_of(&run_expect(&["run", "no/such/file.toml"], t.path(), 2));
     assert!(err.contains("no/such/file.toml"), "{err}");
 
-    // An edge list with a garbage line names file and line.
-    let edges = t.path().join("net.edges");
-    fs::write(&edges, "# test\n1 2\n2 3\nthis is not an edge\n3 1\n").unwrap();
-    let sc3 = t.path().join("edges.toml");
-    fs::write(
-        &sc3,
-        r#"name = "edges"
+    // Two scenarios: problems of both are reported at once.
+    let err = stderr_of(&run_expect(&["validate", s(&sc), s(&sc2)], t.path(), 2));
+    assert!(err.contains("model.p") && err.contains("replicatez"), "{err}");
+}
+
+/// A valid scenario with `edit` (pairs of exact substitutions) applied.
+fn catalogue_case(dir: &Path, name: &str, edits: &[(&str, &str)]) -> PathBuf {
+    let mut text = r#"name = "NAME"
 replicates = 3
 steps = 5
 
 [network]
-kind = "edge_list"
-path = "net.edges"
-directed = false
+kind = "barabasi_albert"
+nodes = 50
+m = 2
 
 [model]
 kind = "independent_cascade"
-p = 0.5
+p = 0.1
 
 [[strategy]]
 name = "one"
 kind = "top_degree"
-budget = 1
-"#,
-    )
-    .unwrap();
-    let err = stderr_of(&run_expect(&["run", s(&sc3), "--out", s(&t.path().join("e"))], t.path(), 2));
-    assert!(err.contains("net.edges") && err.contains('4'), "{err}");
+budget = 3
+"#
+    .replace("NAME", name);
+    for (from, to) in edits {
+        assert!(text.contains(from), "case {name}: {from:?} not in the base scenario");
+        text = text.replacen(from, to, 1);
+    }
+    let p = dir.join(format!("{name}.toml"));
+    fs::write(&p, text).unwrap();
+    p
+}
 
-    // Two scenarios: problems of both are reported at once.
-    let err = stderr_of(&run_expect(&["validate", s(&sc), s(&sc2)], t.path(), 2));
-    assert!(err.contains("model.p") && err.contains("replicatez"), "{err}");
+#[test]
+fn error_catalogue_exits_2_naming_the_key_or_the_line() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path();
+    fs::write(dir.join("garbage.edges"), "1 2\n2 3\nhello\n3 1\n").unwrap();
+    fs::write(dir.join("comments.edges"), "# only comments\n% and more\n\n").unwrap();
+    let edge_list = |file: &'static str| -> Vec<(&'static str, String)> {
+        vec![
+            ("kind = \"barabasi_albert\"\nnodes = 50\nm = 2", format!("kind = \"edge_list\"\npath = \"{file}\"")),
+            ("budget = 3", "budget = 1".into()),
+        ]
+    };
+    let one = |a: &'static str, b: &'static str| vec![(a, b.to_string())];
+    // (case, edits, every text the error must contain)
+    let cases: Vec<(&str, Vec<(&str, String)>, Vec<&str>)> = vec![
+        ("malformed", one("steps = 5", "steps = = 5"), vec!["malformed.toml:3:9", "TOML syntax error"]),
+        (
+            "unknown_key",
+            one("steps = 5", "steps = 5\nreplicatess = 4"),
+            vec!["unknown_key.toml:4", "replicatess: unknown key", "did you mean `replicates`?"],
+        ),
+        ("probability", one("p = 0.1", "p = 1.4"), vec!["model.p = 1.4: must be a probability in [0, 1]"]),
+        ("negative_count", one("replicates = 3", "replicates = -3"), vec!["replicates = -3: must be an integer"]),
+        (
+            "budget_over_nodes",
+            one("budget = 3", "budget = 51"),
+            vec!["strategy[1].budget = 51: exceeds the network's 50 nodes"],
+        ),
+        (
+            "missing_edge_list",
+            one("kind = \"barabasi_albert\"\nnodes = 50\nm = 2", "kind = \"edge_list\"\npath = \"nope.edges\""),
+            vec!["network.path = \"nope.edges\": file not found"],
+        ),
+        ("garbage_line", edge_list("garbage.edges"), vec!["garbage.edges:3:", "\"hello\""]),
+        ("empty_network", edge_list("comments.edges"), vec!["comments.edges", "no edges"]),
+        (
+            "duplicate_names",
+            one("budget = 3", "budget = 3\n\n[[strategy]]\nname = \"one\"\nkind = \"random\"\nbudget = 2"),
+            vec!["strategy[2].name = \"one\": duplicate strategy name"],
+        ),
+        (
+            "band_too_small",
+            one("kind = \"top_degree\"", "kind = \"magic_middle\"\ndegree = [20, 21]"),
+            vec![
+                "strategy \"one\" (magic_middle) cannot pick its seeds",
+                "strategy[1].degree",
+                "fewer than the budget 3",
+            ],
+        ),
+        (
+            "unknown_explicit_node",
+            vec![
+                ("kind = \"top_degree\"", "kind = \"explicit\"\nnodes = [1, 9999]".into()),
+                ("budget = 3", "budget = 2".into()),
+            ],
+            vec!["strategy \"one\" (explicit)", "strategy[1].nodes", "node id \"9999\" is not in the network"],
+        ),
+    ];
+    for (name, edits, needles) in &cases {
+        let edits: Vec<(&str, &str)> = edits.iter().map(|(a, b)| (*a, b.as_str())).collect();
+        let sc = catalogue_case(dir, name, &edits);
+        let out_dir = dir.join(format!("out_{name}"));
+        let validate = stderr_of(&run_expect(&["validate", s(&sc)], dir, 2));
+        let run = stderr_of(&run_expect(&["run", s(&sc), "--out", s(&out_dir), "--quiet"], dir, 2));
+        for err in [validate, run] {
+            assert!(err.starts_with("error: "), "{name}: {err}");
+            for n in needles {
+                assert!(err.contains(n), "{name}: error lacks {n:?}:\n{err}");
+            }
+        }
+        assert!(!out_dir.exists(), "{name}: invalid input must not create a results folder");
+    }
 }
 
 #[test]

@@ -10,7 +10,7 @@ use womsim::scenario::{self, OutputSpec};
 use womsim::seeding::{SeedingContext, StrategyKind};
 
 use super::args::Category;
-use super::{invalid, load_scenario, network, render_error, CliError};
+use super::{invalid, load_scenario, network, render_error, seeding_error, CliError};
 
 /// Validate one scenario completely: the file, the network it names and
 /// every strategy's seeds (except `greedy`, whose selection is a simulation
@@ -41,9 +41,7 @@ fn validate_one(path: &Path) -> anyhow::Result<String> {
             seed: s.seed,
             strategy_index: i as u32,
         };
-        let sel = womsim::seeding::select(st, &ctx)
-            .map_err(anyhow::Error::new)
-            .with_context(|| format!("strategy {:?} ({}) cannot pick its seeds", st.name, st.kind.name()))?;
+        let sel = womsim::seeding::select(st, &ctx).map_err(|e| seeding_error(i, st, e))?;
         let f: Vec<u32> = sel.seeds.iter().map(|&u| g.followers(u)).collect();
         let _ = writeln!(
             out,

@@ -31,7 +31,7 @@ use womsim::stats;
 
 use super::args::RunArgs;
 use super::config::{self, RunPlan, RunSettings};
-use super::{invalid, load_all, network, summary, CliError};
+use super::{invalid, load_all, network, seeding_error, summary, CliError};
 
 /// Entry point of `womsim run`.
 pub fn run_command(args: &RunArgs) -> Result<(), CliError> {
@@ -147,9 +147,7 @@ impl World<'_> {
     }
 
     fn select(&self, index: usize, spec: &StrategySpec) -> anyhow::Result<Selection> {
-        seeding::select(spec, &self.ctx(index))
-            .map_err(anyhow::Error::new)
-            .with_context(|| format!("strategy {:?} ({}) cannot pick its seeds", spec.name, spec.kind.name()))
+        seeding::select(spec, &self.ctx(index)).map_err(|e| seeding_error(index, spec, e))
     }
 }
 
