@@ -274,10 +274,10 @@ fn run_writes_every_contract_file() {
 }
 
 #[test]
-fn same_seed_gives_identical_summary_at_any_thread_count() {
+fn same_seed_gives_identical_results_at_any_thread_count() {
     let t = tempfile::tempdir().unwrap();
     let sc = starter(t.path());
-    let mut first: Option<Vec<u8>> = None;
+    let mut first: Option<Vec<(&str, Vec<u8>)>> = None;
     for threads in ["1", "2", "7"] {
         let d = t.path().join(format!("t{threads}"));
         run_expect(
@@ -285,11 +285,17 @@ fn same_seed_gives_identical_summary_at_any_thread_count() {
             t.path(),
             0,
         );
-        let bytes = fs::read(d.join("summary.json")).unwrap();
-        let ts = fs::read(d.join("timeseries.csv")).unwrap();
+        let files: Vec<(&str, Vec<u8>)> = ["summary.json", "timeseries.csv", "replicates.csv"]
+            .into_iter()
+            .map(|f| (f, fs::read(d.join(f)).unwrap_or_else(|e| panic!("{f}: {e}"))))
+            .collect();
         match &first {
-            None => first = Some([bytes, ts].concat()),
-            Some(f) => assert!(*f == [bytes, ts].concat(), "results differ at {threads} threads"),
+            None => first = Some(files),
+            Some(f) => {
+                for ((name, want), (_, got)) in f.iter().zip(&files) {
+                    assert!(want == got, "{name} differs between 1 and {threads} threads");
+                }
+            }
         }
     }
     // A different seed gives different results (the seed is actually used).
@@ -297,6 +303,8 @@ fn same_seed_gives_identical_summary_at_any_thread_count() {
     run_expect(&["run", s(&sc), "--replicates", "12", "--seed", "987654", "--out", s(&d), "--quiet"], t.path(), 0);
     let other: Value = serde_json::from_slice(&fs::read(d.join("summary.json")).unwrap()).unwrap();
     assert_eq!(other["seed"], 987654);
+    let first = first.unwrap();
+    assert!(fs::read(d.join("replicates.csv")).unwrap() != first[2].1, "another seed, the same replicates");
 }
 
 #[test]
