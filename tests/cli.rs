@@ -449,7 +449,10 @@ fn bad_input_exits_2_naming_the_problem() {
     assert!(err.contains("model.p") && err.contains("replicatez"), "{err}");
 }
 
-/// A valid scenario with `edit` (pairs of exact substitutions) applied.
+/// Substitutions (from, to) applied to the catalogue's base scenario.
+type Edits = Vec<(&'static str, String)>;
+
+/// A valid scenario with `edits` (exact substitutions) applied.
 fn catalogue_case(dir: &Path, name: &str, edits: &[(&str, &str)]) -> PathBuf {
     let mut text = r#"name = "NAME"
 replicates = 3
@@ -485,7 +488,7 @@ fn error_catalogue_exits_2_naming_the_key_or_the_line() {
     let dir = t.path();
     fs::write(dir.join("garbage.edges"), "1 2\n2 3\nhello\n3 1\n").unwrap();
     fs::write(dir.join("comments.edges"), "# only comments\n% and more\n\n").unwrap();
-    let edge_list = |file: &'static str| -> Vec<(&'static str, String)> {
+    let edge_list = |file: &'static str| -> Edits {
         vec![
             ("kind = \"barabasi_albert\"\nnodes = 50\nm = 2", format!("kind = \"edge_list\"\npath = \"{file}\"")),
             ("budget = 3", "budget = 1".into()),
@@ -493,7 +496,7 @@ fn error_catalogue_exits_2_naming_the_key_or_the_line() {
     };
     let one = |a: &'static str, b: &'static str| vec![(a, b.to_string())];
     // (case, edits, every text the error must contain)
-    let cases: Vec<(&str, Vec<(&str, String)>, Vec<&str>)> = vec![
+    let cases: Vec<(&str, Edits, Vec<&str>)> = vec![
         ("malformed", one("steps = 5", "steps = = 5"), vec!["malformed.toml:3:9", "TOML syntax error"]),
         (
             "unknown_key",
