@@ -274,10 +274,10 @@ fn run_writes_every_contract_file() {
 }
 
 #[test]
-fn same_seed_gives_identical_summary_at_any_thread_count() {
+fn same_seed_gives_identical_results_at_any_thread_count() {
     let t = tempfile::tempdir().unwrap();
     let sc = starter(t.path());
-    let mut first: Option<Vec<u8>> = None;
+    let mut first: Option<Vec<(&str, Vec<u8>)>> = None;
     for threads in ["1", "2", "7"] {
         let d = t.path().join(format!("t{threads}"));
         run_expect(
@@ -285,11 +285,17 @@ fn same_seed_gives_identical_summary_at_any_thread_count() {
             t.path(),
             0,
         );
-        let bytes = fs::read(d.join("summary.json")).unwrap();
-        let ts = fs::read(d.join("timeseries.csv")).unwrap();
+        let files: Vec<(&str, Vec<u8>)> = ["summary.json", "timeseries.csv", "replicates.csv"]
+            .into_iter()
+            .map(|f| (f, fs::read(d.join(f)).unwrap_or_else(|e| panic!("{f}: {e}"))))
+            .collect();
         match &first {
-            None => first = Some([bytes, ts].concat()),
-            Some(f) => assert!(*f == [bytes, ts].concat(), "results differ at {threads} threads"),
+            None => first = Some(files),
+            Some(f) => {
+                for ((name, want), (_, got)) in f.iter().zip(&files) {
+                    assert!(want == got, "{name} differs between 1 and {threads} threads");
+                }
+            }
         }
     }
     // A different seed gives different results (the seed is actually used).
@@ -297,6 +303,8 @@ fn same_seed_gives_identical_summary_at_any_thread_count() {
     run_expect(&["run", s(&sc), "--replicates", "12", "--seed", "987654", "--out", s(&d), "--quiet"], t.path(), 0);
     let other: Value = serde_json::from_slice(&fs::read(d.join("summary.json")).unwrap()).unwrap();
     assert_eq!(other["seed"], 987654);
+    let first = first.unwrap();
+    assert!(fs::read(d.join("replicates.csv")).unwrap() != first[2].1, "another seed, the same replicates");
 }
 
 #[test]
@@ -368,8 +376,22 @@ fn default_folder_is_output_slash_name_and_several_scenarios_get_their_own() {
 fn validate_list_and_new() {
     let t = tempfile::tempdir().unwrap();
     let sc = starter(t.path());
-    let out = run_expect(&["validate", s(&sc)], t.path(), 0);
-    assert!(stdout_of(&out).contains("nodes"), "{}", stdout_of(&out));
+    let out = stdout_of(&run_expect(&["validate", s(&sc)], t.path(), 0));
+    // The resolved scenario, the network statistics (graph::stats) and each
+    // strategy's seeds.
+    for want in [
+        "[network]",
+        "share.good = ",
+        " nodes, ",
+        "directed arcs",
+        "connected component",
+        "magic middle (20–100 followers): ",
+        "friends of the organization",
+        "strategies:",
+        "\"influencers\" (top_degree): 10 seeds",
+    ] {
+        assert!(out.contains(want), "validate output lacks {want:?}:\n{out}");
+    }
     // new never overwrites without --force.
     let before = fs::read(&sc).unwrap();
     fs::write(&sc, b"# mine\n").unwrap();
@@ -389,6 +411,9 @@ fn validate_list_and_new() {
             assert!(text.contains(w), "list {cat} lacks {w}:\n{text}");
         }
     }
+    // An unknown topic is a usage error that names the topics there are.
+    let err = stderr_of(&run_expect(&["list", "colours"], t.path(), 2));
+    assert!(err.contains("colours") && err.contains("models, strategies, networks"), "{err}");
     let all = stdout_of(&run_expect(&["list"], t.path(), 0));
     assert!(all.contains("relationship_chain") && all.contains("magic_middle") && all.contains("edge_list"));
 }
@@ -419,38 +444,116 @@ fn bad_input_exits_2_naming_the_problem() {
     let err = stderr_of(&run_expect(&["run", "no/such/file.toml"], t.path(), 2));
     assert!(err.contains("no/such/file.toml"), "{err}");
 
-    // An edge list with a garbage line names file and line.
-    let edges = t.path().join("net.edges");
-    fs::write(&edges, "# test\n1 2\n2 3\nthis is not an edge\n3 1\n").unwrap();
-    let sc3 = t.path().join("edges.toml");
-    fs::write(
-        &sc3,
-        r#"name = "edges"
+    // Two scenarios: problems of both are reported at once.
+    let err = stderr_of(&run_expect(&["validate", s(&sc), s(&sc2)], t.path(), 2));
+    assert!(err.contains("model.p") && err.contains("replicatez"), "{err}");
+}
+
+/// Substitutions (from, to) applied to the catalogue's base scenario.
+type Edits = Vec<(&'static str, String)>;
+
+/// A valid scenario with `edits` (exact substitutions) applied.
+fn catalogue_case(dir: &Path, name: &str, edits: &[(&str, &str)]) -> PathBuf {
+    let mut text = r#"name = "NAME"
 replicates = 3
 steps = 5
 
 [network]
-kind = "edge_list"
-path = "net.edges"
-directed = false
+kind = "barabasi_albert"
+nodes = 50
+m = 2
 
 [model]
 kind = "independent_cascade"
-p = 0.5
+p = 0.1
 
 [[strategy]]
 name = "one"
 kind = "top_degree"
-budget = 1
-"#,
-    )
-    .unwrap();
-    let err = stderr_of(&run_expect(&["run", s(&sc3), "--out", s(&t.path().join("e"))], t.path(), 2));
-    assert!(err.contains("net.edges") && err.contains('4'), "{err}");
+budget = 3
+"#
+    .replace("NAME", name);
+    for (from, to) in edits {
+        assert!(text.contains(from), "case {name}: {from:?} not in the base scenario");
+        text = text.replacen(from, to, 1);
+    }
+    let p = dir.join(format!("{name}.toml"));
+    fs::write(&p, text).unwrap();
+    p
+}
 
-    // Two scenarios: problems of both are reported at once.
-    let err = stderr_of(&run_expect(&["validate", s(&sc), s(&sc2)], t.path(), 2));
-    assert!(err.contains("model.p") && err.contains("replicatez"), "{err}");
+#[test]
+fn error_catalogue_exits_2_naming_the_key_or_the_line() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path();
+    fs::write(dir.join("garbage.edges"), "1 2\n2 3\nhello\n3 1\n").unwrap();
+    fs::write(dir.join("comments.edges"), "# only comments\n% and more\n\n").unwrap();
+    let edge_list = |file: &'static str| -> Edits {
+        vec![
+            ("kind = \"barabasi_albert\"\nnodes = 50\nm = 2", format!("kind = \"edge_list\"\npath = \"{file}\"")),
+            ("budget = 3", "budget = 1".into()),
+        ]
+    };
+    let one = |a: &'static str, b: &'static str| vec![(a, b.to_string())];
+    // (case, edits, every text the error must contain)
+    let cases: Vec<(&str, Edits, Vec<&str>)> = vec![
+        ("malformed", one("steps = 5", "steps = = 5"), vec!["malformed.toml:3:9", "TOML syntax error"]),
+        (
+            "unknown_key",
+            one("steps = 5", "steps = 5\nreplicatess = 4"),
+            vec!["unknown_key.toml:4", "replicatess: unknown key", "did you mean `replicates`?"],
+        ),
+        ("probability", one("p = 0.1", "p = 1.4"), vec!["model.p = 1.4: must be a probability in [0, 1]"]),
+        ("negative_count", one("replicates = 3", "replicates = -3"), vec!["replicates = -3: must be an integer"]),
+        (
+            "budget_over_nodes",
+            one("budget = 3", "budget = 51"),
+            vec!["strategy[1].budget = 51: exceeds the network's 50 nodes"],
+        ),
+        (
+            "missing_edge_list",
+            one("kind = \"barabasi_albert\"\nnodes = 50\nm = 2", "kind = \"edge_list\"\npath = \"nope.edges\""),
+            vec!["network.path = \"nope.edges\": file not found"],
+        ),
+        ("garbage_line", edge_list("garbage.edges"), vec!["garbage.edges:3:", "\"hello\""]),
+        ("empty_network", edge_list("comments.edges"), vec!["comments.edges", "no edges"]),
+        (
+            "duplicate_names",
+            one("budget = 3", "budget = 3\n\n[[strategy]]\nname = \"one\"\nkind = \"random\"\nbudget = 2"),
+            vec!["strategy[2].name = \"one\": duplicate strategy name"],
+        ),
+        (
+            "band_too_small",
+            one("kind = \"top_degree\"", "kind = \"magic_middle\"\ndegree = [20, 21]"),
+            vec![
+                "strategy \"one\" (magic_middle) cannot pick its seeds",
+                "strategy[1].degree",
+                "fewer than the budget 3",
+            ],
+        ),
+        (
+            "unknown_explicit_node",
+            vec![
+                ("kind = \"top_degree\"", "kind = \"explicit\"\nnodes = [1, 9999]".into()),
+                ("budget = 3", "budget = 2".into()),
+            ],
+            vec!["strategy \"one\" (explicit)", "strategy[1].nodes", "node id \"9999\" is not in the network"],
+        ),
+    ];
+    for (name, edits, needles) in &cases {
+        let edits: Vec<(&str, &str)> = edits.iter().map(|(a, b)| (*a, b.as_str())).collect();
+        let sc = catalogue_case(dir, name, &edits);
+        let out_dir = dir.join(format!("out_{name}"));
+        let validate = stderr_of(&run_expect(&["validate", s(&sc)], dir, 2));
+        let run = stderr_of(&run_expect(&["run", s(&sc), "--out", s(&out_dir), "--quiet"], dir, 2));
+        for err in [validate, run] {
+            assert!(err.starts_with("error: "), "{name}: {err}");
+            for n in needles {
+                assert!(err.contains(n), "{name}: error lacks {n:?}:\n{err}");
+            }
+        }
+        assert!(!out_dir.exists(), "{name}: invalid input must not create a results folder");
+    }
 }
 
 #[test]

@@ -2,37 +2,28 @@
 //! and against the exact path-6 values), behavioural properties of its
 //! extras, metric invariants and determinism.
 
+mod common;
+
+use common::{erdos_renyi, follower, generated, mean_sd, path};
+use womsim::graph::generators::GeneratorSpec;
 use womsim::graph::{Graph, Labels};
 use womsim::metrics::{Metric as M, Trajectory};
 use womsim::models::rc::{RcParams, RoleTable, Trickle, Valenced};
-use womsim::models::{simulate, ModelSpec, ReplicateInput, Scratch};
+use womsim::models::{simulate, IcnParams, ModelSpec, ReplicateInput, Scratch};
 use womsim::population::{Population, PopulationSpec, Role};
-use womsim::rng::{self, node_stream, tag, uniform};
+use womsim::rng::{node_stream, tag, uniform};
 use womsim::runner::dynamics_key;
 
 // ---------------------------------------------------------------- helpers
 
-fn path(n: u32) -> Graph {
-    let e: Vec<(u32, u32)> = (0..n - 1).map(|i| (i, i + 1)).collect();
-    Graph::from_edges(n as usize, false, &e, None, Labels::Dense).unwrap()
-}
-
-/// G(n, c/(n-1)) by brute force (small n only), from a named test stream.
+/// Test networks: undirected Erdős–Rényi, or a directed follower graph
+/// (heavy-tailed audiences) with about `mean_degree` follows per node.
 fn er(n: u32, mean_degree: f64, directed: bool, seed: u64) -> Graph {
-    let mut r = rng::stream(seed, "test-graph", &[]);
-    let p = mean_degree / f64::from(n - 1);
-    let mut e = Vec::new();
-    for u in 0..n {
-        for v in 0..n {
-            if u == v || (!directed && v < u) {
-                continue;
-            }
-            if uniform(&mut r) < p {
-                e.push((u, v));
-            }
-        }
+    if directed {
+        follower(n, mean_degree.round() as u32, seed)
+    } else {
+        erdos_renyi(n, mean_degree, seed)
     }
-    Graph::from_edges(n as usize, directed, &e, None, Labels::Dense).unwrap()
 }
 
 fn run(p: &RcParams, g: &Graph, pop: &Population, seeds: &[u32], key: u64, steps: u32, s: &mut Scratch) -> Trajectory {
@@ -105,13 +96,6 @@ fn icn_reference(g: &Graph, seeds: &[u32], p: f64, q: f64, key: u64, steps: u32)
     rows
 }
 
-fn mean_sd(x: &[f64]) -> (f64, f64) {
-    let n = x.len() as f64;
-    let m = x.iter().sum::<f64>() / n;
-    let v = x.iter().map(|a| (a - m) * (a - m)).sum::<f64>() / (n - 1.0);
-    (m, v.sqrt())
-}
-
 /// Checks every per-step invariant of a trajectory.
 fn check_invariants(tr: &Trajectory) {
     let eps = 1e-9;
@@ -182,6 +166,48 @@ fn reduces_to_icn_replicate_by_replicate() {
         }
     }
     assert!(nontrivial > 200, "the comparison must include real cascades ({nontrivial})");
+}
+
+#[test]
+fn reduces_to_the_real_icn_model_replicate_by_replicate() {
+    // Same check as above, but against the engine's own IC-N
+    // (`models::icn`), on hand-made and generated networks: with the
+    // reduction settings of the rc module docs (talk 1, share = p, act 1,
+    // ask 1, neutral roles, all community, no defense, no trickle-down,
+    // openness 0) both models consume the same SHARE and EXPERIENCE draws.
+    let graphs = [
+        ("path6", path(6), vec![0u32]),
+        ("er-directed", er(400, 6.0, true, 2), vec![5, 9]),
+        ("gen-erdos-renyi", generated(GeneratorSpec::ErdosRenyi { nodes: 2000, mean_degree: 5.0 }, 31), vec![0, 1, 2]),
+        ("gen-barabasi-albert", generated(GeneratorSpec::BarabasiAlbert { nodes: 1500, m: 3 }, 32), vec![100, 700]),
+        ("gen-follower", generated(GeneratorSpec::Follower { nodes: 1000, follows: 5, reciprocity: 0.3 }, 33), vec![3]),
+    ];
+    let steps = 30;
+    let mut nontrivial = 0;
+    for (gi, (name, g, seeds)) in graphs.iter().enumerate() {
+        let pop = Population::community(g.len());
+        for (p, q) in [(0.5, 0.8), (0.25, 0.5), (0.12, 0.95)] {
+            let rc = ModelSpec::RelationshipChain(reduced(p, q));
+            let icn = ModelSpec::IcN(IcnParams { p, quality: q });
+            let (mut s_rc, mut s_icn) = (Scratch::default(), Scratch::default());
+            for r in 0..120 {
+                let key = dynamics_key(2000 + gi as u64, r);
+                let input = ReplicateInput { graph: g, population: &pop, seeds, dynamics_key: key };
+                let (mut a, mut b) = (Trajectory::new(steps), Trajectory::new(steps));
+                simulate(&rc, &input, &mut s_rc, &mut a);
+                simulate(&icn, &input, &mut s_icn, &mut b);
+                for t in 0..=steps {
+                    for m in [M::Reached, M::ReachedGood, M::ReachedBad] {
+                        assert_eq!(a.get(t, m), b.get(t, m), "{name} p {p} q {q} r {r} step {t} {m:?}");
+                    }
+                }
+                if b.last()[M::Reached.idx()] > 10.0 {
+                    nontrivial += 1;
+                }
+            }
+        }
+    }
+    assert!(nontrivial > 500, "the comparison must include real cascades ({nontrivial})");
 }
 
 #[test]

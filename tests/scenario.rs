@@ -139,6 +139,14 @@ fn karate_edge_list_resolves_against_the_scenario_file() {
         .iter()
         .any(|x| x.kind == StrategyKind::Explicit { nodes: vec!["1".into(), "34".into()] }
             && x.budget == Budget::People(2)));
+    let edges = root().join("scenarios/data/karate.edges").canonicalize().unwrap();
+    assert_eq!(s.inputs, vec![root().join("scenarios/karate_ic.toml"), edges]);
+    assert_eq!(
+        parse_str("[network]\nkind = \"ring\"\nnodes = 5\n[[strategy]]\nkind = \"random\"\nbudget = 1\n", None)
+            .unwrap()
+            .inputs,
+        Vec::<std::path::PathBuf>::new()
+    );
 }
 
 #[test]
@@ -575,8 +583,14 @@ fn explicit_seed_file_is_read_relative_to_the_scenario() {
     let s = scenario::load(&p).unwrap();
     assert_eq!(s.strategies[0].kind, StrategyKind::Explicit { nodes: vec!["3".into(), "7".into(), "11".into()] });
     assert_eq!(s.strategies[0].budget, Budget::People(3));
-    // Resolved form writes the ids inline and reads back the same.
-    assert_eq!(parse_str(&s.to_resolved_toml(), Some(&p)).unwrap(), s);
+    // Every file read is an input (for manifest.json), the scenario first.
+    let seeds = dir.path().join("seeds.txt").canonicalize().unwrap();
+    assert_eq!(s.inputs, vec![p.clone(), seeds]);
+    // Resolved form writes the ids inline and reads back the same (equality
+    // ignores `inputs`: the read-back form no longer reads the seed file).
+    let back = parse_str(&s.to_resolved_toml(), Some(&p)).unwrap();
+    assert_eq!(back, s);
+    assert_eq!(back.inputs, vec![p.clone()]);
     std::fs::write(dir.path().join("seeds.txt"), "# nothing\n").unwrap();
     assert_has(
         &scenario::load(&p).unwrap_err().to_string(),
@@ -653,10 +667,13 @@ fn list_text_covers_every_kind_and_key() {
     let models = scenario::list_text(Some("models"));
     assert_has(&models, "kind = \"bass\"");
     assert_has(&models, "share.bad");
-    assert_has(&models, "probability [0, 1]; default 0.2");
+    assert_has(&models, "probability ([0, 1]); default: 0.2 — ");
+    assert_has(&models, "p        probability ([0, 1]); default: 0.1 — arc probability");
     assert!(!models.contains("barabasi_albert"));
     assert_has(&scenario::list_text(Some("strategies")), "kind = \"magic_middle\"");
-    assert_has(&scenario::list_text(Some("networks")), "kind = \"watts_strogatz\"");
+    let networks = scenario::list_text(Some("networks"));
+    assert_has(&networks, "kind = \"watts_strogatz\"");
+    assert_has(&networks, "nodes  integer (in [3, 50000000]); required — number of nodes");
     for t in scenario::LIST_TOPICS {
         assert!(!scenario::list_text(Some(t)).starts_with("unknown topic"), "{t}");
     }

@@ -8,12 +8,12 @@
 //! exactly the independent cascade (Kempe et al. 2003) and gives perfectly
 //! common random numbers across seed sets.
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
+mod common;
 
 use proptest::prelude::*;
+use womsim::graph::generators::GeneratorSpec;
 use womsim::graph::{Graph, Labels};
-use womsim::metrics::Trajectory;
-use womsim::models::{self, EdgeProb, IcParams, LtParams, ModelSpec, RcParams, ReplicateInput};
+use womsim::models::{EdgeProb, IcParams, LtParams, ModelSpec, RcParams};
 use womsim::population::{Population, Role};
 use womsim::rng;
 use womsim::seeding::greedy::{Celf, SpreadOracle};
@@ -110,20 +110,15 @@ fn karate() -> Graph {
     Graph::from_edges(34, false, &edges, None, Labels::Numeric((1..=34).collect())).unwrap()
 }
 
-/// A reproducible sparse random graph (not a womsim generator: those are
-/// written elsewhere): each node links to `m` uniform earlier-or-later nodes.
+/// A reproducible sparse network with a spread of degrees: a directed
+/// follower graph (each node follows about `m` accounts) or an undirected
+/// Barabási–Albert graph (`m` edges per new node).
 fn random_graph(n: u32, m: u32, directed: bool, seed: u64) -> Graph {
-    let mut r = rng::stream(seed, "test-graph", &[]);
-    let mut edges = Vec::new();
-    for u in 0..n {
-        for _ in 0..m {
-            // Squaring a uniform skews targets towards low ids: a spread of degrees.
-            let x = rng::uniform(&mut r);
-            let v = ((x * x) * f64::from(n)) as u32;
-            edges.push((u, v.min(n - 1)));
-        }
+    if directed {
+        common::follower(n, m, seed)
+    } else {
+        common::generated(GeneratorSpec::BarabasiAlbert { nodes: n, m }, seed)
     }
-    Graph::from_edges(n as usize, directed, &edges, None, Labels::Dense).unwrap()
 }
 
 fn ic(p: f64) -> ModelSpec {
@@ -228,32 +223,6 @@ fn best_pair(est: &LiveEdgeIc, n: u32) -> ([u32; 2], f64) {
     best
 }
 
-/// Whether the engine's IC is implemented yet (it is developed on another
-/// branch; until the merge `models::simulate` hits `todo!()`). Any other
-/// panic is a real failure and is re-raised.
-fn engine_ic_ready(g: &Graph) -> bool {
-    let pop = Population::community(g.len());
-    let model = ic(0.1);
-    let r = catch_unwind(AssertUnwindSafe(|| {
-        let mut s = models::Scratch::default();
-        let mut t = Trajectory::new(2);
-        let input = ReplicateInput { graph: g, population: &pop, seeds: &[0], dynamics_key: 1 };
-        models::simulate(&model, &input, &mut s, &mut t);
-    }));
-    match r {
-        Ok(()) => true,
-        Err(e) => {
-            let msg = e.downcast_ref::<String>().cloned().or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()));
-            if msg.as_deref().is_some_and(|m| m.contains("not yet implemented")) {
-                eprintln!("skipping: models::simulate for IC is still todo!() on this branch");
-                false
-            } else {
-                std::panic::resume_unwind(e)
-            }
-        }
-    }
-}
-
 // ---------------------------------------------------------------------------
 // Degree discount.
 
@@ -350,9 +319,6 @@ fn celf_equals_plain_greedy_and_its_pair_matches_the_brute_force_optimum() {
 #[test]
 fn greedy_strategy_with_the_engine_model_matches_the_brute_force_optimum() {
     let g = karate();
-    if !engine_ic_ready(&g) {
-        return;
-    }
     let pop = Population::community(34);
     let m = ic(0.1);
     let c = ctx(&g, &pop, &m, 3);

@@ -10,14 +10,14 @@ use womsim::scenario::{self, OutputSpec};
 use womsim::seeding::{SeedingContext, StrategyKind};
 
 use super::args::Category;
-use super::{invalid, load_scenario, network, render_error, CliError};
+use super::{invalid, load_scenario, network, render_error, seeding_error, CliError};
 
 /// Validate one scenario completely: the file, the network it names and
 /// every strategy's seeds (except `greedy`, whose selection is a simulation
 /// in itself). Returns the text to print.
 fn validate_one(path: &Path) -> anyhow::Result<String> {
     let s = load_scenario(path)?;
-    let g = network::build(&s)?;
+    let (g, stats) = network::build_with_stats(&s)?;
     if g.is_empty() {
         anyhow::bail!("scenario {:?}: the network has no nodes", s.name);
     }
@@ -26,10 +26,11 @@ fn validate_one(path: &Path) -> anyhow::Result<String> {
     let _ = writeln!(out, "# {}: valid — scenario {:?}", path.display(), s.name);
     let _ = writeln!(out, "{}", s.to_resolved_toml().trim_end());
     let _ = writeln!(out);
-    out.push_str(&network::describe(&s, &g, &pop));
+    out.push_str(&network::describe(&s, &g, &stats, &pop));
+    let _ = writeln!(out, "strategies:");
     for (i, st) in s.strategies.iter().enumerate() {
         if matches!(st.kind, StrategyKind::Greedy { .. }) {
-            let _ = writeln!(out, "strategy {:?} (greedy): seeds are chosen by simulation at run time", st.name);
+            let _ = writeln!(out, "  {:?} (greedy): seeds are chosen by simulation at run time", st.name);
             continue;
         }
         let ctx = SeedingContext {
@@ -40,22 +41,30 @@ fn validate_one(path: &Path) -> anyhow::Result<String> {
             seed: s.seed,
             strategy_index: i as u32,
         };
-        let sel = womsim::seeding::select(st, &ctx)
-            .map_err(anyhow::Error::new)
-            .with_context(|| format!("strategy {:?} ({}) cannot pick its seeds", st.name, st.kind.name()))?;
+        let sel = womsim::seeding::select(st, &ctx).map_err(|e| seeding_error(i, st, e))?;
         let f: Vec<u32> = sel.seeds.iter().map(|&u| g.followers(u)).collect();
         let _ = writeln!(
             out,
-            "strategy {:?} ({}): {} seeds, cost {}, followers {}–{}",
+            "  {:?} ({}): {} seeds, cost {}, followers {}–{}",
             st.name,
             st.kind.name(),
             sel.seeds.len(),
-            sel.cost,
+            fmt_cost(sel.cost),
             f.iter().min().copied().unwrap_or(0),
             f.iter().max().copied().unwrap_or(0)
         );
     }
     Ok(out)
+}
+
+/// A cost for people to read: whole numbers as such, others to 2 decimals
+/// (sums of per-follower costs carry float noise like `641.5500000000001`).
+fn fmt_cost(c: f64) -> String {
+    if c.fract() == 0.0 && c.abs() < 1e15 {
+        format!("{c:.0}")
+    } else {
+        format!("{c:.2}")
+    }
 }
 
 /// `womsim validate`: every file is checked; every problem is reported.

@@ -115,6 +115,7 @@ mod tests {
             budgets: vec![],
             output: OutputSpec::default(),
             source: None,
+            inputs: vec![],
         }
     }
 

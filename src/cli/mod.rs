@@ -13,6 +13,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use womsim::scenario::{self, Scenario};
+use womsim::seeding::{Band, SeedingError, StrategyKind, StrategySpec};
 
 use args::{Cli, Command};
 
@@ -65,6 +66,26 @@ pub fn render_error(e: &anyhow::Error) -> String {
         }
     }
     s
+}
+
+/// A strategy that cannot pick its seeds, naming the strategy and, where one
+/// is to blame, its key like the scenario checks do:
+/// `strategy "a" (explicit) cannot pick its seeds: caused by strategy[1].nodes: node id "9" is not in the network`.
+pub fn seeding_error(index: usize, spec: &StrategySpec, e: SeedingError) -> anyhow::Error {
+    let key = match (&e, &spec.kind) {
+        (SeedingError::UnknownNode(_), _) => Some("nodes"),
+        (SeedingError::BandTooSmall { .. }, StrategyKind::MagicMiddle { band: Band::Percentile(..), .. }) => {
+            Some("percentile")
+        }
+        (SeedingError::BandTooSmall { .. }, _) => Some("degree"),
+        (SeedingError::NotEnough { .. }, _) => Some("budget"),
+        (SeedingError::Invalid(_), _) => None,
+    };
+    let what = format!("strategy {:?} ({}) cannot pick its seeds", spec.name, spec.kind.name());
+    match key {
+        Some(k) => anyhow::anyhow!("strategy[{}].{k}: {e}", index + 1).context(what),
+        None => anyhow::Error::new(e).context(what),
+    }
 }
 
 /// Load one scenario; its problems (all of them) become one invalid-input error.

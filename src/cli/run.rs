@@ -14,7 +14,7 @@
 
 use std::fs;
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
@@ -31,7 +31,7 @@ use womsim::stats;
 
 use super::args::RunArgs;
 use super::config::{self, RunPlan, RunSettings};
-use super::{invalid, load_all, network, summary, CliError};
+use super::{invalid, load_all, network, seeding_error, summary, CliError};
 
 /// Entry point of `womsim run`.
 pub fn run_command(args: &RunArgs) -> Result<(), CliError> {
@@ -95,46 +95,22 @@ fn clear_previous_results(dir: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Files the results depend on, with their digests.
+/// Files the results depend on, with their digests: every input the
+/// scenario read ([`Scenario::inputs`]), each with its role.
 fn input_files(s: &Scenario) -> anyhow::Result<Vec<InputFile>> {
-    let mut files: Vec<(String, PathBuf)> = Vec::new();
-    if let Some(src) = &s.source {
-        files.push(("scenario".into(), src.clone()));
-        files.extend(strategy_files(src).into_iter().map(|p| ("strategy_nodes".into(), p)));
-    }
-    if let NetworkSource::EdgeList { path, .. } = &s.network {
-        files.push(("edge_list".into(), path.clone()));
-    }
-    files
-        .into_iter()
-        .map(|(role, path)| {
-            Ok(InputFile { role, sha256: export::sha256_file(&path)?, path: path.display().to_string() })
+    s.inputs
+        .iter()
+        .map(|path| {
+            let role = if s.source.as_ref() == Some(path) {
+                "scenario"
+            } else if matches!(&s.network, NetworkSource::EdgeList { path: p, .. } if p == path) {
+                "edge_list"
+            } else {
+                "strategy_nodes"
+            };
+            Ok(InputFile { role: role.into(), sha256: export::sha256_file(path)?, path: path.display().to_string() })
         })
         .collect()
-}
-
-/// Files named by `[[strategy]]` tables (explicit node lists). The resolved
-/// [`Scenario`] keeps the nodes, not the file, so they are found in the raw
-/// TOML: any string value under a `file`, `nodes_file` or `path` key that
-/// names an existing file relative to the scenario's folder.
-fn strategy_files(scenario_path: &Path) -> Vec<PathBuf> {
-    let Ok(text) = fs::read_to_string(scenario_path) else { return vec![] };
-    let Ok(table) = text.parse::<toml::Table>() else { return vec![] };
-    let base = scenario_path.parent().unwrap_or(Path::new(""));
-    let mut out = Vec::new();
-    if let Some(toml::Value::Array(strategies)) = table.get("strategy") {
-        for st in strategies {
-            for key in ["file", "nodes_file", "path"] {
-                if let Some(toml::Value::String(f)) = st.get(key) {
-                    let p = base.join(f);
-                    if p.is_file() && !out.contains(&p) {
-                        out.push(p);
-                    }
-                }
-            }
-        }
-    }
-    out
 }
 
 fn progress_bar(show: bool, len: u64, label: &str) -> ProgressBar {
@@ -171,9 +147,7 @@ impl World<'_> {
     }
 
     fn select(&self, index: usize, spec: &StrategySpec) -> anyhow::Result<Selection> {
-        seeding::select(spec, &self.ctx(index))
-            .map_err(anyhow::Error::new)
-            .with_context(|| format!("strategy {:?} ({}) cannot pick its seeds", spec.name, spec.kind.name()))
+        seeding::select(spec, &self.ctx(index)).map_err(|e| seeding_error(index, spec, e))
     }
 }
 
@@ -384,17 +358,28 @@ mod tests {
     }
 
     #[test]
-    fn strategy_node_files_are_found_relative_to_the_scenario() {
+    fn manifest_inputs_are_the_files_the_scenario_read() {
         let d = tempfile::tempdir().unwrap();
-        fs::write(d.path().join("seeds.txt"), "1\n2\n").unwrap();
+        fs::write(d.path().join("net.edges"), "1 2\n2 3\n3 4\n").unwrap();
+        fs::write(d.path().join("seeds.txt"), "1\n3\n").unwrap();
         let sc = d.path().join("s.toml");
         fs::write(
             &sc,
-            "name = \"x\"\n[[strategy]]\nname = \"a\"\nkind = \"explicit\"\nfile = \"seeds.txt\"\n\
-             [[strategy]]\nname = \"b\"\nkind = \"random\"\n",
+            "name = \"x\"\n[network]\nkind = \"edge_list\"\npath = \"net.edges\"\n\
+             [model]\nkind = \"independent_cascade\"\n\
+             [[strategy]]\nname = \"a\"\nkind = \"explicit\"\nfile = \"seeds.txt\"\n\
+             [[strategy]]\nname = \"b\"\nkind = \"explicit\"\nfile = \"seeds.txt\"\nbudget = 1\n\
+             [[strategy]]\nname = \"c\"\nkind = \"random\"\nbudget = 1\n",
         )
         .unwrap();
-        assert_eq!(strategy_files(&sc), vec![d.path().join("seeds.txt")]);
+        let s = womsim::scenario::load(&sc).unwrap();
+        let files = input_files(&s).unwrap();
+        let roles: Vec<&str> = files.iter().map(|f| f.role.as_str()).collect();
+        assert_eq!(roles, ["scenario", "edge_list", "strategy_nodes"], "{files:?}");
+        assert!(files[1].path.ends_with("net.edges") && files[2].path.ends_with("seeds.txt"), "{files:?}");
+        let seeds_digest = export::sha256_file(&d.path().join("seeds.txt")).unwrap();
+        assert_eq!(files[2].sha256, seeds_digest);
+        assert_eq!(files[0].sha256, export::sha256_file(&sc).unwrap());
     }
 
     #[test]

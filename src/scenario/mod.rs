@@ -73,7 +73,11 @@ impl Default for OutputSpec {
 }
 
 /// A fully validated scenario with every default filled in.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// Equality compares the experiment, not where it was read from: `inputs`
+/// is ignored (the resolved TOML writes explicit seed files inline, so a
+/// scenario read back from it names fewer files but runs identically).
+#[derive(Debug, Clone)]
 pub struct Scenario {
     pub name: String,
     pub description: String,
@@ -93,6 +97,44 @@ pub struct Scenario {
     pub output: OutputSpec,
     /// The scenario file itself (None when built in code).
     pub source: Option<PathBuf>,
+    /// Every input file the scenario was read from or reads, in this order
+    /// and without repeats: the scenario file (`source`), the edge list
+    /// (`network.path`, resolved), explicit seed files (`strategy.file`,
+    /// resolved) in strategy order. `manifest.json` records their digests.
+    pub inputs: Vec<PathBuf>,
+}
+
+impl PartialEq for Scenario {
+    fn eq(&self, other: &Self) -> bool {
+        // Destructured so that a new field cannot be forgotten here.
+        let Scenario {
+            name,
+            description,
+            seed,
+            replicates,
+            steps,
+            network,
+            population,
+            model,
+            strategies,
+            budgets,
+            output,
+            source,
+            inputs: _,
+        } = self;
+        *name == other.name
+            && *description == other.description
+            && *seed == other.seed
+            && *replicates == other.replicates
+            && *steps == other.steps
+            && *network == other.network
+            && *population == other.population
+            && *model == other.model
+            && *strategies == other.strategies
+            && *budgets == other.budgets
+            && *output == other.output
+            && *source == other.source
+    }
 }
 
 impl Scenario {

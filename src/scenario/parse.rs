@@ -612,7 +612,8 @@ fn resolve(doc: &Table, source: Option<&Path>, base: &Path, errs: &mut Errs<'_>)
     };
 
     // ---- strategies
-    let strategies = resolve_strategies(doc, base, nodes_known, model.as_ref(), errs);
+    let mut seed_files = Vec::new();
+    let strategies = resolve_strategies(doc, base, nodes_known, model.as_ref(), &mut seed_files, errs);
 
     // ---- budget sweep cross-checks
     if let Some(Value::Array(arr)) = top.raw("budgets") {
@@ -672,6 +673,16 @@ fn resolve(doc: &Table, source: Option<&Path>, base: &Path, errs: &mut Errs<'_>)
         }
     };
 
+    let mut inputs: Vec<PathBuf> = source.map(Path::to_path_buf).into_iter().collect();
+    if let Some(NetworkSource::EdgeList { path, .. }) = &network {
+        inputs.push(path.clone());
+    }
+    for f in seed_files {
+        if !inputs.contains(&f) {
+            inputs.push(f);
+        }
+    }
+
     Some(Scenario {
         name,
         description,
@@ -685,6 +696,7 @@ fn resolve(doc: &Table, source: Option<&Path>, base: &Path, errs: &mut Errs<'_>)
         budgets,
         output,
         source: source.map(Path::to_path_buf),
+        inputs,
     })
 }
 
@@ -931,6 +943,7 @@ fn resolve_strategies(
     base: &Path,
     nodes_known: Option<u64>,
     model: Option<&ModelSpec>,
+    seed_files: &mut Vec<PathBuf>,
     errs: &mut Errs<'_>,
 ) -> Vec<StrategySpec> {
     let arr = match doc.get("strategy") {
@@ -1065,7 +1078,11 @@ fn resolve_strategies(
                             _ => None,
                         })
                         .collect(),
-                    (None, Some(Value::String(f))) => match resolve_file(base, f).and_then(|p| read_ids(&p)) {
+                    (None, Some(Value::String(f))) => match resolve_file(base, f).and_then(|p| {
+                        let ids = read_ids(&p)?;
+                        seed_files.push(p);
+                        Ok(ids)
+                    }) {
                         Ok(ids) => {
                             if ids.is_empty() {
                                 errs.bad(&sec.full("file"), sec.raw("file"), "the file lists no node ids");

@@ -747,14 +747,18 @@ pub fn list_text(what: Option<&str>) -> String {
             let w = sec.keys.iter().map(|k| k.name.len()).max().unwrap_or(0);
             for k in &sec.keys {
                 let range = k.ty.range_text();
-                let range = if range.is_empty() { String::new() } else { format!(" {range}") };
+                let range = if range.is_empty() { String::new() } else { format!(" ({range})") };
                 let _ = writeln!(
                     out,
-                    "    {:w$}  {}{}; default {}. {}",
+                    "    {:w$}  {}{}; {} — {}",
                     k.name,
                     k.ty.type_name(),
                     range,
-                    k.default_text(),
+                    if k.default.is_none() && k.default_doc.is_none() {
+                        "required".to_string()
+                    } else {
+                        format!("default: {}", k.default_text())
+                    },
                     k.doc,
                     w = w
                 );

@@ -30,7 +30,7 @@ use rayon::prelude::*;
 
 use super::{Objective, OrdF64, Picker, SeedingContext, SeedingError};
 use crate::metrics::{Metric, Trajectory};
-use crate::models::{self, ReplicateInput};
+use crate::models::{self, ic, IcParams, ModelSpec, ReplicateInput};
 use crate::rng::{self, purpose};
 
 /// Something that estimates the spread of a seed set. Implemented by the
@@ -62,25 +62,57 @@ impl<'a> ModelOracle<'a> {
     }
 }
 
+/// Scratch space of [`ModelOracle`].
+pub struct OracleScratch {
+    model: models::Scratch,
+    traj: Trajectory,
+    ic: Option<ic::Scratch>,
+}
+
+impl ModelOracle<'_> {
+    /// The IC parameters when `ic::final_reach` gives exactly what a
+    /// `steps`-step trajectory ends with: every step of a live cascade
+    /// activates at least one new node, so a cascade has died by step
+    /// `n`; with `steps >= n` the trajectory always sees it end. In IC,
+    /// action = reach, so both objectives are the final reach.
+    fn fast_ic(&self) -> Option<&IcParams> {
+        match self.ctx.model {
+            ModelSpec::IndependentCascade(p) if self.ctx.steps as usize >= self.ctx.graph.len() => Some(p),
+            _ => None,
+        }
+    }
+}
+
 impl SpreadOracle for ModelOracle<'_> {
-    type Scratch = (models::Scratch, Trajectory);
+    type Scratch = OracleScratch;
 
     fn scratch(&self) -> Self::Scratch {
-        (models::Scratch::default(), Trajectory::new(self.ctx.steps))
+        OracleScratch {
+            model: models::Scratch::default(),
+            traj: Trajectory::new(self.ctx.steps),
+            ic: self.fast_ic().map(|_| ic::Scratch::new(self.ctx.graph.len())),
+        }
     }
 
-    fn spread(&self, seeds: &[u32], (scratch, traj): &mut Self::Scratch) -> f64 {
+    fn spread(&self, seeds: &[u32], s: &mut Self::Scratch) -> f64 {
         let metric = match self.objective {
             Objective::Reach => Metric::Reached,
             Objective::Action => Metric::Acted,
         };
         let mut total = 0.0;
+        if let (Some(p), Some(ics)) = (self.fast_ic(), s.ic.as_mut()) {
+            // No trajectory rows to write: only the cascade itself.
+            for &key in &self.keys {
+                total += f64::from(ic::final_reach(p, self.ctx.graph, seeds, key, ics));
+            }
+            return total / self.keys.len() as f64;
+        }
         for &key in &self.keys {
             let input =
                 ReplicateInput { graph: self.ctx.graph, population: self.ctx.population, seeds, dynamics_key: key };
-            traj.clear();
-            models::simulate(self.ctx.model, &input, scratch, traj);
-            total += traj.last()[metric.idx()];
+            s.traj.clear();
+            models::simulate(self.ctx.model, &input, &mut s.model, &mut s.traj);
+            total += s.traj.last()[metric.idx()];
         }
         total / self.keys.len() as f64
     }
@@ -190,4 +222,37 @@ pub(super) fn model_greedy<'a>(
     replicates: u32,
 ) -> Celf<ModelOracle<'a>> {
     Celf::with_oracle(ModelOracle::new(ctx, objective, replicates), pool)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::generators::{generate, GeneratorSpec};
+    use crate::models::EdgeProb;
+    use crate::population::Population;
+
+    #[test]
+    fn fast_ic_path_gives_exactly_the_trajectory_estimate() {
+        let g = generate(&GeneratorSpec::ErdosRenyi { nodes: 60, mean_degree: 4.0 }, 3).unwrap();
+        let pop = Population::community(g.len());
+        let model = ModelSpec::IndependentCascade(IcParams { prob: EdgeProb::Uniform(0.3) });
+        let ctx = SeedingContext { graph: &g, population: &pop, model: &model, steps: 60, seed: 9, strategy_index: 1 };
+        for objective in [Objective::Reach, Objective::Action] {
+            let oracle = ModelOracle::new(&ctx, objective, 200);
+            assert!(oracle.fast_ic().is_some());
+            let mut fast = oracle.scratch();
+            let mut slow = oracle.scratch();
+            slow.ic = None;
+            let mut any = false;
+            for seeds in [&[0u32][..], &[1, 2], &[5, 17, 40], &[]] {
+                let (a, b) = (oracle.spread(seeds, &mut fast), oracle.spread(seeds, &mut slow));
+                assert_eq!(a, b, "seeds {seeds:?}");
+                any |= a > seeds.len() as f64 + 1.0;
+            }
+            assert!(any, "some cascade must spread");
+        }
+        // Too few steps to be sure every cascade has ended: no fast path.
+        let short = SeedingContext { steps: 59, ..ctx };
+        assert!(ModelOracle::new(&short, Objective::Reach, 1).fast_ic().is_none());
+    }
 }
