@@ -161,7 +161,9 @@ fn magic_middle_reach_is_partial_and_strategies_differ() {
         assert_mean_within(&format!("{s}: action per reach"), &ratio, 0.0, 0.5);
     }
     // Who reaches more, and who gets more action, in that order.
-    for (a, b) in [("top influencers", "magic middle"), ("magic middle", "random friends"), ("magic middle", "random people")] {
+    for (a, b) in
+        [("top influencers", "magic middle"), ("magic middle", "random friends"), ("magic middle", "random people")]
+    {
         assert_paired_gt(&format!("reach {a} > {b}"), &r.col(a, |x| x.reached), &r.col(b, |x| x.reached));
         assert_paired_gt(&format!("action {a} > {b}"), &r.col(a, |x| x.acted), &r.col(b, |x| x.acted));
     }
@@ -209,8 +211,8 @@ fn lazy_sharing_reach_races_ahead_of_action() {
     for s in ["top influencers", "random friends"] {
         let reach = r.col(s, |x| x.reached);
         let acted = r.col(s, |x| x.acted);
-        // A large cascade, not the whole network.
-        assert_mean_within(&format!("{s}: reach"), &reach, 0.1 * n, 0.9 * n);
+        // A large cascade (a fifth to a third of the network), not all of it.
+        assert_mean_within(&format!("{s}: reach"), &reach, 0.15 * n, 0.5 * n);
         // More than ten to one, replicate by replicate on average.
         let excess: Vec<f64> = reach.iter().zip(&acted).map(|(a, b)| a - 10.0 * b).collect();
         assert_mean_within(&format!("{s}: reach - 10 x action"), &excess, 0.0, n);
@@ -239,8 +241,12 @@ fn karate_ic_leaders_beat_random_and_every_method_finds_them() {
         assert_eq!(a, r.col(s, |x| x.acted));
         assert_paired_gt(&format!("{s} > random"), &a, &r.col("random", |x| x.reached));
     }
-    // The leaders' cascade: more than their two selves, far from everyone.
-    assert_mean_within("leaders' reach", &r.col("top degree", |x| x.reached), 3.0, 17.0);
+    // The leaders' cascade: more than their two selves, far from everyone,
+    // and about twice what two random seeds reach (at least 1.5 times).
+    let lead = r.col("top degree", |x| x.reached);
+    assert_mean_within("leaders' reach", &lead, 3.0, 17.0);
+    let random = r.col("random", |x| x.reached);
+    assert_paired_gt("leaders > 1.5 x random", &lead, &random.iter().map(|x| 1.5 * x).collect::<Vec<_>>());
 }
 
 #[test]
@@ -265,13 +271,15 @@ fn budget_sweep_grows_with_diminishing_returns_for_influencers() {
     let early = (a20.reached_ci95_low - a5.reached_ci95_high) / 15.0;
     let late = (a50.reached_ci95_high - a20.reached_ci95_low) / 30.0;
     assert!(early > late, "top influencers: {early:.2} vs {late:.2} reach per extra ambassador");
-    // Magic middle: small audiences rarely overlap, so returns stay roughly
-    // constant (the late slope is at least half the early one, worst case).
-    let (m5, m10, m20, m50) =
-        (at("magic middle", 5.0), at("magic middle", 10.0), at("magic middle", 20.0), at("magic middle", 50.0));
-    let early = (m10.acted_ci95_high - m5.acted_ci95_low) / 5.0;
-    let late = (m50.acted_ci95_low - m20.acted_ci95_high) / 30.0;
-    assert!(late > 0.5 * early, "magic middle: {early:.2} then {late:.2} actions per extra ambassador");
+    // Magic middle and random friends: small audiences rarely overlap, so
+    // returns stay roughly constant (the late slope is at least half the
+    // early one, worst case).
+    for s in ["magic middle", "random friends"] {
+        let (m5, m10, m20, m50) = (at(s, 5.0), at(s, 10.0), at(s, 20.0), at(s, 50.0));
+        let early = (m10.acted_ci95_high - m5.acted_ci95_low) / 5.0;
+        let late = (m50.acted_ci95_low - m20.acted_ci95_high) / 30.0;
+        assert!(late > 0.5 * early, "{s}: {early:.2} then {late:.2} actions per extra ambassador");
+    }
 }
 
 #[test]
@@ -313,6 +321,10 @@ fn starter_scenario_tells_a_non_saturated_story() {
         assert_mean_within(&format!("{s}: action per reach"), &ratio, 0.0, 0.5);
     }
     for w in names.windows(2) {
-        assert_paired_gt(&format!("reach {} > {}", w[0], w[1]), &r.col(&w[0], |x| x.reached), &r.col(&w[1], |x| x.reached));
+        assert_paired_gt(
+            &format!("reach {} > {}", w[0], w[1]),
+            &r.col(&w[0], |x| x.reached),
+            &r.col(&w[1], |x| x.reached),
+        );
     }
 }
