@@ -297,10 +297,10 @@ fn trickle_down_grows_friends_and_ambassadors() {
         let amb = r.series(s, "ambassadors");
         assert!(amb[amb.len() - 1] > amb[5] && amb[5] > amb[1], "{s}: ambassadors keep growing");
     }
-    // Influencers: friends more than double and dozens of ambassadors join;
+    // Influencers: friends grow by more than half and dozens of ambassadors join;
     // the magic middle's wave is smaller.
     let f0 = r.series("top influencers", "friends")[0];
-    assert_mean_within("influencers: friends / start", &r.col("top influencers", |x| x.friends / f0), 2.0, 100.0);
+    assert_mean_within("influencers: friends / start", &r.col("top influencers", |x| x.friends / f0), 1.5, 100.0);
     assert_mean_within("influencers: recruits", &r.col("top influencers", |x| x.ambassadors - 10.0), 24.0, 101.0);
     let g = |s: &str| r.col(s, |x| x.ambassadors);
     assert_paired_gt("recruits influencers > magic middle", &g("top influencers"), &g("magic middle"));

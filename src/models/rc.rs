@@ -154,7 +154,10 @@
 //! and ≈ 0.71 for bad news at k = 15 (0.39 / 0.95 at k = 20): both
 //! subcritical, bad news travelling about 2.5× further. Restarts (a good
 //! opinion turned bad, an own experience after acting) add talking spells,
-//! so the effective `R` is somewhat higher than this table.
+//! so the effective `R` is somewhat higher than this table. Measured: on an
+//! Erdős–Rényi network of 10,000 people with mean degree 10 / 15 / 20 and
+//! the default population, the 200 detractors' bad news reaches about 7% /
+//! 13% / 24% of the people in 30 steps.
 //!
 //! Action: a good message persuades a community member with probability
 //! `act` = 0.1; a message from an ambassador who asks with 0.1 × 1.5 × 2 =
@@ -169,9 +172,11 @@
 //! `reciprocity = 0.2` has mean degree 18 but `κ` ≈ 107, because hubs
 //! follow back hundreds of people, so they hear nearly everything and
 //! broadcast it to thousands; there even these lazy defaults are far above
-//! threshold and a few detractors' bad news reaches most people. With
-//! `reciprocity = 0` (influencers broadcast but do not listen) `κ` ≈ 12;
-//! `barabasi_albert` with `m = 3` has mean degree 6 but `κ` ≈ 18.
+//! threshold: with the default population (200 detractors) their bad news
+//! alone reaches about 44% of the people. With `reciprocity = 0` (one-way
+//! follows: influencers broadcast without hearing their audience) `κ` ≈ 12
+//! and the same detractors reach about 3%. `barabasi_albert` with `m = 3`
+//! has mean degree 6 but `κ` ≈ 18.
 //!
 //! # Cost
 //!
