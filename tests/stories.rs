@@ -219,7 +219,7 @@ fn lazy_sharing_reach_races_ahead_of_action() {
         // And it is good news that travels (no detractors, 95% quality).
         assert!(mean(&r.col(s, |x| x.reached - x.reached_bad)) > mean(&r.col(s, |x| x.reached_bad)));
     }
-    // Over time too: the reach curve leads the action curve at every step.
+    // Over time too: reach leads action early (step 5) and at the end.
     let reach = r.series("random friends", "reached");
     let acted = r.series("random friends", "acted");
     let last = reach.len() - 1;
