@@ -438,7 +438,7 @@ fn stops_when_nobody_talks() {
     assert_eq!(tr.get(10, M::Reached), 1.0);
     assert_eq!(tr.get(10, M::Talkers), 0.0);
     // talk.good/bad >= 1: the seed talks during steps 1..=talk.<valence>.
-    let d = if tr.get(0, M::ReachedGood) == 1.0 { 2.0 } else { 4.0 };
+    let d = f64::from(if tr.get(0, M::ReachedGood) == 1.0 { p.talk.good } else { p.talk.bad });
     let talking = tr.rows().iter().filter(|r| r[M::Talkers.idx()] > 0.0).count() as f64;
     assert_eq!(talking, d, "row 0 counts talkers of step 1; the last talking step is {d}");
 }

@@ -251,7 +251,8 @@ steps = 30                     # one step = one period (e.g. a day)
 kind = "follower"              # directed, heavy-tailed follower counts
 nodes = 3000
 follows = 10                   # accounts each person follows
-reciprocity = 0.2              # chance a follow is returned
+reciprocity = 0.0              # chance a follow is returned; follow-backs let hubs hear
+                               # everything and make any news viral (try 0.2)
 
 # Who follows the organization, and how they feel about it.
 [population]
@@ -266,11 +267,11 @@ detractor = 0.1                # detractors talk bad from the start
 [model]
 kind = "relationship_chain"
 quality = 0.8                  # chance an experience is good
-share.good = 0.10              # chance to tell each follower per step, good news
-share.bad = 0.20               # bad news is shared more often...
-talk.good = 2                  # ...and for longer (steps of talking)
-talk.bad = 4
-act = 0.15                     # chance to act on good news (hearing is not acting)
+share.good = 0.01              # chance to tell each follower per step, good news
+share.bad = 0.015              # bad news is shared more often...
+talk.good = 3                  # ...and for longer (steps of talking)
+talk.bad = 5
+act = 0.1                      # chance to act on good news (hearing is not acting)
 defense = 0.5                  # ambassadors damp bad news reaching their followers
 
 # One [[strategy]] per way of picking ambassadors, all with the same budget.
