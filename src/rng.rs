@@ -130,6 +130,23 @@ pub fn uniform<R: rand::Rng + ?Sized>(rng: &mut R) -> f64 {
     (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
+/// The integer form of a coin: for a draw `x = next_u64()`,
+/// `uniform(x) < p` exactly when `(x >> 11) < coin_threshold(p)` (since
+/// `uniform` is `(x >> 11)·2⁻⁵³` and scaling by 2⁵³ is exact, the threshold
+/// is `ceil(p·2⁵³)`). Lets hot loops skip the float conversion without
+/// changing a single outcome. `p` outside [0, 1] (or NaN) acts as clamped
+/// (NaN as 0).
+#[inline]
+pub fn coin_threshold(p: f64) -> u64 {
+    if p.is_nan() || p <= 0.0 {
+        0
+    } else if p >= 1.0 {
+        1 << 53
+    } else {
+        (p * (1u64 << 53) as f64).ceil() as u64
+    }
+}
+
 /// Bernoulli trial with probability `p` (exactly `uniform < p`).
 #[inline]
 pub fn coin<R: rand::Rng + ?Sized>(rng: &mut R, p: f64) -> bool {
@@ -229,6 +246,28 @@ mod tests {
         let mean = s as f64 / n as f64;
         // E[gap] = (1-p)/p = 9, sd = sqrt(1-p)/p ≈ 9.49; 5 standard errors.
         assert!((mean - 9.0).abs() < 5.0 * 9.49 / (n as f64).sqrt(), "mean {mean}");
+    }
+
+    #[test]
+    fn coin_threshold_is_exactly_uniform_less_than_p() {
+        let mut r = stream(3, "test", &[]);
+        let ps = [0.0, 1e-300, 1e-9, 0.05, 0.1, 0.2, 1.0 / 3.0, 0.5, 0.999_999, 1.0, 1.5, -0.2];
+        let mut check = |x: u64| {
+            for &p in &ps {
+                let u = (x >> 11) as f64 * (1.0 / (1u64 << 53) as f64);
+                assert_eq!(u < p, (x >> 11) < coin_threshold(p), "x {x:#x} p {p}");
+            }
+        };
+        for _ in 0..50_000 {
+            check(r.next_u64());
+        }
+        // Draws exactly at and next to the thresholds.
+        for &p in &ps[..10] {
+            let t = coin_threshold(p);
+            for j in [t.saturating_sub(1), t, t + 1] {
+                check(j.min((1 << 53) - 1) << 11);
+            }
+        }
     }
 
     #[test]

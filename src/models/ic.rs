@@ -359,7 +359,7 @@ fn insert(bits: &mut [u64], v: u32) -> bool {
 /// Hint the CPU to start loading the cache line at `p` (no effect on
 /// results; a no-op off x86-64).
 #[inline(always)]
-fn prefetch<T>(p: *const T) {
+pub(crate) fn prefetch<T>(p: *const T) {
     #[cfg(target_arch = "x86_64")]
     {
         use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
