@@ -143,7 +143,14 @@ pub fn coin_threshold(p: f64) -> u64 {
     } else if p >= 1.0 {
         1 << 53
     } else {
-        (p * (1u64 << 53) as f64).ceil() as u64
+        // ceil without a libm call: the product is exact and below 2⁵³.
+        let x = p * (1u64 << 53) as f64;
+        let t = x as u64;
+        if (t as f64) < x {
+            t + 1
+        } else {
+            t
+        }
     }
 }
 

@@ -698,7 +698,11 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
                     continue;
                 }
                 sent += 1;
-                prefetch(&s.acc[v as usize]);
+                // What the second pass reads about v first: its tally and
+                // (for its role) its epoch stamp.
+                let vi = v as usize;
+                prefetch(&s.acc[vi]);
+                prefetch(&s.stamp[vi]);
                 s.msgs.push(Msg { v, bad, pers });
             }
             if bad {
