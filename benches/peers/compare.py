@@ -178,7 +178,7 @@ def main():
     if not args.no_rc:
         # Cost of the relationship-chain model against IC on the same graph, seeds and keys (womsim only,
         # 1 thread, trajectories of 200 rows as in a scenario run), interleaved round by round.
-        R = 100 if args.quick else 500
+        R = 40 if args.quick else 150
         res = {m: [] for m in ("ic", "ic-traj", "rc-ic", "rc")}
         for rnd in range(args.rounds):
             for m in res:
