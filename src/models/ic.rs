@@ -311,13 +311,17 @@ impl Gaps {
 /// is O(activated), never O(n).
 pub struct Scratch {
     visited: Vec<u64>,
+    /// `order[..qlen]` is the queue; `order` has n + 1 slots so that the
+    /// hot loop can write a candidate at `qlen` unconditionally and advance
+    /// `qlen` only if it was new (no branch to mispredict).
     order: Vec<u32>,
+    qlen: usize,
     gaps: Gaps,
 }
 
 impl Scratch {
     pub fn new(n: usize) -> Self {
-        Scratch { visited: vec![0; n.div_ceil(64)], order: Vec::new(), gaps: Gaps::new() }
+        Scratch { visited: vec![0; n.div_ceil(64)], order: vec![0; n + 1], qlen: 0, gaps: Gaps::new() }
     }
 
     /// Empty the previous replicate's set, then activate the seeds
@@ -326,16 +330,20 @@ impl Scratch {
         if self.visited.len() < n.div_ceil(64) {
             self.visited.resize(n.div_ceil(64), 0);
         }
-        for &u in &self.order {
+        for &u in &self.order[..self.qlen] {
             self.visited[(u >> 6) as usize] = 0;
         }
-        self.order.clear();
+        self.qlen = 0;
+        if self.order.len() < n + 1 {
+            self.order.resize(n + 1, 0);
+        }
         for &u in seeds {
             if insert(&mut self.visited, u) {
-                self.order.push(u);
+                self.order[self.qlen] = u;
+                self.qlen += 1;
             }
         }
-        self.order.len() as u64
+        self.qlen as u64
     }
 
     /// Prepare the gap tables when `p` is uniform.
@@ -385,7 +393,7 @@ fn ln_fail(p: f64) -> f64 {
 
 /// One synchronous step: every node of `s.order[from..to]` (activated in
 /// step `step - 1`) tries each of its listeners once; newly activated nodes
-/// are appended to `s.order`. Returns the number of successful transmissions.
+/// are appended to the queue. Returns the number of successful transmissions.
 ///
 /// Uniform `p`: node `u`'s stream `r = node_stream(key, SHARE, u, step)`
 /// gives `w = 1 - uniform(r)` per gap. If no success falls within the row
@@ -397,17 +405,17 @@ fn ln_fail(p: f64) -> f64 {
 /// on.
 fn spread(prob: EdgeProb, g: &Graph, key: u64, step: u32, range: Range<usize>, s: &mut Scratch) -> u64 {
     let (off, tg) = g.listener_csr();
-    let Scratch { visited, order, gaps } = s;
+    let Scratch { visited, order, qlen, gaps } = s;
     let mut msgs = 0u64;
     for j in range {
         // Prefetch the rows of nodes a little ahead in the queue (possibly
         // into the next step's part): their offsets first, then the first
         // cache line of their listener slice.
-        if let Some(&w) = order.get(j + 2 * PREFETCH_DIST) {
-            prefetch(&off[w as usize]);
+        if j + 2 * PREFETCH_DIST < *qlen {
+            prefetch(&off[order[j + 2 * PREFETCH_DIST] as usize]);
         }
-        if let Some(&w) = order.get(j + PREFETCH_DIST) {
-            prefetch(tg.as_ptr().wrapping_add(off[w as usize] as usize));
+        if j + PREFETCH_DIST < *qlen {
+            prefetch(tg.as_ptr().wrapping_add(off[order[j + PREFETCH_DIST] as usize] as usize));
         }
         let u = order[j];
         let (lo, hi) = (off[u as usize] as usize, off[u as usize + 1] as usize);
@@ -430,10 +438,14 @@ fn spread(prob: EdgeProb, g: &Graph, key: u64, step: u32, range: Range<usize>, s
                 while i < len {
                     let v = ls[i];
                     msgs += 1;
-                    if insert(visited, v) {
-                        order.push(v);
-                        prefetch(&off[v as usize]);
-                    }
+                    // Branch-free insert: write v at the queue's end and
+                    // keep it only if it was not yet active.
+                    let (wi, m) = ((v >> 6) as usize, 1u64 << (v & 63));
+                    let word = visited[wi];
+                    visited[wi] = word | m;
+                    order[*qlen] = v;
+                    *qlen += usize::from(word & m == 0);
+                    prefetch(&off[v as usize]);
                     let rem = len - 1 - i;
                     w = 1.0 - rng::uniform(&mut rng);
                     if gaps.none_within(w, rem) {
@@ -451,7 +463,8 @@ fn spread(prob: EdgeProb, g: &Graph, key: u64, step: u32, range: Range<usize>, s
                     if rng::uniform(&mut rng) < p {
                         msgs += 1;
                         if insert(visited, v) {
-                            order.push(v);
+                            order[*qlen] = v;
+                            *qlen += 1;
                         }
                     }
                 }
@@ -464,7 +477,8 @@ fn spread(prob: EdgeProb, g: &Graph, key: u64, step: u32, range: Range<usize>, s
                     if rng::uniform(&mut rng) < p {
                         msgs += 1;
                         if insert(visited, v) {
-                            order.push(v);
+                            order[*qlen] = v;
+                            *qlen += 1;
                         }
                     }
                 }
@@ -489,10 +503,10 @@ pub fn simulate(p: &IcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
     let mut from = 0;
     for t in 1..=out.steps() {
         tally.begin_step();
-        let to = s.order.len();
+        let to = s.qlen;
         let msgs = spread(p.prob, g, input.dynamics_key, t, from..to, s);
         from = to;
-        let new = (s.order.len() - to) as u64;
+        let new = (s.qlen - to) as u64;
         tally.messages(msgs, false);
         tally.reach(new, false);
         tally.talkers = new;
@@ -514,13 +528,13 @@ pub fn final_reach(p: &IcParams, graph: &Graph, seeds: &[u32], key: u64, s: &mut
     s.powers(p.prob);
     s.start(graph.len(), seeds);
     let (mut from, mut t) = (0, 0u32);
-    while from < s.order.len() {
+    while from < s.qlen {
         t += 1;
-        let to = s.order.len();
+        let to = s.qlen;
         spread(p.prob, graph, key, t, from..to, s);
         from = to;
     }
-    s.order.len() as u32
+    s.qlen as u32
 }
 
 #[cfg(test)]
