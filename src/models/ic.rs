@@ -214,8 +214,13 @@ const GUIDE_BUCKETS: usize = 2048;
 ///
 /// Both give `P(G >= g) = q^g` (up to the last bit of rounding), i.e. the
 /// exact geometric law; the table path replaces a logarithm (the dominant
-/// cost of IC once the stream is cheap) by one multiply, one load and one or
-/// two comparisons, for all but `k0 / M` of the draws.
+/// cost of IC once the stream is cheap) by a shift, one load and one or two
+/// comparisons, for all but `k0 / M` of the draws.
+///
+/// Everything on the table path is integer arithmetic on `wi = w·2⁵³`
+/// (`w = 1 - U` with `U = (x >> 11)·2⁻⁵³` is exactly `(2⁵³ - (x >> 11))·2⁻⁵³`):
+/// `w <= T[g]` is `wi <= floor(T[g]·2⁵³)` and the bucket is `wi >> 42`, so
+/// no draw is converted to floating point unless it takes the log path.
 #[derive(Debug, Clone)]
 struct Gaps {
     /// The `p` (bits) the tables are for; NaN bits when unset.
@@ -224,6 +229,8 @@ struct Gaps {
     /// `T[g] = q^g`, at least up to the row lengths checked without a gap
     /// (256) and past `G(k0 / M)`.
     t: Vec<f64>,
+    /// `floor(T[g]·2⁵³)`: `w <= T[g]` exactly when `wi <= ti[g]`.
+    ti: Vec<u64>,
     /// Guide table: `start[k]` for buckets `k0..=M` (empty = log path only).
     start: Vec<u16>,
     k0: usize,
@@ -231,7 +238,14 @@ struct Gaps {
 
 impl Gaps {
     fn new() -> Self {
-        Gaps { p_bits: f64::NAN.to_bits(), ln_q: 0.0, t: Vec::new(), start: Vec::new(), k0: usize::MAX }
+        Gaps {
+            p_bits: f64::NAN.to_bits(),
+            ln_q: 0.0,
+            t: Vec::new(),
+            ti: Vec::new(),
+            start: Vec::new(),
+            k0: usize::MAX,
+        }
     }
 
     /// Rebuild for `p` unless already built for it. O(M + table length).
@@ -256,6 +270,10 @@ impl Gaps {
                 break;
             }
         }
+        // T[g]·2⁵³ is exact (a power-of-two scaling of a value <= 1) and
+        // the cast truncates, i.e. floors.
+        self.ti.clear();
+        self.ti.extend(self.t.iter().map(|&x| (x * TWO53) as u64));
         self.start.clear();
         self.k0 = usize::MAX;
         if use_table && self.t.last().is_some_and(|&l| l < floor) {
@@ -273,31 +291,44 @@ impl Gaps {
         }
     }
 
-    /// Failures before the next success, from `w = 1 - U`.
+    /// Failures before the next success, from `wi = (1 - U)·2⁵³` in
+    /// `1..=2⁵³`.
     #[inline(always)]
-    fn gap(&self, w: f64) -> u64 {
-        let k = (w * GUIDE_BUCKETS as f64) as usize;
+    fn gap(&self, wi: u64) -> u64 {
+        // Bucket floor(w·M) = wi >> (53 - 11).
+        let k = (wi >> 42) as usize;
         if k >= self.k0 {
             let mut g = usize::from(self.start[k]);
-            while w <= self.t[g + 1] {
+            while wi <= self.ti[g + 1] {
                 g += 1;
             }
             return g as u64;
         }
-        // The ratio is >= 0, so the truncating cast is the floor (and
-        // saturates at u64::MAX).
+        // Exact: wi < 2⁵³. The ratio is >= 0, so the truncating cast is the
+        // floor (and saturates at u64::MAX).
+        let w = (wi as i64) as f64 * (1.0 / TWO53);
         (w.ln() / self.ln_q) as u64
     }
 
     /// Whether no success falls in the next `m` slots: `w <= T[m]` when the
     /// table reaches `m`, else `G(w) >= m`.
     #[inline(always)]
-    fn none_within(&self, w: f64, m: usize) -> bool {
-        match self.t.get(m) {
-            Some(&tm) => w <= tm,
-            None => self.gap(w) >= m as u64,
+    fn none_within(&self, wi: u64, m: usize) -> bool {
+        match self.ti.get(m) {
+            Some(&tm) => wi <= tm,
+            None => self.gap(wi) >= m as u64,
         }
     }
+}
+
+/// 2⁵³ as a float.
+const TWO53: f64 = (1u64 << 53) as f64;
+
+/// `(1 - uniform)·2⁵³` of the next draw of `r`, in `1..=2⁵³`.
+#[inline(always)]
+fn draw_wi(r: &mut rng::NodeRng) -> u64 {
+    use rand::Rng as _;
+    (1u64 << 53) - (r.next_u64() >> 11)
 }
 
 /// Reusable per-worker state.
@@ -430,7 +461,7 @@ fn spread(prob: EdgeProb, g: &Graph, key: u64, step: u32, range: Range<usize>, s
                 }
                 let mut rng = rng::node_stream(key, tag::SHARE, u, step);
                 let len = ls.len();
-                let mut w = 1.0 - rng::uniform(&mut rng);
+                let mut w = draw_wi(&mut rng);
                 if gaps.none_within(w, len) {
                     continue; // no success in this row (the common case)
                 }
@@ -447,7 +478,7 @@ fn spread(prob: EdgeProb, g: &Graph, key: u64, step: u32, range: Range<usize>, s
                     *qlen += usize::from(word & m == 0);
                     prefetch(&off[v as usize]);
                     let rem = len - 1 - i;
-                    w = 1.0 - rng::uniform(&mut rng);
+                    w = draw_wi(&mut rng);
                     if gaps.none_within(w, rem) {
                         break;
                     }
@@ -606,8 +637,10 @@ mod tests {
             let n = 200_000;
             let (mut differ, mut sum) = (0u32, 0f64);
             for _ in 0..n {
-                let w = 1.0 - crate::rng::uniform(&mut r);
-                let g = gaps.gap(w);
+                let u = crate::rng::uniform(&mut r);
+                let (w, wi) = (1.0 - u, (1u64 << 53) - (u * TWO53) as u64);
+                assert_eq!(wi as f64 / TWO53, w);
+                let g = gaps.gap(wi);
                 let exact = (w.ln() / ln_q) as u64;
                 if g != exact {
                     differ += 1;
@@ -615,7 +648,7 @@ mod tests {
                 }
                 // The row check agrees with the gap it stands for.
                 for m in [0usize, 1, 3, 17, 255, 256, 300] {
-                    if gaps.none_within(w, m) != (g >= m as u64) {
+                    if gaps.none_within(wi, m) != (g >= m as u64) {
                         differ += 1;
                     }
                 }
