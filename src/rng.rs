@@ -106,21 +106,22 @@ pub mod tag {
 /// replicate by replicate.
 ///
 /// **Generator.** The stream key is
-/// `k = mix64(key ^ mix64(tag·0xD6E8FEB86659FD93 ^ (node << 32 | step)))` and
+/// `k = key ^ mix64(tag·0xD6E8FEB86659FD93 ^ (node << 32 | step))` (`key` is
+/// itself a mixed 64-bit value, [`derive_key`]) and
 /// the stream is SplitMix64 started at `k` (Steele, Lea & Flood 2014, as in
 /// `rand_xoshiro::SplitMix64`): draw `i` (from 0) is `mix64(k + i·γ)` with
 /// `γ = 0x9E3779B97F4A7C15`, i.e. a counter-based generator with a 2⁶⁴
 /// period that passes BigCrush. Node streams are short (one draw per
 /// listener at most) and created once per active node per step — the
 /// simulators' hottest operation — so this costs one mix per draw and none to
-/// seed, where Xoshiro256++ would cost four mixes to seed (its state is
-/// filled by SplitMix64 anyway). Two streams overlap only if their keys are
+/// seed beyond the one that hashes (tag, node, step), where Xoshiro256++
+/// would cost four more (its state is filled by SplitMix64 anyway). Two streams overlap only if their keys are
 /// within a few multiples of `γ` of each other, which for hashed keys has
 /// probability about (streams² × draws) / 2⁶⁴. Long-lived streams
 /// ([`stream`]) stay Xoshiro256++.
 #[inline]
 pub fn node_stream(key: u64, tag: u64, node: u32, step: u32) -> NodeRng {
-    let k = mix64(key ^ mix64(tag.wrapping_mul(0xD6E8_FEB8_6659_FD93) ^ (u64::from(node) << 32 | u64::from(step))));
+    let k = key ^ mix64(tag.wrapping_mul(0xD6E8_FEB8_6659_FD93) ^ (u64::from(node) << 32 | u64::from(step)));
     NodeRng::seed_from_u64(k)
 }
 
@@ -228,7 +229,7 @@ mod tests {
     fn node_streams_are_splitmix64_counters() {
         // Draw i of a node stream is mix64(k + i·γ) for the documented key k.
         let (key, tag, node, step) = (0x1234_5678_9ABC_DEF0u64, tag::SHARE, 77u32, 3u32);
-        let k = mix64(key ^ mix64(tag.wrapping_mul(0xD6E8_FEB8_6659_FD93) ^ (u64::from(node) << 32 | u64::from(step))));
+        let k = key ^ mix64(tag.wrapping_mul(0xD6E8_FEB8_6659_FD93) ^ (u64::from(node) << 32 | u64::from(step)));
         let mut r = node_stream(key, tag, node, step);
         for i in 0..5u64 {
             assert_eq!(r.next_u64(), mix64(k.wrapping_add(i.wrapping_mul(0x9E37_79B9_7F4A_7C15))));
@@ -259,7 +260,7 @@ mod tests {
     fn coin_threshold_is_exactly_uniform_less_than_p() {
         let mut r = stream(3, "test", &[]);
         let ps = [0.0, 1e-300, 1e-9, 0.05, 0.1, 0.2, 1.0 / 3.0, 0.5, 0.999_999, 1.0, 1.5, -0.2];
-        let mut check = |x: u64| {
+        let check = |x: u64| {
             for &p in &ps {
                 let u = (x >> 11) as f64 * (1.0 / (1u64 << 53) as f64);
                 assert_eq!(u < p, (x >> 11) < coin_threshold(p), "x {x:#x} p {p}");

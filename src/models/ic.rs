@@ -238,14 +238,7 @@ struct Gaps {
 
 impl Gaps {
     fn new() -> Self {
-        Gaps {
-            p_bits: f64::NAN.to_bits(),
-            ln_q: 0.0,
-            t: Vec::new(),
-            ti: Vec::new(),
-            start: Vec::new(),
-            k0: usize::MAX,
-        }
+        Gaps { p_bits: f64::NAN.to_bits(), ln_q: 0.0, t: Vec::new(), ti: Vec::new(), start: Vec::new(), k0: usize::MAX }
     }
 
     /// Rebuild for `p` unless already built for it. O(M + table length).
