@@ -16,7 +16,7 @@
 //! anybody else did (common random numbers across seeding strategies). With
 //! [`EdgeProb::Uniform`] the successes are located by geometric skip sampling
 //! over `u`'s listener slice (one draw per *success* plus one per row, not
-//! one per arc); with
+//! one per arc; the exact draw → gap rule is in [`spread`] and `Gaps`); with
 //! per-arc probabilities one `uniform < p(u, v)` is drawn per listener in
 //! ascending listener order.
 //!
