@@ -2,9 +2,12 @@
 //!
 //! Every random number in womsim comes from a stream derived from
 //! `(scenario seed, purpose, parts…)` — never from a thread, a global, or the
-//! wall clock. The generator is Xoshiro256++ (output fully specified by its
-//! reference implementation); its 256-bit state is filled by SplitMix64 from a
-//! 64-bit key, the seeding procedure recommended by the Xoshiro authors.
+//! wall clock. The generator of named streams ([`stream`]) is Xoshiro256++
+//! (output fully specified by its reference implementation); its 256-bit
+//! state is filled by SplitMix64 from a 64-bit key, the seeding procedure
+//! recommended by the Xoshiro authors. The short per-node streams of the
+//! dynamics ([`node_stream`]) are SplitMix64 itself, used as a counter-based
+//! generator (see there for why and what it is).
 //!
 //! Purposes are hashed with FNV-1a (stable across platforms and Rust
 //! versions), then mixed with each part through SplitMix64's finaliser, so
@@ -16,6 +19,7 @@
 //! numbers).
 
 use rand::SeedableRng;
+pub use rand_xoshiro::SplitMix64 as NodeRng;
 pub use rand_xoshiro::Xoshiro256PlusPlus as Rng64;
 
 /// Well-known purposes, so a typo cannot silently create a new stream.
@@ -100,29 +104,64 @@ pub mod tag {
 /// sequence of draws. IC-N and the relationship-chain model use the same tags
 /// so that, with the chain model's extras switched off, their draws line up
 /// replicate by replicate.
+///
+/// **Generator.** The stream key is
+/// `k = key ^ mix64(tag·0xD6E8FEB86659FD93 ^ (node << 32 | step))` (`key` is
+/// itself a mixed 64-bit value, [`derive_key`]) and
+/// the stream is SplitMix64 started at `k` (Steele, Lea & Flood 2014, as in
+/// `rand_xoshiro::SplitMix64`): draw `i` (from 0) is `mix64(k + i·γ)` with
+/// `γ = 0x9E3779B97F4A7C15`, i.e. a counter-based generator with a 2⁶⁴
+/// period that passes BigCrush. Node streams are short (one draw per
+/// listener at most) and created once per active node per step — the
+/// simulators' hottest operation — so this costs one mix per draw and none to
+/// seed beyond the one that hashes (tag, node, step), where Xoshiro256++
+/// would cost four more (its state is filled by SplitMix64 anyway). Two streams overlap only if their keys are
+/// within a few multiples of `γ` of each other, which for hashed keys has
+/// probability about (streams² × draws) / 2⁶⁴. Long-lived streams
+/// ([`stream`]) stay Xoshiro256++.
 #[inline]
-pub fn node_stream(key: u64, tag: u64, node: u32, step: u32) -> Rng64 {
-    let k = mix64(key ^ mix64(tag.wrapping_mul(0xD6E8_FEB8_6659_FD93) ^ (u64::from(node) << 32 | u64::from(step))));
-    Rng64::seed_from_u64(k)
+pub fn node_stream(key: u64, tag: u64, node: u32, step: u32) -> NodeRng {
+    let k = key ^ mix64(tag.wrapping_mul(0xD6E8_FEB8_6659_FD93) ^ (u64::from(node) << 32 | u64::from(step)));
+    NodeRng::seed_from_u64(k)
 }
 
 /// Uniform f64 in [0, 1) from the top 53 bits.
 #[inline]
-pub fn uniform(rng: &mut Rng64) -> f64 {
-    use rand::Rng as _;
+pub fn uniform<R: rand::Rng + ?Sized>(rng: &mut R) -> f64 {
     (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+}
+
+/// The integer form of a coin: for a draw `x = next_u64()`,
+/// `uniform(x) < p` exactly when `(x >> 11) < coin_threshold(p)` (since
+/// `uniform` is `(x >> 11)·2⁻⁵³` and scaling by 2⁵³ is exact, the threshold
+/// is `ceil(p·2⁵³)`). Lets hot loops skip the float conversion without
+/// changing a single outcome. `p` outside [0, 1] (or NaN) acts as clamped
+/// (NaN as 0).
+#[inline]
+pub fn coin_threshold(p: f64) -> u64 {
+    if p.is_nan() || p <= 0.0 {
+        0
+    } else if p >= 1.0 {
+        1 << 53
+    } else {
+        // ceil without a libm call: the product is exact and below 2⁵³.
+        // (via i64: the value is below 2⁵³, and signed conversions are
+        // single instructions on x86-64 where unsigned ones are not).
+        let x = p * (1u64 << 53) as f64;
+        let t = x as i64;
+        (if (t as f64) < x { t + 1 } else { t }) as u64
+    }
 }
 
 /// Bernoulli trial with probability `p` (exactly `uniform < p`).
 #[inline]
-pub fn coin(rng: &mut Rng64, p: f64) -> bool {
+pub fn coin<R: rand::Rng + ?Sized>(rng: &mut R, p: f64) -> bool {
     uniform(rng) < p
 }
 
 /// Uniform integer in `0..n` (Lemire's nearly-divisionless method, unbiased).
 #[inline]
-pub fn below(rng: &mut Rng64, n: u64) -> u64 {
-    use rand::Rng as _;
+pub fn below<R: rand::Rng + ?Sized>(rng: &mut R, n: u64) -> u64 {
     debug_assert!(n > 0);
     let mut m = u128::from(rng.next_u64()) * u128::from(n);
     if (m as u64) < n {
@@ -139,7 +178,7 @@ pub fn below(rng: &mut Rng64, n: u64) -> u64 {
 /// `ln(1 - p)` (precomputed by the caller, since it is loop-invariant).
 /// Returns `u64::MAX` when `p == 0`.
 #[inline]
-pub fn geometric_gap(rng: &mut Rng64, ln_q: f64) -> u64 {
+pub fn geometric_gap<R: rand::Rng + ?Sized>(rng: &mut R, ln_q: f64) -> u64 {
     if ln_q == 0.0 {
         return u64::MAX;
     }
@@ -148,12 +187,9 @@ pub fn geometric_gap(rng: &mut Rng64, ln_q: f64) -> u64 {
     }
     // 1 - U is in (0, 1], so the log is finite.
     let u = 1.0 - uniform(rng);
-    let g = (u.ln() / ln_q).floor();
-    if g >= u64::MAX as f64 {
-        u64::MAX
-    } else {
-        g as u64
-    }
+    // The ratio is >= 0, so the truncating cast is the floor (without a libm
+    // call); it saturates at u64::MAX.
+    (u.ln() / ln_q) as u64
 }
 
 #[cfg(test)]
@@ -188,6 +224,25 @@ mod tests {
     }
 
     #[test]
+    fn node_streams_are_splitmix64_counters() {
+        // Draw i of a node stream is mix64(k + i·γ) for the documented key k.
+        let (key, tag, node, step) = (0x1234_5678_9ABC_DEF0u64, tag::SHARE, 77u32, 3u32);
+        let k = key ^ mix64(tag.wrapping_mul(0xD6E8_FEB8_6659_FD93) ^ (u64::from(node) << 32 | u64::from(step)));
+        let mut r = node_stream(key, tag, node, step);
+        for i in 0..5u64 {
+            assert_eq!(r.next_u64(), mix64(k.wrapping_add(i.wrapping_mul(0x9E37_79B9_7F4A_7C15))));
+        }
+        // Distinct (tag, node, step) give distinct streams.
+        let first = |t, n, s| node_stream(key, t, n, s).next_u64();
+        let all = [first(1, 0, 1), first(2, 0, 1), first(1, 1, 1), first(1, 0, 2), first(1, 1, 0)];
+        for i in 0..all.len() {
+            for j in 0..i {
+                assert_ne!(all[i], all[j]);
+            }
+        }
+    }
+
+    #[test]
     fn geometric_gap_has_the_right_mean() {
         let p: f64 = 0.1;
         let ln_q = (1.0 - p).ln();
@@ -197,6 +252,28 @@ mod tests {
         let mean = s as f64 / n as f64;
         // E[gap] = (1-p)/p = 9, sd = sqrt(1-p)/p ≈ 9.49; 5 standard errors.
         assert!((mean - 9.0).abs() < 5.0 * 9.49 / (n as f64).sqrt(), "mean {mean}");
+    }
+
+    #[test]
+    fn coin_threshold_is_exactly_uniform_less_than_p() {
+        let mut r = stream(3, "test", &[]);
+        let ps = [0.0, 1e-300, 1e-9, 0.05, 0.1, 0.2, 1.0 / 3.0, 0.5, 0.999_999, 1.0, 1.5, -0.2];
+        let check = |x: u64| {
+            for &p in &ps {
+                let u = (x >> 11) as f64 * (1.0 / (1u64 << 53) as f64);
+                assert_eq!(u < p, (x >> 11) < coin_threshold(p), "x {x:#x} p {p}");
+            }
+        };
+        for _ in 0..50_000 {
+            check(r.next_u64());
+        }
+        // Draws exactly at and next to the thresholds.
+        for &p in &ps[..10] {
+            let t = coin_threshold(p);
+            for j in [t.saturating_sub(1), t, t + 1] {
+                check(j.min((1 << 53) - 1) << 11);
+            }
+        }
     }
 
     #[test]

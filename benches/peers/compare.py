@@ -16,6 +16,7 @@ import json
 import math
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -42,8 +43,11 @@ def sh(cmd, **kw):
 
 
 def womsim_bin():
+    """Build the peer_ic bench binary and snapshot it under work/, so that rebuilding the crate while a
+    comparison runs cannot swap the binary between rounds."""
+    root = os.path.join(HERE, "..", "..")
     out = subprocess.run(["cargo", "bench", "--bench", "peer_ic", "--no-run", "--message-format=json"],
-                         check=True, capture_output=True, text=True, cwd=os.path.join(HERE, "..", "..")).stdout
+                         check=True, capture_output=True, text=True, cwd=root).stdout
     for line in out.splitlines():
         try:
             msg = json.loads(line)
@@ -51,14 +55,35 @@ def womsim_bin():
             continue
         if msg.get("reason") == "compiler-artifact" and msg.get("target", {}).get("name") == "peer_ic":
             if msg.get("executable"):
-                return msg["executable"]
+                snap = os.path.join(WORK, "peer_ic")
+                shutil.copy2(msg["executable"], snap)
+                return snap
     sys.exit("could not find the peer_ic bench binary")
 
 
-def run_womsim(binary, graph, n, p, R, threads, repeats):
+def versions():
+    v = {"date": time.strftime("%Y-%m-%d %H:%M %Z"), "cpus": os.cpu_count(), "python": platform.python_version()}
+    try:
+        with open("/proc/cpuinfo") as f:
+            v["cpu"] = next((l.split(":", 1)[1].strip() for l in f if l.startswith("model name")), "?")
+    except OSError:
+        v["cpu"] = "?"
+    try:
+        v["rustc"] = sh(["rustc", "--version"]).strip()
+    except (OSError, subprocess.CalledProcessError):
+        v["rustc"] = "?"
+    py = os.path.join(WORK, ".venv", "bin", "python")
+    try:
+        v["cynetdiff"] = sh([py, "-c", "import importlib.metadata as m; print(m.version('cynetdiff'))"]).strip()
+    except (OSError, subprocess.CalledProcessError):
+        v["cynetdiff"] = "?"
+    return v
+
+
+def run_womsim(binary, graph, n, p, R, threads, repeats, model="ic"):
     seeds = os.path.join(GRAPHS, f"seeds_n{n}_k50_s7.txt")
     out = sh([binary, "--graph", os.path.join(GRAPHS, graph + ".txt"), "--seeds", seeds, "--p", str(p),
-              "--reps", str(R), "--repeats", str(repeats), "--threads", str(threads)])
+              "--reps", str(R), "--repeats", str(repeats), "--threads", str(threads), "--model", model])
     return json.loads(out.strip().splitlines()[-1])
 
 
@@ -75,6 +100,27 @@ def run_peer(peer, graph, p, R, repeats, tag):
     return r
 
 
+SLASHDOT = os.path.join(HERE, "..", "..", "..", "shared", "data", "networks", "soc_slashdot0902.edges")
+
+
+def load_times(binary, k):
+    """Time edge-list loading (parse + CSR) of BA-1M (undirected) and SNAP Slashdot (directed), k runs each."""
+    out = []
+    jobs = [(os.path.join(GRAPHS, "ba_1m.txt"), False), (os.environ.get("WOMSIM_SLASHDOT", SLASHDOT), True)]
+    for path, directed in jobs:
+        if not os.path.exists(path):
+            print(f"  (skipping load of {path}: not found)", file=sys.stderr)
+            continue
+        runs = []
+        for _ in range(k):
+            cmd = [binary, "--graph", path, "--load-only"] + (["--directed"] if directed else [])
+            runs.append(json.loads(sh(cmd).strip().splitlines()[-1]))
+        t = sorted(r["load_s"] for r in runs)
+        out.append(dict(file=os.path.basename(path), nodes=runs[0]["nodes"], arcs=runs[0]["arcs"], best_s=t[0],
+                        median_s=statistics.median(t), max_rss_kib=max(r["max_rss_kib"] for r in runs)))
+    return out
+
+
 def z(a_mean, a_se, b_mean, b_se):
     d = math.sqrt(a_se ** 2 + b_se ** 2)
     return (a_mean - b_mean) / d if d > 0 else 0.0
@@ -86,6 +132,8 @@ def main():
     ap.add_argument("--quick", action="store_true", help="fewer simulations (smoke run)")
     ap.add_argument("--peers", default="cynetdiff", help="comma list: cynetdiff,eon_discrete,ndlib")
     ap.add_argument("--jobs", default="", help="comma list of graph:p to run (default all)")
+    ap.add_argument("--no-rc", action="store_true", help="skip the relationship-chain / IC cost ratio")
+    ap.add_argument("--no-load", action="store_true", help="skip the edge-list loading times")
     args = ap.parse_args()
     binary = womsim_bin()
     peers = [x for x in args.peers.split(",") if x]
@@ -126,8 +174,27 @@ def main():
         with open(os.path.join(WORK, "compare.json"), "w") as f:
             json.dump(dict(rows=rows, raw=raw), f, indent=1)
 
-    print(f"\nmachine: {platform.machine()}, {os.cpu_count()} cpus, python {platform.python_version()}, "
-          f"{time.strftime('%Y-%m-%d')}")
+    rc_rows = []
+    if not args.no_rc:
+        # Cost of the relationship-chain model against IC on the same graph, seeds and keys (womsim only,
+        # 1 thread, trajectories of 200 rows as in a scenario run), interleaved round by round.
+        R = 40 if args.quick else 150
+        res = {m: [] for m in ("ic", "ic-traj", "rc-ic", "rc")}
+        for rnd in range(args.rounds):
+            for m in res:
+                res[m].append(run_womsim(binary, "ba_100k", 100_000, 0.05, R, 1, 3, m))
+            print(f"  rc/ic ratio round {rnd + 1}/{args.rounds} done", file=sys.stderr, flush=True)
+        base = statistics.median(r["s_per_sim"] for r in res["ic-traj"])
+        for m, rs in res.items():
+            med = statistics.median(r["s_per_sim"] for r in rs)
+            rc_rows.append(dict(model=m, s_per_sim=med, best=min(r["s_per_sim_best"] for r in rs),
+                                spread=rs[-1]["spread_mean"], ratio_to_ic_traj=med / base))
+    loads = [] if args.no_load else load_times(binary, 3 if args.quick else 7)
+    vers = versions()
+    with open(os.path.join(WORK, "compare.json"), "w") as f:
+        json.dump(dict(versions=vers, rows=rows, rc_rows=rc_rows, loads=loads, raw=raw), f, indent=1)
+    print(f"\nmachine: {vers['cpu']}, {vers['cpus']} cpus; {vers['rustc']}; python {vers['python']}, "
+          f"cynetdiff {vers['cynetdiff']}; {vers['date']}")
     head = "| graph | p | womsim 1 thread (median / best) | 2-thread speed-up | womsim spread ± se |"
     for peer in peers:
         head += f" {peer} (median / best) | ratio median | ratio best | {peer} spread ± se | z |"
@@ -144,6 +211,20 @@ def main():
     print("\nload (womsim, parse + CSR, best of rounds):", ", ".join(f"{r['graph']} {r['load_s']:.3f} s" for r in rows))
     print("peak RSS (womsim, 2 threads):", ", ".join(f"{r['graph']} p={r['p']} {r['max_rss_kib'] / 1024:.0f} MB"
                                                    for r in rows))
+    if rc_rows:
+        print("\nrelationship chain vs IC (womsim, ba_100k, the same 50 seeds, p = 0.05, 1 thread, 200-row trajectories)")
+        print("| model | time/sim (median / best) | mean reached | cost / IC (ic-traj) |")
+        print("|---|---|---|---|")
+        for r in rc_rows:
+            print(f"| {r['model']} | {fmt_t(r['s_per_sim'])} / {fmt_t(r['best'])} | {r['spread']:.1f} | "
+                  f"{r['ratio_to_ic_traj']:.2f}× |")
+    if loads:
+        print("\nloading (womsim parse + CSR, separate processes; peak RSS of the process)")
+        print("| file | nodes | arcs | best | median | peak RSS |")
+        print("|---|---|---|---|---|---|")
+        for r in loads:
+            print(f"| {r['file']} | {r['nodes']:,} | {r['arcs']:,} | {r['best_s']:.3f} s | {r['median_s']:.3f} s | "
+                  f"{r['max_rss_kib'] / 1024:.0f} MB |")
     bad = [r for r in rows for peer in peers if abs(r[peer]["z"]) > 4]
     if bad:
         print("\nWARNING: spreads disagree (|z| > 4) on:", ", ".join(f"{r['graph']} p={r['p']}" for r in bad))

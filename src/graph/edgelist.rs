@@ -179,6 +179,33 @@ fn parse_id(t: &[u8]) -> Option<u64> {
     Some(x)
 }
 
+/// A canonical decimal id of 1 to 9 digits starting at `b[i]` (no leading
+/// zero, so below `u32::MAX`) and the index after it; `None` otherwise (the
+/// general path then decides).
+#[inline]
+fn fast_id(b: &[u8], i: usize) -> Option<(u32, usize)> {
+    let mut j = i;
+    let mut x: u64 = 0;
+    while j < b.len() && j - i < 10 {
+        let d = b[j].wrapping_sub(b'0');
+        if d > 9 {
+            break;
+        }
+        x = x * 10 + u64::from(d);
+        j += 1;
+    }
+    let n = j - i;
+    // 10+ digits, or a leading zero in a multi-digit id: general path.
+    if n == 0 || n > 9 || (n > 1 && b[i] == b'0') {
+        return None;
+    }
+    // The id must end at a separator or the end of the line.
+    if j < b.len() && !is_sep(b[j]) {
+        return None;
+    }
+    Some((x as u32, j))
+}
+
 /// The line as quoted in an error message (trimmed, at most 80 characters).
 fn quote(line: &[u8]) -> String {
     let s = String::from_utf8_lossy(line);
@@ -209,20 +236,114 @@ impl<'a> Parser<'a> {
     }
 
     fn run<R: BufRead>(mut self, mut reader: R, directed: bool) -> Result<(Graph, EdgeListInfo), LoadError> {
-        let mut buf: Vec<u8> = Vec::with_capacity(256);
+        // Lines are parsed in place in the reader's buffer; only a line cut
+        // by the buffer's end is copied (into `carry`).
+        let mut carry: Vec<u8> = Vec::with_capacity(256);
         let mut line_no: u64 = 0;
         loop {
-            buf.clear();
-            let read = reader
-                .read_until(b'\n', &mut buf)
-                .map_err(|e| LoadError::Io { path: PathBuf::from(self.source), source: e })?;
-            if read == 0 {
+            let buf = match reader.fill_buf() {
+                Ok(b) => b,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(LoadError::Io { path: PathBuf::from(self.source), source: e }),
+            };
+            if buf.is_empty() {
                 break;
             }
+            let len = buf.len();
+            let mut at = 0usize;
+            if !carry.is_empty() {
+                // Finish the line begun in the previous buffer.
+                match buf.iter().position(|&c| c == b'\n') {
+                    Some(k) => {
+                        carry.extend_from_slice(&buf[..=k]);
+                        line_no += 1;
+                        self.line(&carry, line_no)?;
+                        carry.clear();
+                        at = k + 1;
+                    }
+                    None => {
+                        carry.extend_from_slice(buf);
+                        reader.consume(len);
+                        continue;
+                    }
+                }
+            }
+            while at < len {
+                let rest = &buf[at..];
+                // The common line `u v\n` of small canonical integers.
+                if let Some((u, v, used)) = self.fast_pair(rest) {
+                    line_no += 1;
+                    self.fast_edge(u, v);
+                    at += used;
+                    continue;
+                }
+                match rest.iter().position(|&c| c == b'\n') {
+                    Some(k) => {
+                        line_no += 1;
+                        self.line(&rest[..=k], line_no)?;
+                        at += k + 1;
+                    }
+                    None => {
+                        carry.extend_from_slice(rest);
+                        at = len;
+                    }
+                }
+            }
+            reader.consume(len);
+        }
+        if !carry.is_empty() {
             line_no += 1;
-            self.line(&buf, line_no)?;
+            self.line(&carry, line_no)?;
         }
         self.finish(directed)
+    }
+
+    /// Fast path for a complete line `u<seps>v<blanks>\n` with canonical
+    /// decimal ids below `u32::MAX` (at most 9 digits), taken only once the
+    /// first edge line has fixed the format as two numeric ids per line (no
+    /// weights, no pending header). Returns the ids and the bytes used
+    /// (including the newline). Anything else (comments, weights, names,
+    /// long ids, a line cut by the buffer end) returns `None` and goes
+    /// through [`Parser::line`], so the outcome is always the same.
+    #[inline]
+    fn fast_pair(&self, b: &[u8]) -> Option<(u32, u32, usize)> {
+        if self.info.edge_lines == 0 || self.pending.is_some() || self.weights.is_some() {
+            return None;
+        }
+        if !matches!(self.ids, Ids::Narrow(_)) {
+            return None;
+        }
+        let (u, mut i) = fast_id(b, 0)?;
+        let sep_start = i;
+        while i < b.len() && matches!(b[i], b' ' | b'\t' | b',') {
+            i += 1;
+        }
+        if i == sep_start {
+            return None;
+        }
+        let (v, mut j) = fast_id(b, i)?;
+        while j < b.len() && matches!(b[j], b' ' | b'\t' | b'\r') {
+            j += 1;
+        }
+        if j < b.len() && b[j] == b'\n' {
+            Some((u, v, j + 1))
+        } else {
+            None
+        }
+    }
+
+    /// Record an edge found by [`Parser::fast_pair`] exactly as
+    /// [`Parser::edge`] would.
+    #[inline]
+    fn fast_edge(&mut self, u: u32, v: u32) {
+        self.info.edge_lines += 1;
+        if u == v {
+            self.info.self_loops += 1;
+        }
+        self.max_id = self.max_id.max(u64::from(u.max(v)));
+        if let Ids::Narrow(e) = &mut self.ids {
+            e.push((u, v));
+        }
     }
 
     fn line(&mut self, line: &[u8], line_no: u64) -> Result<(), LoadError> {
@@ -455,6 +576,32 @@ mod tests {
 
     fn p(text: &str, directed: bool) -> Result<Graph, LoadError> {
         parse(text.as_bytes(), "t.edges", directed)
+    }
+
+    #[test]
+    fn fast_path_and_buffer_cuts_do_not_change_the_result() {
+        // Every buffer size cuts lines at different places, so each line is
+        // read by the fast path, the general path, or across a boundary.
+        let texts = [
+            "source,target\n0 1\n1\t2\r\n3,4\n5 5\n# c\n6 7 # x\n10   0\n  8 9\n2 3 \n1 2",
+            "0 1\n1 2\n2 0\n3 999999999\n",
+            "0 1\n1 2\n1000000000 3\n4294967296 5\n",
+            "0 1\n01 2\n",
+            "0 1 0.5\n1 2 0.25\n",
+            "a b\n0 1\n",
+        ];
+        for text in texts {
+            let big = parse_with_info(BufReader::with_capacity(1 << 16, text.as_bytes()), "t", false).unwrap();
+            for cap in 1..=24 {
+                let small = parse_with_info(BufReader::with_capacity(cap, text.as_bytes()), "t", false).unwrap();
+                assert_eq!(small, big, "capacity {cap}: {text:?}");
+            }
+        }
+        // Errors keep their line numbers on both paths.
+        for cap in [3, 5, 64] {
+            let e = parse(BufReader::with_capacity(cap, "0 1\n1 2\n2 x y z\n".as_bytes()), "f", false).unwrap_err();
+            assert!(e.to_string().starts_with("f:3:"), "{e}");
+        }
     }
 
     #[test]

@@ -15,7 +15,8 @@
 //! `rng::node_stream(key, tag::SHARE, u, s)`, so they do not depend on what
 //! anybody else did (common random numbers across seeding strategies). With
 //! [`EdgeProb::Uniform`] the successes are located by geometric skip sampling
-//! over `u`'s listener slice (one draw per *success*, not per arc); with
+//! over `u`'s listener slice (one draw per *success* plus one per row, not
+//! one per arc; the exact draw → gap rule is in [`spread`] and `Gaps`); with
 //! per-arc probabilities one `uniform < p(u, v)` is drawn per listener in
 //! ascending listener order.
 //!
@@ -32,7 +33,12 @@
 //! uniform `p` (plus one stream creation per activated node), or
 //! O(Σ over activated u of out-degree(u)) with per-arc probabilities, plus
 //! O(steps) to write the trajectory. No O(n) work per step or per replicate
-//! (activity is an epoch-stamped array), no allocation after warm-up.
+//! (activity is a bitset cleared node by node from the activation queue), no
+//! allocation after warm-up. A row with no success — the common case in
+//! subcritical cascades — costs one stream creation and one comparison (no
+//! logarithm; see [`spread`]).
+
+use std::ops::Range;
 
 use super::ReplicateInput;
 use crate::graph::Graph;
@@ -184,29 +190,218 @@ impl Tally {
     }
 }
 
+/// How far ahead in the activation queue the CSR offsets (2·D) and the first
+/// cache line of the listener row (D) are prefetched.
+const PREFETCH_DIST: usize = 8;
+
+/// Buckets of the geometric-gap guide table (a power of two, so `w · M` is
+/// exact).
+const GUIDE_BUCKETS: usize = 2048;
+
+/// The geometric-gap sampler for one uniform probability `p` (see [`spread`]
+/// for how the gaps are used).
+///
+/// With `q = 1 - p` and `T[g] = q^g` (computed by repeated multiplication,
+/// so bit-reproducible everywhere), the number of failures before the next
+/// success drawn from `w = 1 - U ∈ (0, 1]` is
+///
+/// * `G(w) = max{g : w <= T[g]}` when `w >= k0 / M` (table path), found from
+///   a guide table: `g` starts at the largest `g` with `(k + 1) / M <= T[g]`
+///   for the bucket `k = floor(w·M)` and moves up while `w <= T[g + 1]`
+///   (at most two steps, because `k0 = ceil(1 / -ln q)`);
+/// * `floor(ln w / ln q)` below that, or for every `w` when `p` is so small
+///   that the table would not pay (`k0 > M / 4`) (log path).
+///
+/// Both give `P(G >= g) = q^g` (up to the last bit of rounding), i.e. the
+/// exact geometric law; the table path replaces a logarithm (the dominant
+/// cost of IC once the stream is cheap) by a shift, one load and one or two
+/// comparisons, for all but `k0 / M` of the draws.
+///
+/// Everything on the table path is integer arithmetic on `wi = w·2⁵³`
+/// (`w = 1 - U` with `U = (x >> 11)·2⁻⁵³` is exactly `(2⁵³ - (x >> 11))·2⁻⁵³`):
+/// `w <= T[g]` is `wi <= floor(T[g]·2⁵³)` and the bucket is `wi >> 42`, so
+/// no draw is converted to floating point unless it takes the log path.
+#[derive(Debug, Clone)]
+struct Gaps {
+    /// The `p` (bits) the tables are for; NaN bits when unset.
+    p_bits: u64,
+    ln_q: f64,
+    /// `T[g] = q^g`, at least up to the row lengths checked without a gap
+    /// (256) and past `G(k0 / M)`.
+    t: Vec<f64>,
+    /// `floor(T[g]·2⁵³)`: `w <= T[g]` exactly when `wi <= ti[g]`.
+    ti: Vec<u64>,
+    /// Guide table: `start[k]` for buckets `k0..=M` (empty = log path only).
+    start: Vec<u16>,
+    k0: usize,
+}
+
+impl Gaps {
+    fn new() -> Self {
+        Gaps { p_bits: f64::NAN.to_bits(), ln_q: 0.0, t: Vec::new(), ti: Vec::new(), start: Vec::new(), k0: usize::MAX }
+    }
+
+    /// Rebuild for `p` unless already built for it. O(M + table length).
+    fn prepare(&mut self, p: f64) {
+        if self.p_bits == p.to_bits() {
+            return;
+        }
+        self.p_bits = p.to_bits();
+        self.ln_q = ln_fail(p);
+        let q = (1.0 - p).clamp(0.0, 1.0);
+        let k0 = if p > 0.0 && p < 1.0 { (1.0 / -self.ln_q).ceil() as usize } else { usize::MAX };
+        let use_table = k0 <= GUIDE_BUCKETS / 4;
+        let floor = if use_table { k0 as f64 / GUIDE_BUCKETS as f64 } else { 0.0 };
+        self.t.clear();
+        let mut x = 1.0f64;
+        // Up to 256 entries for the row checks, and past the first power
+        // below `k0 / M` for the guide scan (capped for u16 indices).
+        while self.t.len() < 256 || (use_table && self.t.last().is_some_and(|&l| l >= floor)) {
+            self.t.push(x);
+            x *= q;
+            if self.t.len() >= usize::from(u16::MAX) {
+                break;
+            }
+        }
+        // T[g]·2⁵³ is exact (a power-of-two scaling of a value <= 1) and
+        // the cast truncates, i.e. floors.
+        self.ti.clear();
+        self.ti.extend(self.t.iter().map(|&x| (x * TWO53) as u64));
+        self.start.clear();
+        self.k0 = usize::MAX;
+        if use_table && self.t.last().is_some_and(|&l| l < floor) {
+            self.k0 = k0;
+            // start[k] = largest g with (k + 1) / M <= T[g] (0 if none);
+            // it only decreases as k grows, so one downward sweep of g.
+            let mut g = self.t.len() - 1;
+            for k in 0..=GUIDE_BUCKETS {
+                let hi = (k + 1) as f64 / GUIDE_BUCKETS as f64;
+                while g > 0 && hi > self.t[g] {
+                    g -= 1;
+                }
+                self.start.push(if hi <= self.t[g] { g as u16 } else { 0 });
+            }
+        }
+    }
+
+    /// Failures before the next success, from `wi = (1 - U)·2⁵³` in
+    /// `1..=2⁵³`.
+    #[inline(always)]
+    fn gap(&self, wi: u64) -> u64 {
+        // Bucket floor(w·M) = wi >> (53 - 11).
+        let k = (wi >> 42) as usize;
+        if k >= self.k0 {
+            let mut g = usize::from(self.start[k]);
+            while wi <= self.ti[g + 1] {
+                g += 1;
+            }
+            return g as u64;
+        }
+        // Exact: wi < 2⁵³. The ratio is >= 0, so the truncating cast is the
+        // floor (and saturates at u64::MAX).
+        let w = (wi as i64) as f64 * (1.0 / TWO53);
+        (w.ln() / self.ln_q) as u64
+    }
+
+    /// Whether no success falls in the next `m` slots: `w <= T[m]` when the
+    /// table reaches `m`, else `G(w) >= m`.
+    #[inline(always)]
+    fn none_within(&self, wi: u64, m: usize) -> bool {
+        match self.ti.get(m) {
+            Some(&tm) => wi <= tm,
+            None => self.gap(wi) >= m as u64,
+        }
+    }
+}
+
+/// 2⁵³ as a float.
+const TWO53: f64 = (1u64 << 53) as f64;
+
+/// `(1 - uniform)·2⁵³` of the next draw of `r`, in `1..=2⁵³`.
+#[inline(always)]
+fn draw_wi(r: &mut rng::NodeRng) -> u64 {
+    use rand::Rng as _;
+    (1u64 << 53) - (r.next_u64() >> 11)
+}
+
 /// Reusable per-worker state.
+///
+/// The cascade is kept as one activation queue (`order`): the nodes activated
+/// at step `t` form one contiguous range, so the frontier of each step is a
+/// slice of it and no second buffer is needed. Membership is a bitset (n / 8
+/// bytes: 12.5 KB for 100k nodes, 125 KB for 1M, so it stays in L1/L2 where an
+/// epoch-stamp array of u32 would not); it is emptied at the start of the
+/// next replicate by clearing exactly the bits of the queued nodes, so reset
+/// is O(activated), never O(n).
 pub struct Scratch {
-    active: Stamps,
-    frontier: Vec<u32>,
-    next: Vec<u32>,
+    visited: Vec<u64>,
+    /// `order[..qlen]` is the queue; `order` has n + 1 slots so that the
+    /// hot loop can write a candidate at `qlen` unconditionally and advance
+    /// `qlen` only if it was new (no branch to mispredict).
+    order: Vec<u32>,
+    qlen: usize,
+    gaps: Gaps,
 }
 
 impl Scratch {
     pub fn new(n: usize) -> Self {
-        Scratch { active: Stamps::new(n), frontier: Vec::new(), next: Vec::new() }
+        Scratch { visited: vec![0; n.div_ceil(64)], order: vec![0; n + 1], qlen: 0, gaps: Gaps::new() }
     }
 
-    /// Activate the seeds (duplicates ignored); returns how many.
+    /// Empty the previous replicate's set, then activate the seeds
+    /// (duplicates ignored); returns how many.
     fn start(&mut self, n: usize, seeds: &[u32]) -> u64 {
-        self.active.reset(n);
-        self.frontier.clear();
+        if self.visited.len() < n.div_ceil(64) {
+            self.visited.resize(n.div_ceil(64), 0);
+        }
+        for &u in &self.order[..self.qlen] {
+            self.visited[(u >> 6) as usize] = 0;
+        }
+        self.qlen = 0;
+        if self.order.len() < n + 1 {
+            self.order.resize(n + 1, 0);
+        }
         for &u in seeds {
-            if self.active.insert(u) {
-                self.frontier.push(u);
+            if insert(&mut self.visited, u) {
+                self.order[self.qlen] = u;
+                self.qlen += 1;
             }
         }
-        self.frontier.len() as u64
+        self.qlen as u64
     }
+
+    /// Prepare the gap tables when `p` is uniform.
+    fn powers(&mut self, prob: EdgeProb) {
+        if let EdgeProb::Uniform(p) = prob {
+            self.gaps.prepare(p);
+        }
+    }
+}
+
+/// Insert `v` into the bitset; true if it was absent.
+#[inline(always)]
+fn insert(bits: &mut [u64], v: u32) -> bool {
+    let w = &mut bits[(v >> 6) as usize];
+    let m = 1u64 << (v & 63);
+    let absent = *w & m == 0;
+    *w |= m;
+    absent
+}
+
+/// Hint the CPU to start loading the cache line at `p` (no effect on
+/// results; a no-op off x86-64).
+#[inline(always)]
+pub(crate) fn prefetch<T>(p: *const T) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        // SAFETY: `prefetch` is a hint that never faults and never reads
+        // into the program's state, whatever the address; SSE is part of the
+        // x86-64 baseline, so the target feature is always present.
+        unsafe { _mm_prefetch::<_MM_HINT_T0>(p.cast::<i8>()) };
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
 }
 
 /// `ln(1 - p)` for the geometric skip, with `p` clamped to [0, 1].
@@ -220,32 +415,68 @@ fn ln_fail(p: f64) -> f64 {
     }
 }
 
-/// One synchronous step `step`: every node of `s.frontier` tries each of its
-/// listeners once; newly activated nodes go to `s.next`. Returns the number
-/// of successful transmissions.
-fn spread(prob: EdgeProb, ln_q: f64, g: &Graph, key: u64, step: u32, s: &mut Scratch) -> u64 {
+/// One synchronous step: every node of `s.order[from..to]` (activated in
+/// step `step - 1`) tries each of its listeners once; newly activated nodes
+/// are appended to the queue. Returns the number of successful transmissions.
+///
+/// Uniform `p`: node `u`'s stream `r = node_stream(key, SHARE, u, step)`
+/// gives `w = 1 - uniform(r)` per gap. If no success falls within the row
+/// ([`Gaps::none_within`] with `m` = row length) the row is done — for rows
+/// up to 256 long that is one comparison with `(1 - p)^m`, no logarithm;
+/// otherwise the first success is at index `G(w)` ([`Gaps::gap`]), and after a
+/// success at index `i` a fresh `w` either shows no success in the
+/// `m = len - 1 - i` remaining slots or puts the next one `1 + G(w)` further
+/// on.
+fn spread(prob: EdgeProb, g: &Graph, key: u64, step: u32, range: Range<usize>, s: &mut Scratch) -> u64 {
+    let (off, tg) = g.listener_csr();
+    let Scratch { visited, order, qlen, gaps } = s;
     let mut msgs = 0u64;
-    s.next.clear();
-    for &u in &s.frontier {
-        let ls = g.listeners(u);
-        if ls.is_empty() {
+    for j in range {
+        // Prefetch the rows of nodes a little ahead in the queue (possibly
+        // into the next step's part): their offsets first, then the first
+        // cache line of their listener slice.
+        if j + 2 * PREFETCH_DIST < *qlen {
+            prefetch(&off[order[j + 2 * PREFETCH_DIST] as usize]);
+        }
+        if j + PREFETCH_DIST < *qlen {
+            prefetch(tg.as_ptr().wrapping_add(off[order[j + PREFETCH_DIST] as usize] as usize));
+        }
+        let u = order[j];
+        let (lo, hi) = (off[u as usize] as usize, off[u as usize + 1] as usize);
+        if lo == hi {
             continue;
         }
+        let ls = &tg[lo..hi];
         match prob {
             EdgeProb::Uniform(_) => {
-                if ln_q == 0.0 {
+                if gaps.ln_q == 0.0 {
                     continue;
                 }
                 let mut rng = rng::node_stream(key, tag::SHARE, u, step);
-                let len = ls.len() as u64;
-                let mut i = rng::geometric_gap(&mut rng, ln_q);
+                let len = ls.len();
+                let mut w = draw_wi(&mut rng);
+                if gaps.none_within(w, len) {
+                    continue; // no success in this row (the common case)
+                }
+                let mut i = gaps.gap(w) as usize;
                 while i < len {
-                    let v = ls[i as usize];
+                    let v = ls[i];
                     msgs += 1;
-                    if s.active.insert(v) {
-                        s.next.push(v);
+                    // Branch-free insert: write v at the queue's end and
+                    // keep it only if it was not yet active.
+                    let (wi, m) = ((v >> 6) as usize, 1u64 << (v & 63));
+                    let word = visited[wi];
+                    visited[wi] = word | m;
+                    order[*qlen] = v;
+                    *qlen += usize::from(word & m == 0);
+                    prefetch(&off[v as usize]);
+                    let rem = len - 1 - i;
+                    w = draw_wi(&mut rng);
+                    if gaps.none_within(w, rem) {
+                        break;
                     }
-                    i = i.saturating_add(1).saturating_add(rng::geometric_gap(&mut rng, ln_q));
+                    // G(w) < rem here, so this stays within the row.
+                    i += 1 + gaps.gap(w) as usize;
                 }
             }
             EdgeProb::Weights => {
@@ -255,8 +486,9 @@ fn spread(prob: EdgeProb, ln_q: f64, g: &Graph, key: u64, step: u32, s: &mut Scr
                     let p = ws.map_or(1.0, |w| f64::from(w[i]));
                     if rng::uniform(&mut rng) < p {
                         msgs += 1;
-                        if s.active.insert(v) {
-                            s.next.push(v);
+                        if insert(visited, v) {
+                            order[*qlen] = v;
+                            *qlen += 1;
                         }
                     }
                 }
@@ -268,41 +500,37 @@ fn spread(prob: EdgeProb, ln_q: f64, g: &Graph, key: u64, step: u32, s: &mut Scr
                     let p = 1.0 / f64::from(g.in_degree(v));
                     if rng::uniform(&mut rng) < p {
                         msgs += 1;
-                        if s.active.insert(v) {
-                            s.next.push(v);
+                        if insert(visited, v) {
+                            order[*qlen] = v;
+                            *qlen += 1;
                         }
                     }
                 }
             }
         }
     }
-    std::mem::swap(&mut s.frontier, &mut s.next);
     msgs
-}
-
-fn ln_q_of(prob: EdgeProb) -> f64 {
-    match prob {
-        EdgeProb::Uniform(p) => ln_fail(p),
-        _ => 0.0,
-    }
 }
 
 /// Run one replicate, writing rows `0..=out.steps()`. See the module docs.
 pub fn simulate(p: &IcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: &mut Trajectory) {
     let g = input.graph;
-    let ln_q = ln_q_of(p.prob);
+    s.powers(p.prob);
     let seeded = s.start(g.len(), input.seeds);
     let mut tally = Tally { ambassadors: seeded, talkers: seeded, ..Tally::default() };
     tally.reach(seeded, false);
     tally.write(out, 0);
-    if s.frontier.is_empty() {
+    if seeded == 0 {
         out.fill_forward_from(0);
         return;
     }
+    let mut from = 0;
     for t in 1..=out.steps() {
         tally.begin_step();
-        let msgs = spread(p.prob, ln_q, g, input.dynamics_key, t, s);
-        let new = s.frontier.len() as u64;
+        let to = s.qlen;
+        let msgs = spread(p.prob, g, input.dynamics_key, t, from..to, s);
+        from = to;
+        let new = (s.qlen - to) as u64;
         tally.messages(msgs, false);
         tally.reach(new, false);
         tally.talkers = new;
@@ -321,15 +549,16 @@ pub fn simulate(p: &IcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
 ///
 /// Cost: as [`simulate`] without the O(steps) trajectory writes.
 pub fn final_reach(p: &IcParams, graph: &Graph, seeds: &[u32], key: u64, s: &mut Scratch) -> u32 {
-    let ln_q = ln_q_of(p.prob);
-    let mut reached = s.start(graph.len(), seeds);
-    let mut t = 0u32;
-    while !s.frontier.is_empty() {
+    s.powers(p.prob);
+    s.start(graph.len(), seeds);
+    let (mut from, mut t) = (0, 0u32);
+    while from < s.qlen {
         t += 1;
-        spread(p.prob, ln_q, graph, key, t, s);
-        reached += s.frontier.len() as u64;
+        let to = s.qlen;
+        spread(p.prob, graph, key, t, from..to, s);
+        from = to;
     }
-    reached as u32
+    s.qlen as u32
 }
 
 #[cfg(test)]
@@ -385,6 +614,45 @@ mod tests {
             // Cumulative = sum of new.
             let sum: f64 = a.rows().iter().map(|r| r[Metric::NewReached.idx()]).sum();
             assert_eq!(sum, a.last()[Metric::Reached.idx()]);
+        }
+    }
+
+    #[test]
+    fn gap_table_is_the_geometric_quantile() {
+        // The table path must equal floor(ln w / ln q) except where the two
+        // roundings differ (w within a few ulps of a power of q), and both the
+        // row check and the gaps must follow P(G >= g) = q^g.
+        for p in [1e-5, 0.001, 0.01, 0.05, 0.2, 0.5, 0.9, 1.0] {
+            let mut gaps = Gaps::new();
+            gaps.prepare(p);
+            let ln_q = ln_fail(p);
+            let mut r = crate::rng::stream(9, "test", &[p.to_bits()]);
+            let n = 200_000;
+            let (mut differ, mut sum) = (0u32, 0f64);
+            for _ in 0..n {
+                let u = crate::rng::uniform(&mut r);
+                let (w, wi) = (1.0 - u, (1u64 << 53) - (u * TWO53) as u64);
+                assert_eq!(wi as f64 / TWO53, w);
+                let g = gaps.gap(wi);
+                let exact = (w.ln() / ln_q) as u64;
+                if g != exact {
+                    differ += 1;
+                    assert!(g.abs_diff(exact) == 1, "p {p}: w {w}: table {g}, log {exact}");
+                }
+                // The row check agrees with the gap it stands for.
+                for m in [0usize, 1, 3, 17, 255, 256, 300] {
+                    if gaps.none_within(wi, m) != (g >= m as u64) {
+                        differ += 1;
+                    }
+                }
+                sum += g.min(1 << 40) as f64;
+            }
+            assert!(differ <= 2, "p {p}: {differ} rounding disagreements");
+            if p >= 0.01 {
+                let (mean, sd) = ((1.0 - p) / p, (1.0 - p).sqrt() / p);
+                let m = sum / f64::from(n);
+                assert!((m - mean).abs() <= 5.0 * sd / f64::from(n).sqrt(), "p {p}: mean gap {m}, expected {mean}");
+            }
         }
     }
 

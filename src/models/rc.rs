@@ -187,11 +187,13 @@
 //! friend count and detractor list are computed once per population per
 //! scratch (O(n)).
 
+use super::ic::prefetch;
 use super::ReplicateInput;
 use crate::graph::Graph;
 use crate::metrics::Trajectory;
 use crate::population::{Population, Role};
-use crate::rng::{node_stream, tag, uniform};
+use crate::rng::{coin_threshold, node_stream, tag, uniform};
+use rand::Rng as _;
 
 /// A pair of values for good and bad experiences.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -404,6 +406,8 @@ pub struct Scratch {
     /// node so that a delivered message touches a single cache line.
     acc: Vec<Acc>,
     touched: Vec<u32>,
+    /// Messages of the current step, in sending order (see phase (a)).
+    msgs: Vec<Msg>,
     talkers: Vec<u32>,
     added: Vec<u32>,
     candidates: Vec<u32>,
@@ -424,6 +428,7 @@ impl Scratch {
             tick: 0,
             acc: vec![Acc::default(); n],
             touched: Vec::new(),
+            msgs: Vec::new(),
             talkers: Vec::new(),
             added: Vec::new(),
             candidates: Vec::new(),
@@ -557,6 +562,15 @@ struct Acc {
     /// Product of (1 - p_i) over this step's good messages: the chance of
     /// *not* being persuaded by any of them.
     noact: f64,
+}
+
+/// One message sent during phase (a): listener, valence, and the talker's
+/// persuasion chance before the listener's own multiplier.
+#[derive(Clone, Copy)]
+struct Msg {
+    v: u32,
+    bad: bool,
+    pers: f64,
 }
 
 /// Running totals of one replicate.
@@ -710,13 +724,32 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
         let tick = s.tick;
 
         // ---- (a) Talk: every talker sends, reading state t-1 only. ----
+        // Two passes with the same effect as one: first every talker's coins
+        // are drawn and its messages queued (prefetching the listener's
+        // tally), then the queue is applied in the same order. Tallies are
+        // random accesses into an n-sized array; issuing them all before
+        // using any lets the memory system overlap the cache misses.
+        s.msgs.clear();
+        let (off, tg) = g.listener_csr();
         for k in 0..s.talkers.len() {
+            // Prefetch a little ahead: the CSR offsets, then the listener row
+            // and the talker's own state.
+            if let Some(&w) = s.talkers.get(k + 16) {
+                prefetch(&off[w as usize]);
+            }
+            if let Some(&w) = s.talkers.get(k + 8) {
+                prefetch(tg.as_ptr().wrapping_add(off[w as usize] as usize));
+                prefetch(&s.opinion[w as usize]);
+                prefetch(&s.flags[w as usize]);
+            }
             let u = s.talkers[k];
             let ui = u as usize;
             let bad = s.opinion[ui] < 0.0;
             let role = s.role(pop, u);
             let eff = p.roles.get(role);
             let ps = clamp01(if bad { p.share.bad } else { p.share.good } * eff.share);
+            // `uniform(r) < ps` exactly, compared on the integer draw.
+            let thr = coin_threshold(ps);
             // Chance that this message persuades a listener, before the
             // listener's own multiplier (applied when it is heard).
             let ask = if role == Role::Ambassador { p.ask } else { 1.0 };
@@ -724,30 +757,39 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
             let mut r = node_stream(key, tag::SHARE, u, t);
             let mut sent = 0u64;
             for &v in g.listeners(u) {
-                if uniform(&mut r) >= ps {
+                if (r.next_u64() >> 11) >= thr {
                     continue;
                 }
                 sent += 1;
+                // What the second pass reads about v first: its tally and
+                // (for its role) its epoch stamp.
                 let vi = v as usize;
-                if s.acc[vi].tick != tick {
-                    // First message of the step: v's role is that of state
-                    // t-1 (roles only change in phases b and c).
-                    let act_mult = p.roles.get(s.role(pop, v)).act;
-                    s.acc[vi] = Acc { tick, good: 0, bad: 0, act_mult, noact: 1.0 };
-                    s.touched.push(v);
-                }
-                let a = &mut s.acc[vi];
-                if bad {
-                    a.bad += 1;
-                } else {
-                    a.good += 1;
-                    a.noact *= 1.0 - clamp01(pers * a.act_mult);
-                }
+                prefetch(&s.acc[vi]);
+                prefetch(&s.stamp[vi]);
+                s.msgs.push(Msg { v, bad, pers });
             }
             if bad {
                 c.new_msg_bad += sent;
             } else {
                 c.new_msg_good += sent;
+            }
+        }
+        for m in 0..s.msgs.len() {
+            let Msg { v, bad, pers } = s.msgs[m];
+            let vi = v as usize;
+            if s.acc[vi].tick != tick {
+                // First message of the step: v's role is that of state
+                // t-1 (roles only change in phases b and c).
+                let act_mult = p.roles.get(s.role(pop, v)).act;
+                s.acc[vi] = Acc { tick, good: 0, bad: 0, act_mult, noact: 1.0 };
+                s.touched.push(v);
+            }
+            let a = &mut s.acc[vi];
+            if bad {
+                a.bad += 1;
+            } else {
+                a.good += 1;
+                a.noact *= 1.0 - clamp01(pers * a.act_mult);
             }
         }
         c.msg_good += c.new_msg_good;
