@@ -462,6 +462,23 @@ fn defense_neutralises_bad_news_to_followers_of_ambassadors() {
 }
 
 #[test]
+fn defense_never_neutralises_an_ambassadors_own_bad_news() {
+    // 0 (ambassador) → 1 ← 2 (detractor): node 1 follows the ambassador. With
+    // quality 0 the ambassador's own experience is bad and it says so; full
+    // defense stops the detractor's message but not the ambassador's.
+    let g = Graph::from_edges(3, true, &[(0, 1), (2, 1)], None, Labels::Dense).unwrap();
+    let pop = Population::from_roles(vec![Role::Mild, Role::Community, Role::Detractor]);
+    let mut s = Scratch::default();
+    let p = RcParams { share: Valenced { good: 0.0, bad: 1.0 }, quality: 0.0, defense: 1.0, ..RcParams::default() };
+    for r in 0..20 {
+        let tr = run(&p, &g, &pop, &[0], dynamics_key(31, r), 4, &mut s);
+        assert_eq!(tr.get(1, M::Reached), 3.0, "the ambassador's bad news gets through");
+        assert_eq!(tr.get(1, M::ReachedBad), 3.0);
+        check_invariants(&tr);
+    }
+}
+
+#[test]
 fn later_news_moves_opinions_by_openness_and_flips_restart_talking() {
     // 0 (seed, good) → 2 → 4 and 1 (detractor) → 3 → 2: node 2 hears good
     // news at step 1 and bad news at step 2. Every coin succeeds (share 1),

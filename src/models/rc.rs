@@ -49,9 +49,11 @@
 //! 1. *Coins.* If `v` may act (has not acted and `G > 0`) or defence applies,
 //!    `r = node_stream(key, ACT, v, t)`; its first draw is the action coin
 //!    `a` (always draw 0, so defence never shifts it).
-//! 2. *Defence.* If `B > 0`, `defense > 0` and `v` follows an ambassador (an
-//!    ambassador is among `graph.sources(v)`), each bad message is
-//!    neutralised by a further draw `uniform(r) < defense`. If nothing is left
+//! 2. *Defence.* If `defense > 0` and `v` follows an ambassador (an
+//!    ambassador is among `graph.sources(v)`), each bad message sent by a
+//!    non-ambassador is neutralised by a further draw `uniform(r) < defense`
+//!    (ambassadors defend against others' bad news, not against their own bad
+//!    experiences, which always get through). If nothing is left
 //!    (`G = B = 0`), the step leaves `v` unchanged.
 //! 3. *Opinion.* The step's signal follows **negativity dominance**: `-w·B`
 //!    if `B > 0`, else `+G` (good news arriving in the same step as bad news
@@ -557,6 +559,8 @@ struct Acc {
     tick: u32,
     good: u32,
     bad: u32,
+    /// Bad messages sent by ambassadors (never neutralised by defence).
+    bad_amb: u32,
     /// The listener's own action multiplier (its role's `act`).
     act_mult: f64,
     /// Product of (1 - p_i) over this step's good messages: the chance of
@@ -570,6 +574,8 @@ struct Acc {
 struct Msg {
     v: u32,
     bad: bool,
+    /// Sent by an ambassador.
+    amb: bool,
     pers: f64,
 }
 
@@ -752,7 +758,8 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
             let thr = coin_threshold(ps);
             // Chance that this message persuades a listener, before the
             // listener's own multiplier (applied when it is heard).
-            let ask = if role == Role::Ambassador { p.ask } else { 1.0 };
+            let amb = role == Role::Ambassador;
+            let ask = if amb { p.ask } else { 1.0 };
             let pers = p.act * eff.persuade * ask;
             let mut r = node_stream(key, tag::SHARE, u, t);
             let mut sent = 0u64;
@@ -766,7 +773,7 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
                 let vi = v as usize;
                 prefetch(&s.acc[vi]);
                 prefetch(&s.stamp[vi]);
-                s.msgs.push(Msg { v, bad, pers });
+                s.msgs.push(Msg { v, bad, amb, pers });
             }
             if bad {
                 c.new_msg_bad += sent;
@@ -775,18 +782,19 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
             }
         }
         for m in 0..s.msgs.len() {
-            let Msg { v, bad, pers } = s.msgs[m];
+            let Msg { v, bad, amb, pers } = s.msgs[m];
             let vi = v as usize;
             if s.acc[vi].tick != tick {
                 // First message of the step: v's role is that of state
                 // t-1 (roles only change in phases b and c).
                 let act_mult = p.roles.get(s.role(pop, v)).act;
-                s.acc[vi] = Acc { tick, good: 0, bad: 0, act_mult, noact: 1.0 };
+                s.acc[vi] = Acc { tick, good: 0, bad: 0, bad_amb: 0, act_mult, noact: 1.0 };
                 s.touched.push(v);
             }
             let a = &mut s.acc[vi];
             if bad {
                 a.bad += 1;
+                a.bad_amb += u32::from(amb);
             } else {
                 a.good += 1;
                 a.noact *= 1.0 - clamp01(pers * a.act_mult);
@@ -801,10 +809,14 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
         for &v in &touched {
             let vi = v as usize;
             s.ensure(v);
-            let Acc { good: good_n, bad: mut bad_n, noact, .. } = s.acc[vi];
+            let Acc { good: good_n, bad: mut bad_n, bad_amb, noact, .. } = s.acc[vi];
             let f = s.flags[vi];
             let may_act = f & flag::ACTED == 0 && good_n > 0;
-            let defend = bad_n > 0 && p.defense > 0.0 && s.defended(g, v, amb_version);
+            // Ambassadors defend the organization against others' bad news,
+            // not against their own: only bad messages from non-ambassadors
+            // can be neutralised.
+            let defendable = bad_n - bad_amb;
+            let defend = defendable > 0 && p.defense > 0.0 && s.defended(g, v, amb_version);
             let mut act_rng = None;
             if may_act || defend {
                 // Draw 0 is always the action coin, so defence draws never
@@ -812,8 +824,7 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
                 let mut r = node_stream(key, tag::ACT, v, t);
                 let u_act = uniform(&mut r);
                 if defend {
-                    let before = bad_n;
-                    for _ in 0..before {
+                    for _ in 0..defendable {
                         if uniform(&mut r) < p.defense {
                             bad_n -= 1;
                         }
