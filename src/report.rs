@@ -226,6 +226,9 @@ pub fn render_report(results: &RunResults, charts_dir: &Path) -> anyhow::Result<
     h.push_str("<h2>Summary</h2>\n<table>\n<thead><tr><th>Strategy</th><th>Kind</th><th>Budget</th>");
     h.push_str("<th>Reach<br><span class=\"ci\">mean ± 95% CI</span></th>");
     h.push_str("<th>Action<br><span class=\"ci\">mean ± 95% CI</span></th><th>Action / reach</th>");
+    // Influencers cost more than the magic middle: the fair comparison is per unit spent.
+    h.push_str("<th>Cost<br><span class=\"ci\">of the seeds</span></th>");
+    h.push_str("<th>Action / cost<br><span class=\"ci\">mean ± 95% CI</span></th>");
     let against = s.strategies.first().map(|f| escape(&f.name)).unwrap_or_default();
     let _ = write!(h, "<th>Reach vs {against}<br><span class=\"ci\">paired, [95% CI]</span></th>");
     let _ =
@@ -234,14 +237,17 @@ pub fn render_report(results: &RunResults, charts_dir: &Path) -> anyhow::Result<
         let _ = write!(
             h,
             "<tr><td><span class=\"sw\" style=\"background:{}\"></span>{}</td><td class=\"kind\">{}</td><td class=\"num\">{}</td>\
-             <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>",
+             <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
+             <td class=\"num\">{}</td><td class=\"num\">{}</td>",
             hex(i),
             escape(&st.name),
             escape(&st.kind),
             budget_cell(st),
             mean_ci(&st.final_.reached),
             mean_ci(&st.final_.acted),
-            percent_ci(&st.action_per_reach)
+            percent_ci(&st.action_per_reach),
+            fmt_num(st.cost, if st.cost.fract() == 0.0 { 0 } else { 2 }),
+            mean_ci(&st.action_per_cost)
         );
         match &st.paired {
             Some(p) => {
