@@ -527,17 +527,29 @@ fn spread(prob: EdgeProb, g: &Graph, key: u64, step: u32, range: Range<usize>, s
                     continue; // no success in this row (the common case)
                 }
                 let mut i = gaps.gap(w) as usize;
+                // `none_within(w, m)` is exactly `G(w) >= m` (see `Gaps`), so
+                // every index reached here is inside the row; checked again
+                // (one predictable compare) rather than trusted blindly.
                 while i < len {
-                    let v = ls[i];
+                    // SAFETY: `i < len = ls.len()` (loop condition). `v` is a
+                    // listener id, so `v < n` (CSR invariant of `Graph`);
+                    // `visited` has `n.div_ceil(64)` words and `order` n + 1
+                    // slots (`Scratch::start`), and `qlen <= n` because it
+                    // advances only for a node whose bit was clear, once per
+                    // node.
+                    let v = unsafe { *ls.get_unchecked(i) };
+                    debug_assert!((v as usize) < g.len() && *qlen <= g.len());
                     msgs += 1;
                     // Branch-free insert: write v at the queue's end and
                     // keep it only if it was not yet active.
                     let (wi, m) = ((v >> 6) as usize, 1u64 << (v & 63));
-                    let word = visited[wi];
-                    visited[wi] = word | m;
-                    order[*qlen] = v;
+                    let word = unsafe { *visited.get_unchecked(wi) };
+                    unsafe {
+                        *visited.get_unchecked_mut(wi) = word | m;
+                        *order.get_unchecked_mut(*qlen) = v;
+                    }
                     *qlen += usize::from(word & m == 0);
-                    prefetch(&off[v as usize]);
+                    prefetch(off.as_ptr().wrapping_add(v as usize));
                     let rem = len - 1 - i;
                     w = draw_wi(&mut rng);
                     if gaps.none_within(w, rem) {
