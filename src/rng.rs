@@ -78,9 +78,19 @@ pub fn substream(key: u64, part: u64) -> Rng64 {
 
 /// Per-node stream tags inside one replicate's dynamics (see [`node_stream`]).
 pub mod tag {
-    /// Message coins of a talker: one `uniform < p` per listener, in
-    /// ascending listener order, already-reached listeners included (so the
-    /// draws never depend on anyone else's state).
+    /// Message draws of a talker with one share probability `p` for all its
+    /// listeners (IC with uniform `p`, IC-N, the relationship-chain model):
+    /// geometric skip sampling over the listener row in ascending order,
+    /// already-reached listeners included (so the draws never depend on
+    /// anyone else's state). With `w₁, w₂, …` the successive draws
+    /// `1 - uniform` and `G(w) = max{g : w <= (1 - p)^g}` (the powers
+    /// computed by repeated multiplication from 1; the exact rule, including
+    /// its logarithm fallback far out in the tail, is `models::ic::Gaps`), the
+    /// successes are at indices `G(w₁)`, `G(w₁) + 1 + G(w₂)`, … while they
+    /// fall in the row: one draw per row plus one per success, each listener
+    /// independently succeeding with probability `p`. `p = 0` draws nothing.
+    /// Per-arc probabilities (IC with weights or `1/in-degree`) instead draw
+    /// one `uniform < p(u, v)` per listener, in ascending order.
     pub const SHARE: u64 = 1;
     /// A person's own experience after acting (`uniform < quality` = good).
     pub const EXPERIENCE: u64 = 2;
@@ -111,8 +121,8 @@ pub mod tag {
 /// the stream is SplitMix64 started at `k` (Steele, Lea & Flood 2014, as in
 /// `rand_xoshiro::SplitMix64`): draw `i` (from 0) is `mix64(k + i·γ)` with
 /// `γ = 0x9E3779B97F4A7C15`, i.e. a counter-based generator with a 2⁶⁴
-/// period that passes BigCrush. Node streams are short (one draw per
-/// listener at most) and created once per active node per step — the
+/// period that passes BigCrush. Node streams are short (a few draws:
+/// one per success plus one) and created once per active node per step — the
 /// simulators' hottest operation — so this costs one mix per draw and none to
 /// seed beyond the one that hashes (tag, node, step), where Xoshiro256++
 /// would cost four more (its state is filled by SplitMix64 anyway). Two streams overlap only if their keys are

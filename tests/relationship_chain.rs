@@ -50,6 +50,38 @@ fn reduced(p: f64, q: f64) -> RcParams {
     }
 }
 
+/// The SHARE protocol (`rng::tag::SHARE`) written straight from its
+/// definition, independent of the engine's table-driven sampler: with
+/// `w = 1 - uniform(r)` per draw, the gap is `G(w) = max{g : w <= q^g}`
+/// (`q = 1 - p`, powers by repeated multiplication, found by a linear scan);
+/// the successes are at `G(w₁)`, `G(w₁) + 1 + G(w₂)`, … while inside the row.
+/// (The engine switches to a logarithm only for `w` below `q^L`, `L >= 256`
+/// table entries: never reached at the `p` used here.)
+fn share_successes(ls: &[u32], p: f64, r: &mut womsim::rng::NodeRng) -> Vec<u32> {
+    let mut out = Vec::new();
+    if p <= 0.0 || ls.is_empty() {
+        return out;
+    }
+    let q = (1.0 - p).clamp(0.0, 1.0);
+    let gap = |w: f64| {
+        let (mut g, mut t) = (0usize, 1.0f64);
+        loop {
+            let next = t * q;
+            if w > next {
+                return g;
+            }
+            t = next;
+            g += 1;
+        }
+    };
+    let mut i = gap(1.0 - uniform(r));
+    while i < ls.len() {
+        out.push(ls[i]);
+        i += 1 + gap(1.0 - uniform(r));
+    }
+    out
+}
+
 /// Reference IC-N written straight from the protocol (independent of the
 /// model code): returns (active, positive) after each step 0..=steps.
 fn icn_reference(g: &Graph, seeds: &[u32], p: f64, q: f64, key: u64, steps: u32) -> Vec<(u32, u32)> {
@@ -71,8 +103,8 @@ fn icn_reference(g: &Graph, seeds: &[u32], p: f64, q: f64, key: u64, steps: u32)
         for &u in &frontier {
             let neg = state[u as usize] < 0;
             let mut r = node_stream(key, tag::SHARE, u, t);
-            for &v in g.listeners(u) {
-                if uniform(&mut r) < p && state[v as usize] == 0 {
+            for v in share_successes(g.listeners(u), p, &mut r) {
+                if state[v as usize] == 0 {
                     if pending[v as usize] == 0 {
                         next.push(v);
                         pending[v as usize] = 1;

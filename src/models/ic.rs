@@ -212,8 +212,19 @@ const GUIDE_BUCKETS: usize = 2048;
 /// * `floor(ln w / ln q)` below that, or for every `w` when `p` is so small
 ///   that the table would not pay (`k0 > M / 4`) (log path).
 ///
-/// Both give `P(G >= g) = q^g` (up to the last bit of rounding), i.e. the
-/// exact geometric law; the table path replaces a logarithm (the dominant
+/// On the log path the result is then pinned to the table wherever the table
+/// reaches (see [`Gaps::gap`]), so that, with `L` the table length, the
+/// sampler is exactly
+///
+/// `G(w) = max{g : w <= T[g]}` if `w > T[L - 1]`, else
+/// `max(L - 1, floor(ln w / ln q))`
+///
+/// whichever path computes it, and "no success in the next `m` slots"
+/// ([`Gaps::none_within`]) is exactly `G(w) >= m`. The sampler is shared by
+/// IC, IC-N and the relationship-chain model (their SHARE draw protocol, see
+/// `rng::tag::SHARE` and [`Gaps::for_each_success`]), so the three consume
+/// the same draws the same way. `P(G >= g) = q^g` (up to the last bit of
+/// rounding), i.e. the exact geometric law; the table path replaces a logarithm (the dominant
 /// cost of IC once the stream is cheap) by a shift, one load and one or two
 /// comparisons, for all but `k0 / M` of the draws.
 ///
@@ -222,7 +233,7 @@ const GUIDE_BUCKETS: usize = 2048;
 /// `w <= T[g]` is `wi <= floor(T[g]·2⁵³)` and the bucket is `wi >> 42`, so
 /// no draw is converted to floating point unless it takes the log path.
 #[derive(Debug, Clone)]
-struct Gaps {
+pub(crate) struct Gaps {
     /// The `p` (bits) the tables are for; NaN bits when unset.
     p_bits: u64,
     ln_q: f64,
@@ -237,12 +248,12 @@ struct Gaps {
 }
 
 impl Gaps {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Gaps { p_bits: f64::NAN.to_bits(), ln_q: 0.0, t: Vec::new(), ti: Vec::new(), start: Vec::new(), k0: usize::MAX }
     }
 
     /// Rebuild for `p` unless already built for it. O(M + table length).
-    fn prepare(&mut self, p: f64) {
+    pub(crate) fn prepare(&mut self, p: f64) {
         if self.p_bits == p.to_bits() {
             return;
         }
@@ -285,9 +296,9 @@ impl Gaps {
     }
 
     /// Failures before the next success, from `wi = (1 - U)·2⁵³` in
-    /// `1..=2⁵³`.
+    /// `1..=2⁵³` (the exact rule is in the type's docs).
     #[inline(always)]
-    fn gap(&self, wi: u64) -> u64 {
+    pub(crate) fn gap(&self, wi: u64) -> u64 {
         // Bucket floor(w·M) = wi >> (53 - 11).
         let k = (wi >> 42) as usize;
         if k >= self.k0 {
@@ -300,16 +311,73 @@ impl Gaps {
         // Exact: wi < 2⁵³. The ratio is >= 0, so the truncating cast is the
         // floor (and saturates at u64::MAX).
         let w = (wi as i64) as f64 * (1.0 / TWO53);
-        (w.ln() / self.ln_q) as u64
+        let g = (w.ln() / self.ln_q) as u64;
+        self.pin(wi, g)
+    }
+
+    /// Pin a logarithm's answer `g` to the table: `max{g : w <= T[g]}` when
+    /// `w > T[L - 1]`, else at least `L - 1`. The logarithm is off by at most
+    /// one ulp-sized rounding, so the loops run at most once or twice; this
+    /// keeps [`Gaps::none_within`] and [`Gaps::gap`] exactly consistent.
+    #[cold]
+    fn pin(&self, wi: u64, g: u64) -> u64 {
+        let last = self.ti.len() - 1;
+        if wi <= self.ti[last] {
+            return g.max(last as u64);
+        }
+        // T[0] = 1 >= w, so the downward walk stops at 0 at the latest, and
+        // w > T[last] stops the upward one below `last`.
+        let mut g = (g as usize).min(last - 1);
+        while wi > self.ti[g] {
+            g -= 1;
+        }
+        while wi <= self.ti[g + 1] {
+            g += 1;
+        }
+        g as u64
     }
 
     /// Whether no success falls in the next `m` slots: `w <= T[m]` when the
     /// table reaches `m`, else `G(w) >= m`.
     #[inline(always)]
-    fn none_within(&self, wi: u64, m: usize) -> bool {
+    pub(crate) fn none_within(&self, wi: u64, m: usize) -> bool {
         match self.ti.get(m) {
             Some(&tm) => wi <= tm,
             None => self.gap(wi) >= m as u64,
+        }
+    }
+
+    /// The SHARE protocol for one row of `len` listeners, each succeeding
+    /// with the `p` the tables are for: calls `f(i)` for every success index
+    /// `i`, ascending. With `w₁, w₂, …` the successive `(1 - uniform(r))·2⁵³`
+    /// draws, the successes are at `i₁ = G(w₁)`, `i₂ = i₁ + 1 + G(w₂)`, …, as
+    /// long as they fall in `0..len`; the draw whose gap leaves the row is
+    /// the last one. So a row costs one draw plus one per success, and the
+    /// common "no success" row one comparison (no logarithm). `p = 0` draws
+    /// nothing; an empty row draws nothing.
+    ///
+    /// IC's own hot loop inlines the same rule by hand (it fuses the
+    /// bitset insert into it); the two are kept identical by
+    /// `tests/oracles.rs` (IC-N's active set equals IC's, key by key).
+    #[inline(always)]
+    pub(crate) fn for_each_success(&self, r: &mut rng::NodeRng, len: usize, mut f: impl FnMut(usize)) {
+        if self.ln_q == 0.0 || len == 0 {
+            return;
+        }
+        let mut w = draw_wi(r);
+        if self.none_within(w, len) {
+            return;
+        }
+        let mut i = self.gap(w) as usize;
+        loop {
+            f(i);
+            let rem = len - 1 - i;
+            w = draw_wi(r);
+            if self.none_within(w, rem) {
+                return;
+            }
+            // G(w) < rem here (none_within is exactly G(w) >= rem).
+            i += 1 + self.gap(w) as usize;
         }
     }
 }
@@ -459,17 +527,29 @@ fn spread(prob: EdgeProb, g: &Graph, key: u64, step: u32, range: Range<usize>, s
                     continue; // no success in this row (the common case)
                 }
                 let mut i = gaps.gap(w) as usize;
+                // `none_within(w, m)` is exactly `G(w) >= m` (see `Gaps`), so
+                // every index reached here is inside the row; checked again
+                // (one predictable compare) rather than trusted blindly.
                 while i < len {
-                    let v = ls[i];
+                    // SAFETY: `i < len = ls.len()` (loop condition). `v` is a
+                    // listener id, so `v < n` (CSR invariant of `Graph`);
+                    // `visited` has `n.div_ceil(64)` words and `order` n + 1
+                    // slots (`Scratch::start`), and `qlen <= n` because it
+                    // advances only for a node whose bit was clear, once per
+                    // node.
+                    let v = unsafe { *ls.get_unchecked(i) };
+                    debug_assert!((v as usize) < g.len() && *qlen <= g.len());
                     msgs += 1;
                     // Branch-free insert: write v at the queue's end and
                     // keep it only if it was not yet active.
                     let (wi, m) = ((v >> 6) as usize, 1u64 << (v & 63));
-                    let word = visited[wi];
-                    visited[wi] = word | m;
-                    order[*qlen] = v;
+                    let word = unsafe { *visited.get_unchecked(wi) };
+                    unsafe {
+                        *visited.get_unchecked_mut(wi) = word | m;
+                        *order.get_unchecked_mut(*qlen) = v;
+                    }
                     *qlen += usize::from(word & m == 0);
-                    prefetch(&off[v as usize]);
+                    prefetch(off.as_ptr().wrapping_add(v as usize));
                     let rem = len - 1 - i;
                     w = draw_wi(&mut rng);
                     if gaps.none_within(w, rem) {
@@ -639,11 +719,15 @@ mod tests {
                     differ += 1;
                     assert!(g.abs_diff(exact) == 1, "p {p}: w {w}: table {g}, log {exact}");
                 }
-                // The row check agrees with the gap it stands for.
+                // The row check is exactly the gap it stands for, and the
+                // gap is exactly max{g : w <= T[g]} where the table reaches.
                 for m in [0usize, 1, 3, 17, 255, 256, 300] {
-                    if gaps.none_within(wi, m) != (g >= m as u64) {
-                        differ += 1;
-                    }
+                    assert_eq!(gaps.none_within(wi, m), g >= m as u64, "p {p}: w {w}, m {m}");
+                }
+                let last = gaps.ti.len() - 1;
+                if wi > gaps.ti[last] {
+                    let g = g as usize;
+                    assert!(wi <= gaps.ti[g] && wi > gaps.ti[g + 1], "p {p}: w {w}: gap {g} not pinned");
                 }
                 sum += g.min(1 << 40) as f64;
             }
@@ -669,5 +753,52 @@ mod tests {
         // Distance-38 corner is reached at step 38 exactly.
         assert_eq!(t.get(37, Metric::Reached), 399.0);
         assert_eq!(t.get(38, Metric::Reached), 400.0);
+    }
+}
+
+#[cfg(test)]
+mod share_protocol_tests {
+    use super::*;
+
+    #[test]
+    fn for_each_success_is_bernoulli_per_index() {
+        // Each index of a row succeeds with probability p: the success count
+        // has mean len·p, and the first / middle / last index each p.
+        for (p, len) in [
+            (0.005, 3000usize),
+            (0.0075, 700),
+            (0.06, 40),
+            (0.3, 5),
+            (0.001, 5000),
+            (0.9, 300),
+            (0.09, 4000),
+            (0.06, 2500),
+            (0.01, 257),
+        ] {
+            let mut gaps = Gaps::new();
+            gaps.prepare(p);
+            let n = 40_000u64;
+            let (mut total, mut first, mut mid, mut last) = (0u64, 0u64, 0u64, 0u64);
+            for k in 0..n {
+                let mut r = rng::node_stream(77, tag::SHARE, k as u32, 1);
+                let mut prev = None;
+                gaps.for_each_success(&mut r, len, |i| {
+                    assert!(i < len && prev.is_none_or(|j| i > j));
+                    prev = Some(i);
+                    total += 1;
+                    first += u64::from(i == 0);
+                    mid += u64::from(i == len / 2);
+                    last += u64::from(i == len - 1);
+                });
+            }
+            let mean = total as f64 / n as f64;
+            let sd = (len as f64 * p * (1.0 - p) / n as f64).sqrt();
+            assert!((mean - len as f64 * p).abs() <= 5.0 * sd, "p {p} len {len}: mean {mean}");
+            let se = (p * (1.0 - p) / n as f64).sqrt();
+            for (what, c) in [("first", first), ("mid", mid), ("last", last)] {
+                let f = c as f64 / n as f64;
+                assert!((f - p).abs() <= 5.0 * se + 1e-9, "p {p} len {len}: {what} index {f}");
+            }
+        }
     }
 }

@@ -14,12 +14,21 @@
 //!   is **negative**. A node with at least one negative successful activator
 //!   in its activation step is negative without consulting its EXPERIENCE
 //!   stream ("negative dominates").
-//! * During step `t + 1`, `u` draws one `uniform < p` per listener from
-//!   `node_stream(key, tag::SHARE, u, t + 1)`, in ascending listener order,
-//!   for **every** listener (already active ones included, so the draws never
-//!   depend on anybody's state). A success on a listener that was inactive
-//!   at the start of the step activates it at the end of step `t + 1`
-//!   (synchronous), with the valence above.
+//! * During step `t + 1`, `u` locates its successful listeners by
+//!   geometric skip sampling over its listener row with
+//!   `r = node_stream(key, tag::SHARE, u, t + 1)` — the SHARE protocol (see
+//!   `rng::tag::SHARE`): with `w₁, w₂, …` the successive draws
+//!   `1 - uniform(r)` and `G(w)` the geometric gap of the shared sampler
+//!   (`ic::Gaps`: `max{g : w <= (1 - p)^g}` with the powers computed by
+//!   repeated multiplication), the successes are the listeners at indices
+//!   `G(w₁)`, `G(w₁) + 1 + G(w₂)`, … (ascending listener order) that fall in
+//!   the row. Already active listeners count like any other (so the draws
+//!   never depend on anybody's state), and each listener succeeds
+//!   independently with probability `p`. A success on a listener that was
+//!   inactive at the start of the step activates it at the end of step
+//!   `t + 1` (synchronous), with the valence above. IC with uniform `p` uses
+//!   the same protocol and stream, so for a given key IC-N's active set is
+//!   IC's, step by step.
 //! * The process stops when a step activates nobody.
 //!
 //! The activated set does not depend on `quality` at all (coins never look
@@ -34,11 +43,12 @@
 //!
 //! # Complexity
 //!
-//! O(|seeds| + Σ over activated u of out-degree(u)) per replicate (one coin
-//! per arc of each activated node, two stream creations per activated node)
-//! plus O(steps) trajectory writes; no O(n) work, no allocation after warm-up.
+//! O(|seeds| + Σ over activated u of (1 + successes from u)) per replicate
+//! (one draw per row plus one per success, two stream creations per activated
+//! node) plus O(steps) trajectory writes; no O(n) work, no allocation after
+//! warm-up.
 
-use super::ic::{Stamps, Tally};
+use super::ic::{Gaps, Stamps, Tally};
 use super::ReplicateInput;
 use crate::metrics::Trajectory;
 use crate::rng::{self, tag};
@@ -69,6 +79,8 @@ pub struct Scratch {
     negative: Vec<bool>,
     frontier: Vec<u32>,
     next: Vec<u32>,
+    /// The geometric-gap sampler for `p` (rebuilt only when `p` changes).
+    gaps: Gaps,
 }
 
 impl Scratch {
@@ -79,6 +91,7 @@ impl Scratch {
             negative: vec![false; n],
             frontier: Vec::new(),
             next: Vec::new(),
+            gaps: Gaps::new(),
         }
     }
 }
@@ -105,6 +118,7 @@ pub fn simulate(p: &IcnParams, input: &ReplicateInput<'_>, s: &mut Scratch, out:
     let n = g.len();
     let key = input.dynamics_key;
     s.active.reset(n);
+    s.gaps.prepare(p.p);
     if s.act_step.len() < n {
         s.act_step.resize(n, 0);
         s.negative.resize(n, false);
@@ -130,28 +144,28 @@ pub fn simulate(p: &IcnParams, input: &ReplicateInput<'_>, s: &mut Scratch, out:
     for t in 1..=out.steps() {
         tally.begin_step();
         s.next.clear();
-        for &u in &s.frontier {
+        let Scratch { active, act_step, negative, frontier, next, gaps } = s;
+        for &u in frontier.iter() {
             let ls = g.listeners(u);
             if ls.is_empty() {
                 continue;
             }
-            let u_neg = s.negative[u as usize];
+            let u_neg = negative[u as usize];
             let mut r = rng::node_stream(key, tag::SHARE, u, t);
             let mut sent = 0u64;
-            for &v in ls {
-                if rng::uniform(&mut r) < p.p {
-                    sent += 1;
-                    if s.active.insert(v) {
-                        s.act_step[v as usize] = t;
-                        s.negative[v as usize] = u_neg;
-                        s.next.push(v);
-                    } else if u_neg && s.act_step[v as usize] == t {
-                        // Activated earlier in this same step by someone
-                        // else: a negative activator makes it negative.
-                        s.negative[v as usize] = true;
-                    }
+            gaps.for_each_success(&mut r, ls.len(), |i| {
+                let v = ls[i];
+                sent += 1;
+                if active.insert(v) {
+                    act_step[v as usize] = t;
+                    negative[v as usize] = u_neg;
+                    next.push(v);
+                } else if u_neg && act_step[v as usize] == t {
+                    // Activated earlier in this same step by someone
+                    // else: a negative activator makes it negative.
+                    negative[v as usize] = true;
                 }
-            }
+            });
             tally.messages(sent, u_neg);
         }
         let new = s.next.len() as u64;

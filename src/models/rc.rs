@@ -36,10 +36,17 @@
 //! # One step `t >= 1` (reads the state at the end of `t - 1`, writes `t`)
 //!
 //! **(a) Talk.** Every talker `u` sends with the valence of its opinion at
-//! the end of `t - 1`. With `r = node_stream(key, SHARE, u, t)`, for every
-//! listener `v` of `u` in ascending order (reached or not) one draw
-//! `uniform(r) < clamp(share.<valence> × roles[u].share)` decides whether `u`
-//! sends `v` a message. Each sent message counts in `messages_good/bad`. A
+//! the end of `t - 1`, with probability
+//! `ps = clamp(share.<valence> × roles[u].share)` per listener: with
+//! `r = node_stream(key, SHARE, u, t)`, the listeners `u` sends a message
+//! to are located over its listener row (ascending order, reached or not)
+//! by the SHARE protocol of IC and IC-N (see `rng::tag::SHARE`): with
+//! `w₁, w₂, …` the successive draws `1 - uniform(r)` and `G(w)` the
+//! geometric gap for `ps` (`ic::Gaps`: `max{g : w <= (1 - ps)^g}`, powers by
+//! repeated multiplication), messages go to the listeners at indices
+//! `G(w₁)`, `G(w₁) + 1 + G(w₂)`, … that fall in the row — each listener
+//! independently with probability `ps`, one draw per row plus one per message.
+//! Each sent message counts in `messages_good/bad`. A
 //! good message carries the persuasion probability
 //! `p = clamp(act × roles[u].persuade × (ask if u is an ambassador) × roles[v].act)`.
 //!
@@ -182,20 +189,19 @@
 //!
 //! # Cost
 //!
-//! Per step: O(Σ out-degree of talkers + listeners touched + recruitment
-//! candidates), plus an O(in-degree) check of whether a listener of bad news
+//! Per step: O(talkers + messages sent + listeners touched + recruitment
+//! candidates) (skip sampling: a talker's silent listeners cost nothing), plus an O(in-degree) check of whether a listener of bad news
 //! follows an ambassador (cached: a yes is final, a no holds until the
 //! ambassador set grows). Reset between replicates is O(1) (epoch stamps);
 //! friend count and detractor list are computed once per population per
 //! scratch (O(n)).
 
-use super::ic::prefetch;
+use super::ic::{prefetch, Gaps};
 use super::ReplicateInput;
 use crate::graph::Graph;
 use crate::metrics::Trajectory;
 use crate::population::{Population, Role};
-use crate::rng::{coin_threshold, node_stream, tag, uniform};
-use rand::Rng as _;
+use crate::rng::{node_stream, tag, uniform};
 
 /// A pair of values for good and bad experiences.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -414,6 +420,10 @@ pub struct Scratch {
     added: Vec<u32>,
     candidates: Vec<u32>,
     pop: Option<PopCache>,
+    /// Geometric-gap samplers for the share probability of each
+    /// (role, valence) pair, index `2·role + bad` (rebuilt only when a
+    /// probability changes, so O(1) per replicate for fixed parameters).
+    gaps: Vec<Gaps>,
 }
 
 impl Scratch {
@@ -435,6 +445,7 @@ impl Scratch {
             added: Vec::new(),
             candidates: Vec::new(),
             pop: None,
+            gaps: vec![Gaps::new(); 2 * ROLES.len()],
         }
     }
 
@@ -452,6 +463,17 @@ impl Scratch {
         self.added.clear();
         self.candidates.clear();
         self.touched.clear();
+    }
+
+    /// Prepare the share samplers for `p`'s share probabilities.
+    fn prepare_gaps(&mut self, p: &RcParams) {
+        for role in ROLES {
+            let eff = p.roles.get(role);
+            for bad in [false, true] {
+                let ps = clamp01(if bad { p.share.bad } else { p.share.good } * eff.share);
+                self.gaps[gaps_index(role, bad)].prepare(ps);
+            }
+        }
     }
 
     /// Next step tick for the accumulators: O(1) except on wrap.
@@ -550,6 +572,15 @@ impl Scratch {
         self.def_ver[i] = amb_version;
         yes
     }
+}
+
+/// Every role, for the per-(role, valence) share samplers.
+const ROLES: [Role; 5] = [Role::Community, Role::Mild, Role::Fan, Role::Detractor, Role::Ambassador];
+
+/// Index of the share sampler of a talker with `role` sending `bad` news.
+#[inline]
+fn gaps_index(role: Role, bad: bool) -> usize {
+    2 * role as usize + usize::from(bad)
 }
 
 /// One listener's messages during the current step (valid iff `tick` is
@@ -666,6 +697,7 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
     let n = g.len();
     debug_assert_eq!(pop.len(), n, "population and graph sizes differ");
     s.begin(n);
+    s.prepare_gaps(p);
     let (pop_friends, _) = s.pop_facts(pop);
     let wb = bad_weight(p);
     let openness = clamp01(p.openness) as f32;
@@ -753,9 +785,6 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
             let bad = s.opinion[ui] < 0.0;
             let role = s.role(pop, u);
             let eff = p.roles.get(role);
-            let ps = clamp01(if bad { p.share.bad } else { p.share.good } * eff.share);
-            // `uniform(r) < ps` exactly, compared on the integer draw.
-            let thr = coin_threshold(ps);
             // Chance that this message persuades a listener, before the
             // listener's own multiplier (applied when it is heard).
             let amb = role == Role::Ambassador;
@@ -763,18 +792,18 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
             let pers = p.act * eff.persuade * ask;
             let mut r = node_stream(key, tag::SHARE, u, t);
             let mut sent = 0u64;
-            for &v in g.listeners(u) {
-                if (r.next_u64() >> 11) >= thr {
-                    continue;
-                }
+            let ls = g.listeners(u);
+            let Scratch { acc, stamp, msgs, gaps, .. } = &mut *s;
+            gaps[gaps_index(role, bad)].for_each_success(&mut r, ls.len(), |i| {
+                let v = ls[i];
                 sent += 1;
                 // What the second pass reads about v first: its tally and
                 // (for its role) its epoch stamp.
                 let vi = v as usize;
-                prefetch(&s.acc[vi]);
-                prefetch(&s.stamp[vi]);
-                s.msgs.push(Msg { v, bad, amb, pers });
-            }
+                prefetch(&acc[vi]);
+                prefetch(&stamp[vi]);
+                msgs.push(Msg { v, bad, amb, pers });
+            });
             if bad {
                 c.new_msg_bad += sent;
             } else {
