@@ -401,18 +401,12 @@ struct PopCache {
 pub struct Scratch {
     n: usize,
     epoch: u32,
-    stamp: Vec<u32>,
-    flags: Vec<u8>,
-    opinion: Vec<f32>,
-    /// Last step during which the node sends messages.
-    talk_until: Vec<u32>,
-    /// Ambassador version at the last negative defence check.
-    def_ver: Vec<u32>,
-    /// Step tick stamp of the message accumulators below.
+    /// Step tick stamp of the message tallies (`Node::acc`).
     tick: u32,
-    /// Per-listener message tallies of the current step, one record per
-    /// node so that a delivered message touches a single cache line.
-    acc: Vec<Acc>,
+    /// Every per-node field, one cache-line record per node: a delivered
+    /// message, a hearer and a talker each touch a single line instead of
+    /// one per field array (the chain model's main cost was these misses).
+    nodes: Vec<Node>,
     touched: Vec<u32>,
     /// Messages of the current step, in sending order (see phase (a)).
     msgs: Vec<Msg>,
@@ -432,13 +426,8 @@ impl Scratch {
         Scratch {
             n,
             epoch: 0,
-            stamp: vec![0; n],
-            flags: vec![0; n],
-            opinion: vec![0.0; n],
-            talk_until: vec![0; n],
-            def_ver: vec![0; n],
             tick: 0,
-            acc: vec![Acc::default(); n],
+            nodes: vec![Node::default(); n],
             touched: Vec::new(),
             msgs: Vec::new(),
             talkers: Vec::new(),
@@ -456,7 +445,7 @@ impl Scratch {
         }
         self.epoch = self.epoch.wrapping_add(1);
         if self.epoch == 0 {
-            self.stamp.fill(0);
+            self.nodes.iter_mut().for_each(|x| x.stamp = 0);
             self.epoch = 1;
         }
         self.talkers.clear();
@@ -480,7 +469,7 @@ impl Scratch {
     fn next_tick(&mut self) {
         self.tick = self.tick.wrapping_add(1);
         if self.tick == 0 {
-            self.acc.fill(Acc::default());
+            self.nodes.iter_mut().for_each(|x| x.acc = Acc::default());
             self.tick = 1;
         }
     }
@@ -489,20 +478,20 @@ impl Scratch {
     #[inline]
     fn ensure(&mut self, v: u32) {
         let i = v as usize;
-        if self.stamp[i] != self.epoch {
-            self.stamp[i] = self.epoch;
-            self.flags[i] = 0;
-            self.opinion[i] = 0.0;
-            self.talk_until[i] = 0;
-            self.def_ver[i] = 0;
+        if self.nodes[i].stamp != self.epoch {
+            self.nodes[i].stamp = self.epoch;
+            self.nodes[i].flags = 0;
+            self.nodes[i].opinion = 0.0;
+            self.nodes[i].talk_until = 0;
+            self.nodes[i].def_ver = 0;
         }
     }
 
     #[inline]
     fn flags_of(&self, v: u32) -> u8 {
         let i = v as usize;
-        if self.stamp[i] == self.epoch {
-            self.flags[i]
+        if self.nodes[i].stamp == self.epoch {
+            self.nodes[i].flags
         } else {
             0
         }
@@ -543,13 +532,13 @@ impl Scratch {
     #[inline]
     fn start_talking(&mut self, p: &RcParams, v: u32, t: u32) {
         let i = v as usize;
-        let d = if self.opinion[i] < 0.0 { p.talk.bad } else { p.talk.good };
+        let d = if self.nodes[i].opinion < 0.0 { p.talk.bad } else { p.talk.good };
         if d == 0 {
             return;
         }
-        self.talk_until[i] = t.saturating_add(d);
-        if self.flags[i] & flag::TALKING == 0 {
-            self.flags[i] |= flag::TALKING;
+        self.nodes[i].talk_until = t.saturating_add(d);
+        if self.nodes[i].flags & flag::TALKING == 0 {
+            self.nodes[i].flags |= flag::TALKING;
             self.added.push(v);
         }
     }
@@ -559,17 +548,17 @@ impl Scratch {
     /// otherwise O(in-degree).
     fn defended(&mut self, g: &Graph, v: u32, amb_version: u32) -> bool {
         let i = v as usize;
-        if self.flags[i] & flag::DEFENDED != 0 {
+        if self.nodes[i].flags & flag::DEFENDED != 0 {
             return true;
         }
-        if self.def_ver[i] == amb_version {
+        if self.nodes[i].def_ver == amb_version {
             return false;
         }
         let yes = g.sources(v).iter().any(|&s| self.flags_of(s) & flag::AMBASSADOR != 0);
         if yes {
-            self.flags[i] |= flag::DEFENDED;
+            self.nodes[i].flags |= flag::DEFENDED;
         }
-        self.def_ver[i] = amb_version;
+        self.nodes[i].def_ver = amb_version;
         yes
     }
 }
@@ -581,6 +570,22 @@ const ROLES: [Role; 5] = [Role::Community, Role::Mild, Role::Fan, Role::Detracto
 #[inline]
 fn gaps_index(role: Role, bad: bool) -> usize {
     2 * role as usize + usize::from(bad)
+}
+
+/// Per-node state (valid only when `stamp` is the current epoch) and message
+/// tally (valid only when `acc.tick` is the current step tick), together in
+/// one 64-byte-aligned record so that each node is one cache line.
+#[derive(Clone, Copy, Default)]
+#[repr(C, align(64))]
+struct Node {
+    stamp: u32,
+    flags: u8,
+    opinion: f32,
+    /// Last step during which the node sends messages.
+    talk_until: u32,
+    /// Ambassador version at the last negative defence check.
+    def_ver: u32,
+    acc: Acc,
 }
 
 /// One listener's messages during the current step (valid iff `tick` is
@@ -680,7 +685,7 @@ impl Counts {
 fn experience(p: &RcParams, s: &mut Scratch, key: u64, v: u32) -> bool {
     let mut r = node_stream(key, tag::EXPERIENCE, v, 0);
     let good = uniform(&mut r) < p.quality;
-    s.opinion[v as usize] = if good { 1.0 } else { -bad_weight(p) };
+    s.nodes[v as usize].opinion = if good { 1.0 } else { -bad_weight(p) };
     good
 }
 
@@ -709,13 +714,13 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
     for &u in input.seeds {
         s.ensure(u);
         let i = u as usize;
-        if s.flags[i] & flag::AMBASSADOR != 0 {
+        if s.nodes[i].flags & flag::AMBASSADOR != 0 {
             continue; // duplicate seed id
         }
         if !pop.role(u).is_friend() {
             c.friends += 1;
         }
-        s.flags[i] |= flag::AMBASSADOR | flag::REACHED | flag::ACTED;
+        s.nodes[i].flags |= flag::AMBASSADOR | flag::REACHED | flag::ACTED;
         c.ambassadors += 1;
         c.reached += 1;
         c.acted += 1;
@@ -731,11 +736,11 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
     for &u in &dets {
         s.ensure(u);
         let i = u as usize;
-        if s.flags[i] & flag::AMBASSADOR != 0 {
+        if s.nodes[i].flags & flag::AMBASSADOR != 0 {
             continue; // a seeded detractor is an ambassador now
         }
-        s.flags[i] |= flag::REACHED;
-        s.opinion[i] = -wb;
+        s.nodes[i].flags |= flag::REACHED;
+        s.nodes[i].opinion = -wb;
         c.reached += 1;
         c.bad += 1;
         s.start_talking(p, u, 0);
@@ -777,12 +782,11 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
             }
             if let Some(&w) = s.talkers.get(k + 8) {
                 prefetch(tg.as_ptr().wrapping_add(off[w as usize] as usize));
-                prefetch(&s.opinion[w as usize]);
-                prefetch(&s.flags[w as usize]);
+                prefetch(&s.nodes[w as usize]);
             }
             let u = s.talkers[k];
             let ui = u as usize;
-            let bad = s.opinion[ui] < 0.0;
+            let bad = s.nodes[ui].opinion < 0.0;
             let role = s.role(pop, u);
             let eff = p.roles.get(role);
             // Chance that this message persuades a listener, before the
@@ -793,15 +797,14 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
             let mut r = node_stream(key, tag::SHARE, u, t);
             let mut sent = 0u64;
             let ls = g.listeners(u);
-            let Scratch { acc, stamp, msgs, gaps, .. } = &mut *s;
+            let Scratch { nodes, msgs, gaps, .. } = &mut *s;
             gaps[gaps_index(role, bad)].for_each_success(&mut r, ls.len(), |i| {
                 let v = ls[i];
                 sent += 1;
-                // What the second pass reads about v first: its tally and
-                // (for its role) its epoch stamp.
+                // What the second pass reads about v: its record (tally,
+                // stamp and flags for its role), one line.
                 let vi = v as usize;
-                prefetch(&acc[vi]);
-                prefetch(&stamp[vi]);
+                prefetch(&nodes[vi]);
                 msgs.push(Msg { v, bad, amb, pers });
             });
             if bad {
@@ -813,14 +816,14 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
         for m in 0..s.msgs.len() {
             let Msg { v, bad, amb, pers } = s.msgs[m];
             let vi = v as usize;
-            if s.acc[vi].tick != tick {
+            if s.nodes[vi].acc.tick != tick {
                 // First message of the step: v's role is that of state
                 // t-1 (roles only change in phases b and c).
                 let act_mult = p.roles.get(s.role(pop, v)).act;
-                s.acc[vi] = Acc { tick, good: 0, bad: 0, bad_amb: 0, act_mult, noact: 1.0 };
+                s.nodes[vi].acc = Acc { tick, good: 0, bad: 0, bad_amb: 0, act_mult, noact: 1.0 };
                 s.touched.push(v);
             }
-            let a = &mut s.acc[vi];
+            let a = &mut s.nodes[vi].acc;
             if bad {
                 a.bad += 1;
                 a.bad_amb += u32::from(amb);
@@ -838,8 +841,8 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
         for &v in &touched {
             let vi = v as usize;
             s.ensure(v);
-            let Acc { good: good_n, bad: mut bad_n, bad_amb, noact, .. } = s.acc[vi];
-            let f = s.flags[vi];
+            let Acc { good: good_n, bad: mut bad_n, bad_amb, noact, .. } = s.nodes[vi].acc;
+            let f = s.nodes[vi].flags;
             let may_act = f & flag::ACTED == 0 && good_n > 0;
             // Ambassadors defend the organization against others' bad news,
             // not against their own: only bad messages from non-ambassadors
@@ -867,8 +870,8 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
             // Negativity dominance inside a step; bias weights bad news.
             let signal = if bad_n > 0 { -wb * bad_n as f32 } else { good_n as f32 };
             if f & flag::REACHED == 0 {
-                s.flags[vi] |= flag::REACHED;
-                s.opinion[vi] = signal;
+                s.nodes[vi].flags |= flag::REACHED;
+                s.nodes[vi].opinion = signal;
                 c.reached += 1;
                 c.new_reached += 1;
                 if signal < 0.0 {
@@ -880,9 +883,9 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
                 }
                 s.start_talking(p, v, t);
             } else {
-                let was_bad = s.opinion[vi] < 0.0;
-                s.opinion[vi] += openness * signal;
-                let is_bad = s.opinion[vi] < 0.0;
+                let was_bad = s.nodes[vi].opinion < 0.0;
+                s.nodes[vi].opinion += openness * signal;
+                let is_bad = s.nodes[vi].opinion < 0.0;
                 if was_bad != is_bad {
                     c.resign(was_bad, is_bad);
                     s.start_talking(p, v, t);
@@ -890,13 +893,13 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
             }
             // Action: only on a step of good news (no bad message got
             // through) that leaves the opinion good.
-            if may_act && bad_n == 0 && s.opinion[vi] >= 0.0 {
+            if may_act && bad_n == 0 && s.nodes[vi].opinion >= 0.0 {
                 let u_act = act_rng.expect("drawn when may_act");
                 if u_act < 1.0 - noact {
-                    s.flags[vi] |= flag::ACTED;
+                    s.nodes[vi].flags |= flag::ACTED;
                     c.acted += 1;
                     c.new_acted += 1;
-                    let was_bad = s.opinion[vi] < 0.0;
+                    let was_bad = s.nodes[vi].opinion < 0.0;
                     let good = experience(p, s, key, v);
                     c.resign(was_bad, !good);
                     s.start_talking(p, v, t);
@@ -904,7 +907,7 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
                     if role == Role::Community && p.trickle.conversion > 0.0 {
                         let mut r = node_stream(key, tag::TRICKLE, v, t);
                         if uniform(&mut r) < p.trickle.conversion {
-                            s.flags[vi] |= flag::CONVERTED;
+                            s.nodes[vi].flags |= flag::CONVERTED;
                             c.friends += 1;
                         }
                     } else if role == Role::Fan && good && recruit_on && recruited < p.trickle.recruit_cap {
@@ -924,12 +927,12 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
                 let v = s.candidates[k];
                 let keep = if k < start_len {
                     let vi = v as usize;
-                    if recruited >= p.trickle.recruit_cap || s.opinion[vi] < 0.0 {
+                    if recruited >= p.trickle.recruit_cap || s.nodes[vi].opinion < 0.0 {
                         false
                     } else {
                         let mut r = node_stream(key, tag::TRICKLE, v, t);
                         if uniform(&mut r) < p.trickle.recruit_rate {
-                            s.flags[vi] |= flag::AMBASSADOR;
+                            s.nodes[vi].flags |= flag::AMBASSADOR;
                             recruited += 1;
                             c.ambassadors += 1;
                             amb_version += 1;
@@ -954,11 +957,11 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
         let mut w = 0;
         for k in 0..s.talkers.len() {
             let u = s.talkers[k];
-            if s.talk_until[u as usize] > t {
+            if s.nodes[u as usize].talk_until > t {
                 s.talkers[w] = u;
                 w += 1;
             } else {
-                s.flags[u as usize] &= !flag::TALKING;
+                s.nodes[u as usize].flags &= !flag::TALKING;
             }
         }
         s.talkers.truncate(w);
