@@ -142,6 +142,17 @@ mod tests {
     }
 
     #[test]
+    fn progress_bars_only_on_a_terminal_and_not_quiet() {
+        for (terminal, quiet, shown) in
+            [(true, false, true), (true, true, false), (false, false, false), (false, true, false)]
+        {
+            let a = RunArgs { quiet, ..args(None) };
+            let s = resolve_run(&a, vec![scenario("a")], terminal).unwrap();
+            assert_eq!(s.progress_bars, shown, "terminal {terminal}, quiet {quiet}");
+        }
+    }
+
+    #[test]
     fn out_with_several_scenarios_gets_subfolders() {
         let s = resolve_run(&args(Some("o")), vec![scenario("a"), scenario("b/c")], true).unwrap();
         assert_eq!(s.plans[0].out_dir, Path::new("o/a"));
