@@ -131,9 +131,19 @@ pub mod tag {
 /// ([`stream`]) stay Xoshiro256++.
 #[inline]
 pub fn node_stream(key: u64, tag: u64, node: u32, step: u32) -> NodeRng {
-    let k = key ^ mix64(tag.wrapping_mul(0xD6E8_FEB8_6659_FD93) ^ (u64::from(node) << 32 | u64::from(step)));
-    NodeRng::seed_from_u64(k)
+    NodeRng::seed_from_u64(node_key(key, tag, node, step))
 }
+
+/// The SplitMix64 state `k` that [`node_stream`] starts from, for hot loops
+/// that keep the counter themselves: draw `i` of the stream is
+/// `mix64(k + i·γ)` ([`NODE_GAMMA`]).
+#[inline(always)]
+pub fn node_key(key: u64, tag: u64, node: u32, step: u32) -> u64 {
+    key ^ mix64(tag.wrapping_mul(0xD6E8_FEB8_6659_FD93) ^ (u64::from(node) << 32 | u64::from(step)))
+}
+
+/// SplitMix64's increment γ: a node stream's counter advances by it per draw.
+pub const NODE_GAMMA: u64 = 0x9E37_79B9_7F4A_7C15;
 
 /// Uniform f64 in [0, 1) from the top 53 bits.
 #[inline]
@@ -239,6 +249,7 @@ mod tests {
         let (key, tag, node, step) = (0x1234_5678_9ABC_DEF0u64, tag::SHARE, 77u32, 3u32);
         let k = key ^ mix64(tag.wrapping_mul(0xD6E8_FEB8_6659_FD93) ^ (u64::from(node) << 32 | u64::from(step)));
         let mut r = node_stream(key, tag, node, step);
+        assert_eq!(node_key(key, tag, node, step), k);
         for i in 0..5u64 {
             assert_eq!(r.next_u64(), mix64(k.wrapping_add(i.wrapping_mul(0x9E37_79B9_7F4A_7C15))));
         }

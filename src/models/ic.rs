@@ -302,11 +302,19 @@ impl Gaps {
         // Bucket floor(w·M) = wi >> (53 - 11).
         let k = (wi >> 42) as usize;
         if k >= self.k0 {
-            let mut g = usize::from(self.start[k]);
-            while wi <= self.ti[g + 1] {
-                g += 1;
+            // SAFETY: a table exists (`k0` is finite only then) with
+            // `start.len() = M + 1 > k` (`wi <= 2⁵³`, so `k <= M`). Every
+            // `ti[g + 1]` read has `g + 1 <= L - 1`: `start[k] <= G(w)`, the
+            // loop only steps to `g <= G(w)`, and `G(w) < L - 1` here
+            // because `w >= k0 / M > T[L - 1]` (how `prepare` sizes `t`).
+            unsafe {
+                let mut g = usize::from(*self.start.get_unchecked(k));
+                while wi <= *self.ti.get_unchecked(g + 1) {
+                    g += 1;
+                }
+                debug_assert!(g + 1 < self.ti.len());
+                return g as u64;
             }
-            return g as u64;
         }
         // Exact: wi < 2⁵³. The ratio is >= 0, so the truncating cast is the
         // floor (and saturates at u64::MAX).
@@ -356,9 +364,9 @@ impl Gaps {
     /// common "no success" row one comparison (no logarithm). `p = 0` draws
     /// nothing; an empty row draws nothing.
     ///
-    /// IC's own hot loop inlines the same rule by hand (it fuses the
-    /// bitset insert into it); the two are kept identical by
-    /// `tests/oracles.rs` (IC-N's active set equals IC's, key by key).
+    /// IC applies the same rule across a whole frontier at once
+    /// (`spread_uniform`); the two are kept identical by `tests/oracles.rs`
+    /// (IC-N's active set equals IC's, key by key and step by step).
     #[inline(always)]
     pub(crate) fn for_each_success(&self, r: &mut rng::NodeRng, len: usize, mut f: impl FnMut(usize)) {
         if self.ln_q == 0.0 || len == 0 {
@@ -389,7 +397,7 @@ const TWO53: f64 = (1u64 << 53) as f64;
 #[inline(always)]
 fn draw_wi(r: &mut rng::NodeRng) -> u64 {
     use rand::Rng as _;
-    (1u64 << 53) - (r.next_u64() >> 11)
+    wi_of(r.next_u64())
 }
 
 /// Reusable per-worker state.
@@ -403,17 +411,26 @@ fn draw_wi(r: &mut rng::NodeRng) -> u64 {
 /// is O(activated), never O(n).
 pub struct Scratch {
     visited: Vec<u64>,
-    /// `order[..qlen]` is the queue; `order` has n + 1 slots so that the
-    /// hot loop can write a candidate at `qlen` unconditionally and advance
-    /// `qlen` only if it was new (no branch to mispredict).
+    /// `order[..qlen]` is the queue; `order` has n + 1 + PREFETCH_DIST
+    /// slots so that the hot loop can write a candidate at `qlen`
+    /// unconditionally and advance `qlen` only if it was new (no branch to
+    /// mispredict), and can read PREFETCH_DIST places ahead without a check.
     order: Vec<u32>,
     qlen: usize,
     gaps: Gaps,
+    /// The rows with a pending success during a step (`spread_uniform`).
+    pend: Vec<Pending>,
 }
 
 impl Scratch {
     pub fn new(n: usize) -> Self {
-        Scratch { visited: vec![0; n.div_ceil(64)], order: vec![0; n + 1], qlen: 0, gaps: Gaps::new() }
+        Scratch {
+            visited: vec![0; n.div_ceil(64)],
+            order: vec![0; n + 1 + PREFETCH_DIST],
+            qlen: 0,
+            gaps: Gaps::new(),
+            pend: Vec::new(),
+        }
     }
 
     /// Empty the previous replicate's set, then activate the seeds
@@ -426,8 +443,8 @@ impl Scratch {
             self.visited[(u >> 6) as usize] = 0;
         }
         self.qlen = 0;
-        if self.order.len() < n + 1 {
-            self.order.resize(n + 1, 0);
+        if self.order.len() < n + 1 + PREFETCH_DIST {
+            self.order.resize(n + 1 + PREFETCH_DIST, 0);
         }
         for &u in seeds {
             if insert(&mut self.visited, u) {
@@ -487,109 +504,222 @@ fn ln_fail(p: f64) -> f64 {
 /// step `step - 1`) tries each of its listeners once; newly activated nodes
 /// are appended to the queue. Returns the number of successful transmissions.
 ///
-/// Uniform `p`: node `u`'s stream `r = node_stream(key, SHARE, u, step)`
-/// gives `w = 1 - uniform(r)` per gap. If no success falls within the row
-/// ([`Gaps::none_within`] with `m` = row length) the row is done — for rows
-/// up to 256 long that is one comparison with `(1 - p)^m`, no logarithm;
-/// otherwise the first success is at index `G(w)` ([`Gaps::gap`]), and after a
-/// success at index `i` a fresh `w` either shows no success in the
-/// `m = len - 1 - i` remaining slots or puts the next one `1 + G(w)` further
-/// on.
+/// With a uniform `p` this is [`spread_uniform`]. With per-arc probabilities,
+/// node `u` draws one `uniform < p(u, v)` per listener from
+/// `node_stream(key, SHARE, u, step)`, in ascending listener order.
 fn spread(prob: EdgeProb, g: &Graph, key: u64, step: u32, range: Range<usize>, s: &mut Scratch) -> u64 {
+    if let EdgeProb::Uniform(_) = prob {
+        return spread_uniform(g, key, step, range, s);
+    }
     let (off, tg) = g.listener_csr();
-    let Scratch { visited, order, qlen, gaps } = s;
+    let Scratch { visited, order, qlen, .. } = s;
     let mut msgs = 0u64;
     for j in range {
-        // Prefetch the rows of nodes a little ahead in the queue (possibly
-        // into the next step's part): their offsets first, then the first
-        // cache line of their listener slice.
-        if j + 2 * PREFETCH_DIST < *qlen {
-            prefetch(&off[order[j + 2 * PREFETCH_DIST] as usize]);
-        }
+        // Start loading the offsets of a node a little ahead in the queue.
         if j + PREFETCH_DIST < *qlen {
-            prefetch(tg.as_ptr().wrapping_add(off[order[j + PREFETCH_DIST] as usize] as usize));
+            prefetch(&off[order[j + PREFETCH_DIST] as usize]);
         }
         let u = order[j];
-        let (lo, hi) = (off[u as usize] as usize, off[u as usize + 1] as usize);
-        if lo == hi {
-            continue;
-        }
-        let ls = &tg[lo..hi];
-        match prob {
-            EdgeProb::Uniform(_) => {
-                if gaps.ln_q == 0.0 {
-                    continue;
-                }
-                let mut rng = rng::node_stream(key, tag::SHARE, u, step);
-                let len = ls.len();
-                let mut w = draw_wi(&mut rng);
-                if gaps.none_within(w, len) {
-                    continue; // no success in this row (the common case)
-                }
-                let mut i = gaps.gap(w) as usize;
-                // `none_within(w, m)` is exactly `G(w) >= m` (see `Gaps`), so
-                // every index reached here is inside the row; checked again
-                // (one predictable compare) rather than trusted blindly.
-                while i < len {
-                    // SAFETY: `i < len = ls.len()` (loop condition). `v` is a
-                    // listener id, so `v < n` (CSR invariant of `Graph`);
-                    // `visited` has `n.div_ceil(64)` words and `order` n + 1
-                    // slots (`Scratch::start`), and `qlen <= n` because it
-                    // advances only for a node whose bit was clear, once per
-                    // node.
-                    let v = unsafe { *ls.get_unchecked(i) };
-                    debug_assert!((v as usize) < g.len() && *qlen <= g.len());
-                    msgs += 1;
-                    // Branch-free insert: write v at the queue's end and
-                    // keep it only if it was not yet active.
-                    let (wi, m) = ((v >> 6) as usize, 1u64 << (v & 63));
-                    let word = unsafe { *visited.get_unchecked(wi) };
-                    unsafe {
-                        *visited.get_unchecked_mut(wi) = word | m;
-                        *order.get_unchecked_mut(*qlen) = v;
-                    }
-                    *qlen += usize::from(word & m == 0);
-                    prefetch(off.as_ptr().wrapping_add(v as usize));
-                    let rem = len - 1 - i;
-                    w = draw_wi(&mut rng);
-                    if gaps.none_within(w, rem) {
-                        break;
-                    }
-                    // G(w) < rem here, so this stays within the row.
-                    i += 1 + gaps.gap(w) as usize;
-                }
-            }
-            EdgeProb::Weights => {
-                let mut rng = rng::node_stream(key, tag::SHARE, u, step);
-                let ws = g.listener_weights(u);
-                for (i, &v) in ls.iter().enumerate() {
-                    let p = ws.map_or(1.0, |w| f64::from(w[i]));
-                    if rng::uniform(&mut rng) < p {
-                        msgs += 1;
-                        if insert(visited, v) {
-                            order[*qlen] = v;
-                            *qlen += 1;
-                        }
-                    }
-                }
-            }
-            EdgeProb::InverseInDegree => {
-                let mut rng = rng::node_stream(key, tag::SHARE, u, step);
-                for &v in ls {
-                    // in_degree(v) >= 1 because u → v exists.
-                    let p = 1.0 / f64::from(g.in_degree(v));
-                    if rng::uniform(&mut rng) < p {
-                        msgs += 1;
-                        if insert(visited, v) {
-                            order[*qlen] = v;
-                            *qlen += 1;
-                        }
-                    }
+        let ls = &tg[off[u as usize] as usize..off[u as usize + 1] as usize];
+        let mut rng = rng::node_stream(key, tag::SHARE, u, step);
+        let ws = g.listener_weights(u);
+        for (i, &v) in ls.iter().enumerate() {
+            let p = match prob {
+                EdgeProb::Weights => ws.map_or(1.0, |w| f64::from(w[i])),
+                // in_degree(v) >= 1 because u → v exists.
+                _ => 1.0 / f64::from(g.in_degree(v)),
+            };
+            if rng::uniform(&mut rng) < p {
+                msgs += 1;
+                if insert(visited, v) {
+                    order[*qlen] = v;
+                    *qlen += 1;
                 }
             }
         }
     }
     msgs
+}
+
+/// One row's pending success in [`spread_uniform`]: the listener at CSR
+/// index `a` is the row's next success, the row ends at CSR index `end`, and
+/// `state` is the row's SplitMix64 counter for its next draw.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Pending {
+    state: u64,
+    a: u32,
+    end: u32,
+}
+
+/// How many pending rows ahead a large pass prefetches the listener it will
+/// read ([`spread_uniform`]).
+const LOOKAHEAD: usize = 16;
+
+/// Passes with at most this many rows prefetch a row's next listener as soon
+/// as its index is known; larger ones prefetch [`LOOKAHEAD`] rows ahead
+/// instead (by the time a large pass came back to the row, the early line
+/// would have been evicted).
+const NEAR: usize = 256;
+
+/// [`spread`] for a uniform `p`: the SHARE protocol applied success by success
+/// across the whole frontier instead of row by row.
+///
+/// **Same draws, same result.** Row `u` consumes the draws of
+/// `node_stream(key, SHARE, u, step)` exactly as [`Gaps::for_each_success`]
+/// does (draw 0 decides whether the row has a success and where the first
+/// one is, each later draw where the next one is or that there is none).
+/// Only the order in which the successes are applied differs, and a step's
+/// outcome does not depend on it: the newly active set is the union of the
+/// successes' targets minus the nodes already active, and the message count
+/// is the number of successes. (The order of the activation queue within a
+/// step can differ from the row-by-row order; nothing reads it as an order.)
+///
+/// **Why.** Whether a row has another success is close to a coin flip in the
+/// cascades people simulate, so a row-by-row loop mispredicts about one branch
+/// per row and walks one row at a time. Here pass 0 makes every frontier
+/// row's first draw and compacts the rows with a success into `pend` (an
+/// unconditional write and a conditional advance, no branch), a short pass
+/// turns their first draw into the first success's index, and pass `k`
+/// applies every pending row's `k`-th success and makes its next draw,
+/// compacting in place the rows that go on. The only data-dependent branches
+/// left are the gap table's rare ones, and the rows of a pass are independent,
+/// so their cache misses overlap (on BA-1M the row-by-row loop spent half its
+/// time waiting for listener rows).
+///
+/// Cost: O(frontier + successes), plus one (possibly tiny) pass per success
+/// of the row with the most. Memory: 16 bytes per frontier node in `pend`,
+/// grown, never shrunk, so no allocation after warm-up.
+fn spread_uniform(g: &Graph, key: u64, step: u32, range: Range<usize>, s: &mut Scratch) -> u64 {
+    let (off, tg) = g.listener_csr();
+    let Scratch { visited, order, qlen, gaps, pend } = s;
+    if gaps.ln_q == 0.0 || range.is_empty() {
+        return 0;
+    }
+    if pend.len() < range.len() + LOOKAHEAD {
+        pend.resize(range.len() + LOOKAHEAD, Pending::default());
+    }
+    // What the unchecked accesses below rely on, checked once per step
+    // (`Graph` and `Scratch::start` establish it): node ids are `< n`; `off`
+    // has n + 1 entries, the last being `tg.len()`; `visited` covers n bits;
+    // `order` has n + 1 + PREFETCH_DIST slots; the queue holds at most n
+    // nodes; `pend` has room for the frontier plus LOOKAHEAD.
+    let n = g.len();
+    assert!(off.len() == n + 1 && off[n] as usize == tg.len() && visited.len() * 64 >= n);
+    assert!(order.len() > n + PREFETCH_DIST && range.end <= *qlen && *qlen <= n);
+    // Pass 0: every frontier row's first draw.
+    let mut c = 0usize;
+    for j in range {
+        // SAFETY: `j < range.end <= qlen <= n`, so `order[j]` and
+        // `order[j + PREFETCH_DIST]` exist (the latter may be past the queue:
+        // a stale id, only used as a prefetch address, which cannot fault);
+        // queued ids are `< n`, so `off[u]` and `off[u + 1]` exist;
+        // `c <= j - range.start < pend.len()` (it advances at most once per
+        // row).
+        unsafe {
+            prefetch(off.as_ptr().wrapping_add(*order.get_unchecked(j + PREFETCH_DIST) as usize));
+            let u = *order.get_unchecked(j);
+            let (lo, hi) = (*off.get_unchecked(u as usize), *off.get_unchecked(u as usize + 1));
+            let st = rng::node_key(key, tag::SHARE, u, step);
+            // `none_within` is one compare for rows up to the table's length,
+            // where the gap itself could need a logarithm (a long row without
+            // a success has a small w), so the gap waits for the rows that
+            // have a success.
+            let has = !gaps.none_within(wi_of(rng::mix64(st)), (hi - lo) as usize);
+            *pend.get_unchecked_mut(c) = Pending { state: st, a: lo, end: hi };
+            c += usize::from(has);
+        }
+    }
+    // The first success of those rows (draw 0 again: cheaper than storing
+    // it), and, for a small pass, start loading its listener.
+    let near = c <= NEAR;
+    for e in &mut pend[..c] {
+        e.a += gaps.gap(wi_of(rng::mix64(e.state))) as u32;
+        e.state = e.state.wrapping_add(rng::NODE_GAMMA);
+        if near {
+            prefetch(tg.as_ptr().wrapping_add(e.a as usize));
+        }
+    }
+    // Pass k: every pending row's k-th success, and its next draw.
+    let mut msgs = 0u64;
+    let mut q = *qlen;
+    while c > 0 {
+        msgs += c as u64;
+        c = if c <= NEAR {
+            success_pass::<false>(c, tg, off, visited, order, &mut q, pend, gaps)
+        } else {
+            for e in &pend[..LOOKAHEAD] {
+                prefetch(tg.as_ptr().wrapping_add(e.a as usize));
+            }
+            success_pass::<true>(c, tg, off, visited, order, &mut q, pend, gaps)
+        };
+    }
+    *qlen = q;
+    msgs
+}
+
+/// One pass of [`spread_uniform`] over `pend[..rows]`: apply each row's
+/// pending success (mark the listener active, queue it if new), draw the
+/// row's next gap, and keep the row (compacted to the front of `pend`) if the
+/// next success is still inside it. Returns how many rows were kept.
+///
+/// `FAR` (a large pass): prefetch the listener LOOKAHEAD rows ahead;
+/// otherwise prefetch each kept row's next listener right away.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn success_pass<const FAR: bool>(
+    rows: usize,
+    tg: &[u32],
+    off: &[u32],
+    visited: &mut [u64],
+    order: &mut [u32],
+    qlen: &mut usize,
+    pend: &mut [Pending],
+    gaps: &Gaps,
+) -> usize {
+    let (mut c, mut q) = (0, *qlen);
+    for r in 0..rows {
+        // SAFETY (the invariants asserted in `spread_uniform`):
+        // `c <= r < rows` and `pend.len() >= rows + LOOKAHEAD`. A row is
+        // pending only while its next success lies inside it (`a < end <=
+        // tg.len()`), so `tg[a]` exists and is a node id `v < n`, whose bit
+        // `visited` has. `q <= n < order.len()`: `q` advances only when a bit
+        // goes from clear to set, at most n times per replicate.
+        unsafe {
+            if FAR {
+                prefetch(tg.as_ptr().wrapping_add(pend.get_unchecked(r + LOOKAHEAD).a as usize));
+            }
+            let e = *pend.get_unchecked(r);
+            debug_assert!(e.a < e.end && (e.end as usize) <= tg.len() && q < order.len());
+            let v = *tg.get_unchecked(e.a as usize);
+            // Branch-free insert: write v at the queue's end, keep it only if
+            // its bit was clear.
+            let (wi, m) = ((v >> 6) as usize, 1u64 << (v & 63));
+            let word = *visited.get_unchecked(wi);
+            *visited.get_unchecked_mut(wi) = word | m;
+            *order.get_unchecked_mut(q) = v;
+            q += usize::from(word & m == 0);
+            // v's row is read in the next step.
+            prefetch(off.as_ptr().wrapping_add(v as usize));
+            // The next success is `gap` slots after this one, if that is
+            // still inside the row (exactly `!none_within(w, end - 1 - a)`).
+            let gap = gaps.gap(wi_of(rng::mix64(e.state)));
+            let more = gap < u64::from(e.end - 1 - e.a);
+            let a = (u64::from(e.a) + 1 + gap) as u32;
+            *pend.get_unchecked_mut(c) = Pending { state: e.state.wrapping_add(rng::NODE_GAMMA), a, end: e.end };
+            c += usize::from(more);
+            if !FAR {
+                prefetch(tg.as_ptr().wrapping_add(if more { a } else { e.a } as usize));
+            }
+        }
+    }
+    *qlen = q;
+    c
+}
+
+/// `(1 - U)·2⁵³` for the draw `x` (`U = (x >> 11)·2⁻⁵³`), in `1..=2⁵³`.
+#[inline(always)]
+fn wi_of(x: u64) -> u64 {
+    (1u64 << 53) - (x >> 11)
 }
 
 /// Run one replicate, writing rows `0..=out.steps()`. See the module docs.
