@@ -718,7 +718,7 @@ fn success_pass<const FAR: bool>(
 
 /// `(1 - U)·2⁵³` for the draw `x` (`U = (x >> 11)·2⁻⁵³`), in `1..=2⁵³`.
 #[inline(always)]
-fn wi_of(x: u64) -> u64 {
+pub(crate) fn wi_of(x: u64) -> u64 {
     (1u64 << 53) - (x >> 11)
 }
 

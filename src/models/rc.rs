@@ -196,12 +196,12 @@
 //! friend count and detractor list are computed once per population per
 //! scratch (O(n)).
 
-use super::ic::{prefetch, Gaps};
+use super::ic::{prefetch, wi_of, Gaps};
 use super::ReplicateInput;
 use crate::graph::Graph;
 use crate::metrics::Trajectory;
 use crate::population::{Population, Role};
-use crate::rng::{node_stream, tag, uniform};
+use crate::rng::{mix64, node_key, node_stream, tag, uniform, NODE_GAMMA};
 
 /// A pair of values for good and bad experiences.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -416,6 +416,10 @@ pub struct Scratch {
     /// Messages of the current step, in sending order (see phase (a)).
     msgs: Vec<Msg>,
     talkers: Vec<u32>,
+    /// Per talker of the current step: message parameters, and the talkers
+    /// with a message pending (phase (a)).
+    tinfo: Vec<Talker>,
+    rpend: Vec<RcPending>,
     added: Vec<u32>,
     candidates: Vec<u32>,
     pop: Option<PopCache>,
@@ -437,6 +441,8 @@ impl Scratch {
             touched: Vec::new(),
             msgs: Vec::new(),
             talkers: Vec::new(),
+            tinfo: Vec::new(),
+            rpend: Vec::new(),
             added: Vec::new(),
             candidates: Vec::new(),
             pop: None,
@@ -481,42 +487,6 @@ impl Scratch {
         }
     }
 
-    /// Make node `v`'s state current (unaware, population role) if stale.
-    #[inline]
-    fn ensure(&mut self, v: u32) {
-        let i = v as usize;
-        if self.nodes[i].stamp != self.epoch {
-            self.nodes[i].stamp = self.epoch;
-            self.nodes[i].flags = 0;
-            self.nodes[i].opinion = 0.0;
-            self.nodes[i].talk_until = 0;
-            self.nodes[i].def_ver = 0;
-        }
-    }
-
-    #[inline]
-    fn flags_of(&self, v: u32) -> u8 {
-        let i = v as usize;
-        if self.nodes[i].stamp == self.epoch {
-            self.nodes[i].flags
-        } else {
-            0
-        }
-    }
-
-    /// Current role: ambassador and conversion overrides, else the population's.
-    #[inline]
-    fn role(&self, pop: &Population, v: u32) -> Role {
-        let f = self.flags_of(v);
-        if f & flag::AMBASSADOR != 0 {
-            Role::Ambassador
-        } else if f & flag::CONVERTED != 0 {
-            Role::Mild
-        } else {
-            pop.role(v)
-        }
-    }
-
     fn pop_facts(&mut self, pop: &Population) -> (u32, usize) {
         let key = (pop.roles().as_ptr() as usize, pop.len());
         if self.pop.as_ref().is_none_or(|c| c.key != key) {
@@ -532,41 +502,6 @@ impl Scratch {
         }
         let c = self.pop.as_ref().expect("cache just filled");
         (c.friends, c.detractors.len())
-    }
-
-    /// (Re)start `v` talking with its current opinion's valence from step
-    /// `t + 1` for `talk.<valence>` steps.
-    #[inline]
-    fn start_talking(&mut self, p: &RcParams, v: u32, t: u32) {
-        let i = v as usize;
-        let d = if self.nodes[i].opinion < 0.0 { p.talk.bad } else { p.talk.good };
-        if d == 0 {
-            return;
-        }
-        self.nodes[i].talk_until = t.saturating_add(d);
-        if self.nodes[i].flags & flag::TALKING == 0 {
-            self.nodes[i].flags |= flag::TALKING;
-            self.added.push(v);
-        }
-    }
-
-    /// Whether `v` follows an ambassador. Amortised O(1): a positive answer
-    /// is cached forever, a negative one until the ambassador set grows;
-    /// otherwise O(in-degree).
-    fn defended(&mut self, g: &Graph, v: u32, amb_version: u32) -> bool {
-        let i = v as usize;
-        if self.nodes[i].flags & flag::DEFENDED != 0 {
-            return true;
-        }
-        if self.nodes[i].def_ver == amb_version {
-            return false;
-        }
-        let yes = g.sources(v).iter().any(|&s| self.amb[s as usize] == self.epoch);
-        if yes {
-            self.nodes[i].flags |= flag::DEFENDED;
-        }
-        self.nodes[i].def_ver = amb_version;
-        yes
     }
 }
 
@@ -609,6 +544,27 @@ struct Acc {
     /// Product of (1 - p_i) over this step's good messages: the chance of
     /// *not* being persuaded by any of them.
     noact: f64,
+}
+
+/// A talker's message parameters during phase (a).
+#[derive(Clone, Copy, Default)]
+struct Talker {
+    /// Its share sampler (`gaps_index`).
+    gi: u32,
+    bad: bool,
+    amb: bool,
+    pers: f64,
+}
+
+/// A talker with a message still to send in phase (a): the listener at CSR
+/// index `a`, in a row ending at `end`; `state` is its SHARE stream's counter
+/// for the next draw and `k` its index in the talker list.
+#[derive(Clone, Copy, Default)]
+struct RcPending {
+    state: u64,
+    a: u32,
+    end: u32,
+    k: u32,
 }
 
 /// One message sent during phase (a): listener, valence, and the talker's
@@ -689,11 +645,72 @@ impl Counts {
 /// Own experience of `v` (its first and only one, index 0): sets the opinion
 /// to `+1` (good) or `-bad_weight` (bad). Returns true when good.
 #[inline]
-fn experience(p: &RcParams, s: &mut Scratch, key: u64, v: u32) -> bool {
+fn experience(p: &RcParams, nd: &mut Node, key: u64, v: u32) -> bool {
     let mut r = node_stream(key, tag::EXPERIENCE, v, 0);
     let good = uniform(&mut r) < p.quality;
-    s.nodes[v as usize].opinion = if good { 1.0 } else { -bad_weight(p) };
+    nd.opinion = if good { 1.0 } else { -bad_weight(p) };
     good
+}
+
+/// Make a node's state current (unaware, population role) if stale.
+#[inline]
+fn ensure_node(nd: &mut Node, epoch: u32) {
+    if nd.stamp != epoch {
+        nd.stamp = epoch;
+        nd.flags = 0;
+        nd.opinion = 0.0;
+        nd.talk_until = 0;
+        nd.def_ver = 0;
+    }
+}
+
+/// Current role of node `v` with record `nd`: ambassador and conversion
+/// overrides (flags of the current epoch only), else the population's.
+#[inline]
+fn role_of(nd: &Node, epoch: u32, pop: &Population, v: u32) -> Role {
+    let f = if nd.stamp == epoch { nd.flags } else { 0 };
+    if f & flag::AMBASSADOR != 0 {
+        Role::Ambassador
+    } else if f & flag::CONVERTED != 0 {
+        Role::Mild
+    } else {
+        pop.role(v)
+    }
+}
+
+/// (Re)start `v` (record `nd`, current) talking with its current opinion's
+/// valence from step `t + 1` for `talk.<valence>` steps; a node not yet in
+/// the talker list is added to `added`.
+#[inline]
+fn start_talking(nd: &mut Node, p: &RcParams, added: &mut Vec<u32>, v: u32, t: u32) {
+    let d = if nd.opinion < 0.0 { p.talk.bad } else { p.talk.good };
+    if d == 0 {
+        return;
+    }
+    nd.talk_until = t.saturating_add(d);
+    if nd.flags & flag::TALKING == 0 {
+        nd.flags |= flag::TALKING;
+        added.push(v);
+    }
+}
+
+/// Whether `v` (record `nd`, current) follows an ambassador (`amb[s] ==
+/// epoch`). Amortised O(1): a positive answer is cached forever, a negative
+/// one until the ambassador set grows (`amb_version`); otherwise
+/// O(in-degree).
+fn defended(nd: &mut Node, amb: &[u32], epoch: u32, g: &Graph, v: u32, amb_version: u32) -> bool {
+    if nd.flags & flag::DEFENDED != 0 {
+        return true;
+    }
+    if nd.def_ver == amb_version {
+        return false;
+    }
+    let yes = g.sources(v).iter().any(|&s| amb[s as usize] == epoch);
+    if yes {
+        nd.flags |= flag::DEFENDED;
+    }
+    nd.def_ver = amb_version;
+    yes
 }
 
 /// Run one replicate (semantics in the module docs). Writes every row of `out`.
@@ -719,39 +736,40 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
 
     // ---- Step 0: seeds become ambassadors with their own experience. ----
     for &u in input.seeds {
-        s.ensure(u);
         let i = u as usize;
-        if s.nodes[i].flags & flag::AMBASSADOR != 0 {
+        let nd = &mut s.nodes[i];
+        ensure_node(nd, s.epoch);
+        if nd.flags & flag::AMBASSADOR != 0 {
             continue; // duplicate seed id
         }
         if !pop.role(u).is_friend() {
             c.friends += 1;
         }
-        s.nodes[i].flags |= flag::AMBASSADOR | flag::REACHED | flag::ACTED;
+        nd.flags |= flag::AMBASSADOR | flag::REACHED | flag::ACTED;
         s.amb[i] = s.epoch;
         c.ambassadors += 1;
         c.reached += 1;
         c.acted += 1;
-        if experience(p, s, key, u) {
+        if experience(p, nd, key, u) {
             c.good += 1;
         } else {
             c.bad += 1;
         }
-        s.start_talking(p, u, 0);
+        start_talking(nd, p, &mut s.added, u, 0);
     }
     // ---- Step 0: detractors talk bad from the start. ----
     let dets = std::mem::take(&mut s.pop.as_mut().expect("cache filled").detractors);
     for &u in &dets {
-        s.ensure(u);
-        let i = u as usize;
-        if s.nodes[i].flags & flag::AMBASSADOR != 0 {
+        let nd = &mut s.nodes[u as usize];
+        ensure_node(nd, s.epoch);
+        if nd.flags & flag::AMBASSADOR != 0 {
             continue; // a seeded detractor is an ambassador now
         }
-        s.nodes[i].flags |= flag::REACHED;
-        s.nodes[i].opinion = -wb;
+        nd.flags |= flag::REACHED;
+        nd.opinion = -wb;
         c.reached += 1;
         c.bad += 1;
-        s.start_talking(p, u, 0);
+        start_talking(nd, p, &mut s.added, u, 0);
     }
     s.pop.as_mut().expect("cache filled").detractors = dets;
     s.talkers.append(&mut s.added);
@@ -775,69 +793,97 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
         let tick = s.tick;
 
         // ---- (a) Talk: every talker sends, reading state t-1 only. ----
-        // Two passes with the same effect as one: first every talker's coins
-        // are drawn and its messages queued (prefetching the listener's
-        // tally), then the queue is applied in the same order. Tallies are
-        // random accesses into an n-sized array; issuing them all before
-        // using any lets the memory system overlap the cache misses.
+        // The SHARE protocol applied across all talkers at once, as in IC
+        // (`ic::spread_uniform`, which says why): pass 0 makes every talker's
+        // first draw and keeps the talkers with a message, then each pass
+        // sends every kept talker's next message and makes its next draw.
+        // Each talker consumes exactly its row-by-row draws; only the order
+        // of the queued messages differs (by pass, then talker). Messages
+        // are queued (prefetching the listener's record) and applied after
+        // (see below), so the memory system overlaps the record misses.
         s.msgs.clear();
         let (off, tg) = g.listener_csr();
-        for k in 0..s.talkers.len() {
-            // Prefetch a little ahead: the CSR offsets, then the listener row
-            // and the talker's own state.
+        let nt = s.talkers.len();
+        if s.tinfo.len() < nt {
+            s.tinfo.resize(nt, Talker::default());
+            s.rpend.resize(nt, RcPending::default());
+        }
+        let mut live = 0usize;
+        for k in 0..nt {
+            // Prefetch a little ahead: the CSR offsets and the talker's own
+            // record.
             if let Some(&w) = s.talkers.get(k + 16) {
                 prefetch(&off[w as usize]);
             }
             if let Some(&w) = s.talkers.get(k + 8) {
-                prefetch(tg.as_ptr().wrapping_add(off[w as usize] as usize));
                 prefetch(&s.nodes[w as usize]);
             }
             let u = s.talkers[k];
             let ui = u as usize;
             let bad = s.nodes[ui].opinion < 0.0;
-            let role = s.role(pop, u);
+            let role = role_of(&s.nodes[ui], s.epoch, pop, u);
             let eff = p.roles.get(role);
             // Chance that this message persuades a listener, before the
             // listener's own multiplier (applied when it is heard).
             let amb = role == Role::Ambassador;
             let ask = if amb { p.ask } else { 1.0 };
-            let pers = p.act * eff.persuade * ask;
-            let mut r = node_stream(key, tag::SHARE, u, t);
-            let mut sent = 0u64;
-            let ls = g.listeners(u);
-            let Scratch { nodes, msgs, gaps, .. } = &mut *s;
-            gaps[gaps_index(role, bad)].for_each_success(&mut r, ls.len(), |i| {
-                let v = ls[i];
-                sent += 1;
-                // What the second pass reads about v: its record (tally,
+            let gi = gaps_index(role, bad);
+            s.tinfo[k] = Talker { gi: gi as u32, bad, amb, pers: p.act * eff.persuade * ask };
+            let (lo, hi) = (off[ui], off[ui + 1]);
+            let st = node_key(key, tag::SHARE, u, t);
+            // `none_within` is also exact for p = 0 (nothing is sent).
+            let has = !s.gaps[gi].none_within(wi_of(mix64(st)), (hi - lo) as usize);
+            s.rpend[live] = RcPending { state: st, a: lo, end: hi, k: k as u32 };
+            live += usize::from(has);
+        }
+        let Scratch { nodes, msgs, gaps, tinfo, rpend, .. } = &mut *s;
+        for e in &mut rpend[..live] {
+            e.a += gaps[tinfo[e.k as usize].gi as usize].gap(wi_of(mix64(e.state))) as u32;
+            e.state = e.state.wrapping_add(NODE_GAMMA);
+            prefetch(tg.as_ptr().wrapping_add(e.a as usize));
+        }
+        let mut sent_bad = 0u64;
+        while live > 0 {
+            let rows = live;
+            live = 0;
+            for r in 0..rows {
+                let e = rpend[r];
+                let ti = tinfo[e.k as usize];
+                let v = tg[e.a as usize];
+                // What the apply loop reads about v: its record (tally,
                 // stamp and flags for its role), one line.
-                let vi = v as usize;
-                prefetch(&nodes[vi]);
-                msgs.push(Msg { v, bad, amb, pers });
-            });
-            if bad {
-                c.new_msg_bad += sent;
-            } else {
-                c.new_msg_good += sent;
+                prefetch(&nodes[v as usize]);
+                msgs.push(Msg { v, bad: ti.bad, amb: ti.amb, pers: ti.pers });
+                sent_bad += u64::from(ti.bad);
+                let gap = gaps[ti.gi as usize].gap(wi_of(mix64(e.state)));
+                let more = gap < u64::from(e.end - 1 - e.a);
+                let a = (u64::from(e.a) + 1 + gap) as u32;
+                rpend[live] = RcPending { state: e.state.wrapping_add(NODE_GAMMA), a, end: e.end, k: e.k };
+                live += usize::from(more);
+                prefetch(tg.as_ptr().wrapping_add(if more { a } else { e.a } as usize));
             }
         }
-        for m in 0..s.msgs.len() {
-            let Msg { v, bad, amb, pers } = s.msgs[m];
-            let vi = v as usize;
-            if s.nodes[vi].acc.tick != tick {
-                // First message of the step: v's role is that of state
-                // t-1 (roles only change in phases b and c).
-                let act_mult = p.roles.get(s.role(pop, v)).act;
-                s.nodes[vi].acc = Acc { tick, good: 0, bad: 0, bad_amb: 0, act_mult, noact: 1.0 };
-                s.touched.push(v);
-            }
-            let a = &mut s.nodes[vi].acc;
-            if bad {
-                a.bad += 1;
-                a.bad_amb += u32::from(amb);
-            } else {
-                a.good += 1;
-                a.noact *= 1.0 - clamp01(pers * a.act_mult);
+        c.new_msg_bad += sent_bad;
+        c.new_msg_good += msgs.len() as u64 - sent_bad;
+        {
+            let Scratch { nodes, msgs, touched, epoch, .. } = &mut *s;
+            for &Msg { v, bad, amb, pers } in msgs.iter() {
+                let nd = &mut nodes[v as usize];
+                if nd.acc.tick != tick {
+                    // First message of the step: v's role is that of state
+                    // t-1 (roles only change in phases b and c).
+                    let act_mult = p.roles.get(role_of(nd, *epoch, pop, v)).act;
+                    nd.acc = Acc { tick, good: 0, bad: 0, bad_amb: 0, act_mult, noact: 1.0 };
+                    touched.push(v);
+                }
+                let a = &mut nd.acc;
+                if bad {
+                    a.bad += 1;
+                    a.bad_amb += u32::from(amb);
+                } else {
+                    a.good += 1;
+                    a.noact *= 1.0 - clamp01(pers * a.act_mult);
+                }
             }
         }
         c.msg_good += c.new_msg_good;
@@ -846,17 +892,19 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
         // ---- (b) Hear: opinions, talking, acting, experience, conversion. ----
         let cand_start = s.candidates.len();
         let mut touched = std::mem::take(&mut s.touched);
+        let Scratch { nodes, amb, added, candidates, epoch, .. } = &mut *s;
+        let epoch = *epoch;
         for &v in &touched {
-            let vi = v as usize;
-            s.ensure(v);
-            let Acc { good: good_n, bad: mut bad_n, bad_amb, noact, .. } = s.nodes[vi].acc;
-            let f = s.nodes[vi].flags;
+            let nd = &mut nodes[v as usize];
+            ensure_node(nd, epoch);
+            let Acc { good: good_n, bad: mut bad_n, bad_amb, noact, .. } = nd.acc;
+            let f = nd.flags;
             let may_act = f & flag::ACTED == 0 && good_n > 0;
             // Ambassadors defend the organization against others' bad news,
             // not against their own: only bad messages from non-ambassadors
             // can be neutralised.
             let defendable = bad_n - bad_amb;
-            let defend = defendable > 0 && p.defense > 0.0 && s.defended(g, v, amb_version);
+            let defend = defendable > 0 && p.defense > 0.0 && defended(nd, amb, epoch, g, v, amb_version);
             let mut act_rng = None;
             if may_act || defend {
                 // Draw 0 is always the action coin, so defence draws never
@@ -878,8 +926,8 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
             // Negativity dominance inside a step; bias weights bad news.
             let signal = if bad_n > 0 { -wb * bad_n as f32 } else { good_n as f32 };
             if f & flag::REACHED == 0 {
-                s.nodes[vi].flags |= flag::REACHED;
-                s.nodes[vi].opinion = signal;
+                nd.flags |= flag::REACHED;
+                nd.opinion = signal;
                 c.reached += 1;
                 c.new_reached += 1;
                 if signal < 0.0 {
@@ -889,37 +937,37 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
                     c.good += 1;
                     c.new_good += 1;
                 }
-                s.start_talking(p, v, t);
+                start_talking(nd, p, added, v, t);
             } else {
-                let was_bad = s.nodes[vi].opinion < 0.0;
-                s.nodes[vi].opinion += openness * signal;
-                let is_bad = s.nodes[vi].opinion < 0.0;
+                let was_bad = nd.opinion < 0.0;
+                nd.opinion += openness * signal;
+                let is_bad = nd.opinion < 0.0;
                 if was_bad != is_bad {
                     c.resign(was_bad, is_bad);
-                    s.start_talking(p, v, t);
+                    start_talking(nd, p, added, v, t);
                 }
             }
             // Action: only on a step of good news (no bad message got
             // through) that leaves the opinion good.
-            if may_act && bad_n == 0 && s.nodes[vi].opinion >= 0.0 {
+            if may_act && bad_n == 0 && nd.opinion >= 0.0 {
                 let u_act = act_rng.expect("drawn when may_act");
                 if u_act < 1.0 - noact {
-                    s.nodes[vi].flags |= flag::ACTED;
+                    nd.flags |= flag::ACTED;
                     c.acted += 1;
                     c.new_acted += 1;
-                    let was_bad = s.nodes[vi].opinion < 0.0;
-                    let good = experience(p, s, key, v);
+                    let was_bad = nd.opinion < 0.0;
+                    let good = experience(p, nd, key, v);
                     c.resign(was_bad, !good);
-                    s.start_talking(p, v, t);
-                    let role = s.role(pop, v);
+                    start_talking(nd, p, added, v, t);
+                    let role = role_of(nd, epoch, pop, v);
                     if role == Role::Community && p.trickle.conversion > 0.0 {
                         let mut r = node_stream(key, tag::TRICKLE, v, t);
                         if uniform(&mut r) < p.trickle.conversion {
-                            s.nodes[vi].flags |= flag::CONVERTED;
+                            nd.flags |= flag::CONVERTED;
                             c.friends += 1;
                         }
                     } else if role == Role::Fan && good && recruit_on && recruited < p.trickle.recruit_cap {
-                        s.candidates.push(v);
+                        candidates.push(v);
                     }
                 }
             }
@@ -940,12 +988,13 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
                     } else {
                         let mut r = node_stream(key, tag::TRICKLE, v, t);
                         if uniform(&mut r) < p.trickle.recruit_rate {
-                            s.nodes[vi].flags |= flag::AMBASSADOR;
+                            let nd = &mut s.nodes[vi];
+                            nd.flags |= flag::AMBASSADOR;
                             s.amb[vi] = s.epoch;
                             recruited += 1;
                             c.ambassadors += 1;
                             amb_version += 1;
-                            s.start_talking(p, v, t);
+                            start_talking(nd, p, &mut s.added, v, t);
                             false
                         } else {
                             true
