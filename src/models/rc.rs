@@ -809,34 +809,44 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
             s.rpend.resize(nt, RcPending::default());
         }
         let mut live = 0usize;
+        let Scratch { nodes, msgs, gaps, tinfo, rpend, talkers, epoch, .. } = &mut *s;
+        let (talkers, epoch, gaps) = (&talkers[..nt], *epoch, &gaps[..]);
+        let (tinfo, rpend) = (&mut tinfo[..nt], &mut rpend[..nt]);
+        assert!(nodes.len() == n && off.len() == n + 1 && off[n] as usize == tg.len());
         for k in 0..nt {
-            // Prefetch a little ahead: the CSR offsets and the talker's own
-            // record.
-            if let Some(&w) = s.talkers.get(k + 16) {
-                prefetch(&off[w as usize]);
+            // SAFETY: talkers are node ids (`< n = nodes.len()`, and `off`
+            // has n + 1 entries); `k < nt` and `live <= k` index the
+            // `nt`-long `tinfo` and `rpend`; `gaps_index < gaps.len()` (one
+            // sampler per role and valence).
+            unsafe {
+                // Prefetch a little ahead: the CSR offsets and the talker's
+                // own record.
+                if let Some(&w) = talkers.get(k + 16) {
+                    prefetch(off.as_ptr().add(w as usize));
+                }
+                if let Some(&w) = talkers.get(k + 8) {
+                    prefetch(nodes.as_ptr().add(w as usize));
+                }
+                let u = *talkers.get_unchecked(k);
+                let ui = u as usize;
+                let nd = nodes.get_unchecked(ui);
+                let bad = nd.opinion < 0.0;
+                let role = role_of(nd, epoch, pop, u);
+                let eff = p.roles.get(role);
+                // Chance that this message persuades a listener, before the
+                // listener's own multiplier (applied when it is heard).
+                let amb = role == Role::Ambassador;
+                let ask = if amb { p.ask } else { 1.0 };
+                let gi = gaps_index(role, bad);
+                *tinfo.get_unchecked_mut(k) = Talker { gi: gi as u32, bad, amb, pers: p.act * eff.persuade * ask };
+                let (lo, hi) = (*off.get_unchecked(ui), *off.get_unchecked(ui + 1));
+                let st = node_key(key, tag::SHARE, u, t);
+                // `none_within` is also exact for p = 0 (nothing is sent).
+                let has = !gaps.get_unchecked(gi).none_within(wi_of(mix64(st)), (hi - lo) as usize);
+                *rpend.get_unchecked_mut(live) = RcPending { state: st, a: lo, end: hi, k: k as u32 };
+                live += usize::from(has);
             }
-            if let Some(&w) = s.talkers.get(k + 8) {
-                prefetch(&s.nodes[w as usize]);
-            }
-            let u = s.talkers[k];
-            let ui = u as usize;
-            let bad = s.nodes[ui].opinion < 0.0;
-            let role = role_of(&s.nodes[ui], s.epoch, pop, u);
-            let eff = p.roles.get(role);
-            // Chance that this message persuades a listener, before the
-            // listener's own multiplier (applied when it is heard).
-            let amb = role == Role::Ambassador;
-            let ask = if amb { p.ask } else { 1.0 };
-            let gi = gaps_index(role, bad);
-            s.tinfo[k] = Talker { gi: gi as u32, bad, amb, pers: p.act * eff.persuade * ask };
-            let (lo, hi) = (off[ui], off[ui + 1]);
-            let st = node_key(key, tag::SHARE, u, t);
-            // `none_within` is also exact for p = 0 (nothing is sent).
-            let has = !s.gaps[gi].none_within(wi_of(mix64(st)), (hi - lo) as usize);
-            s.rpend[live] = RcPending { state: st, a: lo, end: hi, k: k as u32 };
-            live += usize::from(has);
         }
-        let Scratch { nodes, msgs, gaps, tinfo, rpend, .. } = &mut *s;
         for e in &mut rpend[..live] {
             e.a += gaps[tinfo[e.k as usize].gi as usize].gap(wi_of(mix64(e.state))) as u32;
             e.state = e.state.wrapping_add(NODE_GAMMA);
@@ -847,20 +857,26 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
             let rows = live;
             live = 0;
             for r in 0..rows {
-                let e = rpend[r];
-                let ti = tinfo[e.k as usize];
-                let v = tg[e.a as usize];
-                // What the apply loop reads about v: its record (tally,
-                // stamp and flags for its role), one line.
-                prefetch(&nodes[v as usize]);
-                msgs.push(Msg { v, bad: ti.bad, amb: ti.amb, pers: ti.pers });
-                sent_bad += u64::from(ti.bad);
-                let gap = gaps[ti.gi as usize].gap(wi_of(mix64(e.state)));
-                let more = gap < u64::from(e.end - 1 - e.a);
-                let a = (u64::from(e.a) + 1 + gap) as u32;
-                rpend[live] = RcPending { state: e.state.wrapping_add(NODE_GAMMA), a, end: e.end, k: e.k };
-                live += usize::from(more);
-                prefetch(tg.as_ptr().wrapping_add(if more { a } else { e.a } as usize));
+                // SAFETY: `live <= r < rows <= nt`; `e.k < nt`; a pending
+                // talker's next listener is inside its row (`a < end <=
+                // tg.len()`) and is a node id `< n`; `gi < gaps.len()`.
+                unsafe {
+                    let e = *rpend.get_unchecked(r);
+                    let ti = *tinfo.get_unchecked(e.k as usize);
+                    let v = *tg.get_unchecked(e.a as usize);
+                    // What the apply loop reads about v: its record (tally,
+                    // stamp and flags for its role), one line.
+                    prefetch(nodes.as_ptr().add(v as usize));
+                    msgs.push(Msg { v, bad: ti.bad, amb: ti.amb, pers: ti.pers });
+                    sent_bad += u64::from(ti.bad);
+                    let gap = gaps.get_unchecked(ti.gi as usize).gap(wi_of(mix64(e.state)));
+                    let more = gap < u64::from(e.end - 1 - e.a);
+                    let a = (u64::from(e.a) + 1 + gap) as u32;
+                    *rpend.get_unchecked_mut(live) =
+                        RcPending { state: e.state.wrapping_add(NODE_GAMMA), a, end: e.end, k: e.k };
+                    live += usize::from(more);
+                    prefetch(tg.as_ptr().wrapping_add(if more { a } else { e.a } as usize));
+                }
             }
         }
         c.new_msg_bad += sent_bad;
