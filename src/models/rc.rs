@@ -401,12 +401,17 @@ struct PopCache {
 pub struct Scratch {
     n: usize,
     epoch: u32,
-    /// Step tick stamp of the message tallies (`Node::acc`).
-    tick: u32,
-    /// Every per-node field, one cache-line record per node: a delivered
-    /// message, a hearer and a talker each touch a single line instead of
-    /// one per field array (the chain model's main cost was these misses).
+    /// The hot per-node fields, one 32-byte record per node (two per cache
+    /// line): a delivered message, a hearer and a talker each touch a single
+    /// line instead of one per field array (the chain model's main cost is
+    /// these misses, so the record is kept as small as the fields allow).
     nodes: Vec<Node>,
+    /// Last step during which each node sends messages (set whenever a node
+    /// starts talking, read only for talkers, so never stale when read).
+    talk_until: Vec<u32>,
+    /// Defence cache: `(epoch << 32) | ambassador version` at the node's last
+    /// negative defence check (older epochs count as version 0).
+    def_ver: Vec<u64>,
     /// `amb[v] == epoch` iff v is an ambassador in this replicate: a
     /// compact copy of the AMBASSADOR flag for the defence check, which
     /// scans a listener's sources (4 bytes per node instead of a 64-byte
@@ -435,8 +440,9 @@ impl Scratch {
         Scratch {
             n,
             epoch: 0,
-            tick: 0,
             nodes: vec![Node::default(); n],
+            talk_until: vec![0; n],
+            def_ver: vec![0; n],
             amb: vec![0; n],
             touched: Vec::new(),
             msgs: Vec::new(),
@@ -459,6 +465,7 @@ impl Scratch {
         if self.epoch == 0 {
             self.nodes.iter_mut().for_each(|x| x.stamp = 0);
             self.amb.fill(0);
+            self.def_ver.fill(0);
             self.epoch = 1;
         }
         self.talkers.clear();
@@ -475,15 +482,6 @@ impl Scratch {
                 let ps = clamp01(if bad { p.share.bad } else { p.share.good } * eff.share);
                 self.gaps[gaps_index(role, bad)].prepare(ps);
             }
-        }
-    }
-
-    /// Next step tick for the accumulators: O(1) except on wrap.
-    fn next_tick(&mut self) {
-        self.tick = self.tick.wrapping_add(1);
-        if self.tick == 0 {
-            self.nodes.iter_mut().for_each(|x| x.acc = Acc::default());
-            self.tick = 1;
         }
     }
 
@@ -514,36 +512,37 @@ fn gaps_index(role: Role, bad: bool) -> usize {
     2 * role as usize + usize::from(bad)
 }
 
-/// Per-node state (valid only when `stamp` is the current epoch) and message
-/// tally (valid only when `acc.tick` is the current step tick), together in
-/// one 64-byte-aligned record so that each node is one cache line.
-#[derive(Clone, Copy, Default)]
-#[repr(C, align(64))]
+/// Per-node state (valid only when `stamp` is the current epoch) and this
+/// step's message tally, together in one 32-byte-aligned record (half a cache
+/// line).
+///
+/// The tally is "empty" (`good = bad = bad_amb = 0`, `noact = 1`) except
+/// between a node's first message of a step and its hearing in phase (b),
+/// which empties it again; so no step stamp is needed, and a node with an
+/// empty tally has had no message yet this step.
+#[derive(Clone, Copy)]
+#[repr(C, align(32))]
 struct Node {
     stamp: u32,
-    flags: u8,
     opinion: f32,
-    /// Last step during which the node sends messages.
-    talk_until: u32,
-    /// Ambassador version at the last negative defence check.
-    def_ver: u32,
-    acc: Acc,
-}
-
-/// One listener's messages during the current step (valid iff `tick` is
-/// the current step tick).
-#[derive(Clone, Copy, Default)]
-struct Acc {
-    tick: u32,
+    /// This step's good and bad messages, and the bad ones sent by
+    /// ambassadors (never neutralised by defence).
     good: u32,
     bad: u32,
-    /// Bad messages sent by ambassadors (never neutralised by defence).
     bad_amb: u32,
-    /// The listener's own action multiplier (its role's `act`).
-    act_mult: f64,
+    flags: u8,
+    /// The population's role (`Role as u8`), copied when the record is made
+    /// current so that role lookups stay in this line.
+    prole: u8,
     /// Product of (1 - p_i) over this step's good messages: the chance of
     /// *not* being persuaded by any of them.
     noact: f64,
+}
+
+impl Default for Node {
+    fn default() -> Self {
+        Node { stamp: 0, opinion: 0.0, good: 0, bad: 0, bad_amb: 0, flags: 0, prole: 0, noact: 1.0 }
+    }
 }
 
 /// A talker's message parameters during phase (a).
@@ -652,15 +651,14 @@ fn experience(p: &RcParams, nd: &mut Node, key: u64, v: u32) -> bool {
     good
 }
 
-/// Make a node's state current (unaware, population role) if stale.
+/// Make node `v`'s state current (unaware, population role) if stale.
 #[inline]
-fn ensure_node(nd: &mut Node, epoch: u32) {
+fn ensure_node(nd: &mut Node, epoch: u32, pop: &Population, v: u32) {
     if nd.stamp != epoch {
         nd.stamp = epoch;
         nd.flags = 0;
+        nd.prole = pop.role(v) as u8;
         nd.opinion = 0.0;
-        nd.talk_until = 0;
-        nd.def_ver = 0;
     }
 }
 
@@ -668,13 +666,14 @@ fn ensure_node(nd: &mut Node, epoch: u32) {
 /// overrides (flags of the current epoch only), else the population's.
 #[inline]
 fn role_of(nd: &Node, epoch: u32, pop: &Population, v: u32) -> Role {
-    let f = if nd.stamp == epoch { nd.flags } else { 0 };
-    if f & flag::AMBASSADOR != 0 {
+    if nd.stamp != epoch {
+        pop.role(v)
+    } else if nd.flags & flag::AMBASSADOR != 0 {
         Role::Ambassador
-    } else if f & flag::CONVERTED != 0 {
+    } else if nd.flags & flag::CONVERTED != 0 {
         Role::Mild
     } else {
-        pop.role(v)
+        Role::ALL[usize::from(nd.prole)]
     }
 }
 
@@ -682,12 +681,12 @@ fn role_of(nd: &Node, epoch: u32, pop: &Population, v: u32) -> Role {
 /// valence from step `t + 1` for `talk.<valence>` steps; a node not yet in
 /// the talker list is added to `added`.
 #[inline]
-fn start_talking(nd: &mut Node, p: &RcParams, added: &mut Vec<u32>, v: u32, t: u32) {
+fn start_talking(nd: &mut Node, talk_until: &mut [u32], p: &RcParams, added: &mut Vec<u32>, v: u32, t: u32) {
     let d = if nd.opinion < 0.0 { p.talk.bad } else { p.talk.good };
     if d == 0 {
         return;
     }
-    nd.talk_until = t.saturating_add(d);
+    talk_until[v as usize] = t.saturating_add(d);
     if nd.flags & flag::TALKING == 0 {
         nd.flags |= flag::TALKING;
         added.push(v);
@@ -698,18 +697,20 @@ fn start_talking(nd: &mut Node, p: &RcParams, added: &mut Vec<u32>, v: u32, t: u
 /// epoch`). Amortised O(1): a positive answer is cached forever, a negative
 /// one until the ambassador set grows (`amb_version`); otherwise
 /// O(in-degree).
-fn defended(nd: &mut Node, amb: &[u32], epoch: u32, g: &Graph, v: u32, amb_version: u32) -> bool {
+fn defended(nd: &mut Node, def_ver: &mut [u64], amb: &[u32], epoch: u32, g: &Graph, v: u32, amb_version: u32) -> bool {
     if nd.flags & flag::DEFENDED != 0 {
         return true;
     }
-    if nd.def_ver == amb_version {
+    let d = def_ver[v as usize];
+    let seen = if (d >> 32) as u32 == epoch { d as u32 } else { 0 };
+    if seen == amb_version {
         return false;
     }
     let yes = g.sources(v).iter().any(|&s| amb[s as usize] == epoch);
     if yes {
         nd.flags |= flag::DEFENDED;
     }
-    nd.def_ver = amb_version;
+    def_ver[v as usize] = u64::from(epoch) << 32 | u64::from(amb_version);
     yes
 }
 
@@ -731,6 +732,8 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
     let wb = bad_weight(p);
     let openness = clamp01(p.openness) as f32;
     let recruit_on = p.trickle.recruit_rate > 0.0 && p.trickle.recruit_cap > 0;
+    // Each role's own action multiplier, by `Role as usize`.
+    let act_by_role = Role::ALL.map(|r| p.roles.get(r).act);
 
     let mut c = Counts { friends: pop_friends, ..Counts::default() };
 
@@ -738,7 +741,7 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
     for &u in input.seeds {
         let i = u as usize;
         let nd = &mut s.nodes[i];
-        ensure_node(nd, s.epoch);
+        ensure_node(nd, s.epoch, pop, u);
         if nd.flags & flag::AMBASSADOR != 0 {
             continue; // duplicate seed id
         }
@@ -755,13 +758,13 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
         } else {
             c.bad += 1;
         }
-        start_talking(nd, p, &mut s.added, u, 0);
+        start_talking(nd, &mut s.talk_until, p, &mut s.added, u, 0);
     }
     // ---- Step 0: detractors talk bad from the start. ----
     let dets = std::mem::take(&mut s.pop.as_mut().expect("cache filled").detractors);
     for &u in &dets {
         let nd = &mut s.nodes[u as usize];
-        ensure_node(nd, s.epoch);
+        ensure_node(nd, s.epoch, pop, u);
         if nd.flags & flag::AMBASSADOR != 0 {
             continue; // a seeded detractor is an ambassador now
         }
@@ -769,7 +772,7 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
         nd.opinion = -wb;
         c.reached += 1;
         c.bad += 1;
-        start_talking(nd, p, &mut s.added, u, 0);
+        start_talking(nd, &mut s.talk_until, p, &mut s.added, u, 0);
     }
     s.pop.as_mut().expect("cache filled").detractors = dets;
     s.talkers.append(&mut s.added);
@@ -789,8 +792,6 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
             return;
         }
         c.clear_new();
-        s.next_tick();
-        let tick = s.tick;
 
         // ---- (a) Talk: every talker sends, reading state t-1 only. ----
         // The SHARE protocol applied across all talkers at once, as in IC
@@ -883,22 +884,24 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
         c.new_msg_good += msgs.len() as u64 - sent_bad;
         {
             let Scratch { nodes, msgs, touched, epoch, .. } = &mut *s;
+            let epoch = *epoch;
             for &Msg { v, bad, amb, pers } in msgs.iter() {
                 let nd = &mut nodes[v as usize];
-                if nd.acc.tick != tick {
-                    // First message of the step: v's role is that of state
-                    // t-1 (roles only change in phases b and c).
-                    let act_mult = p.roles.get(role_of(nd, *epoch, pop, v)).act;
-                    nd.acc = Acc { tick, good: 0, bad: 0, bad_amb: 0, act_mult, noact: 1.0 };
+                if nd.good == 0 && nd.bad == 0 {
+                    // First message of the step (the tally is empty): make
+                    // the record current, so that role lookups stay in it.
+                    ensure_node(nd, epoch, pop, v);
                     touched.push(v);
                 }
-                let a = &mut nd.acc;
                 if bad {
-                    a.bad += 1;
-                    a.bad_amb += u32::from(amb);
+                    nd.bad += 1;
+                    nd.bad_amb += u32::from(amb);
                 } else {
-                    a.good += 1;
-                    a.noact *= 1.0 - clamp01(pers * a.act_mult);
+                    nd.good += 1;
+                    // v's own multiplier: its role of state t-1 (roles only
+                    // change in phases b and c).
+                    let act_mult = act_by_role[role_of(nd, epoch, pop, v) as usize];
+                    nd.noact *= 1.0 - clamp01(pers * act_mult);
                 }
             }
         }
@@ -908,19 +911,21 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
         // ---- (b) Hear: opinions, talking, acting, experience, conversion. ----
         let cand_start = s.candidates.len();
         let mut touched = std::mem::take(&mut s.touched);
-        let Scratch { nodes, amb, added, candidates, epoch, .. } = &mut *s;
+        let Scratch { nodes, amb, added, candidates, epoch, talk_until, def_ver, .. } = &mut *s;
         let epoch = *epoch;
         for &v in &touched {
             let nd = &mut nodes[v as usize];
-            ensure_node(nd, epoch);
-            let Acc { good: good_n, bad: mut bad_n, bad_amb, noact, .. } = nd.acc;
+            debug_assert_eq!(nd.stamp, epoch, "made current at its first message");
+            let (good_n, mut bad_n, bad_amb, noact) = (nd.good, nd.bad, nd.bad_amb, nd.noact);
+            // Empty the tally for the next step (see `Node`).
+            (nd.good, nd.bad, nd.bad_amb, nd.noact) = (0, 0, 0, 1.0);
             let f = nd.flags;
             let may_act = f & flag::ACTED == 0 && good_n > 0;
             // Ambassadors defend the organization against others' bad news,
             // not against their own: only bad messages from non-ambassadors
             // can be neutralised.
             let defendable = bad_n - bad_amb;
-            let defend = defendable > 0 && p.defense > 0.0 && defended(nd, amb, epoch, g, v, amb_version);
+            let defend = defendable > 0 && p.defense > 0.0 && defended(nd, def_ver, amb, epoch, g, v, amb_version);
             let mut act_rng = None;
             if may_act || defend {
                 // Draw 0 is always the action coin, so defence draws never
@@ -953,14 +958,14 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
                     c.good += 1;
                     c.new_good += 1;
                 }
-                start_talking(nd, p, added, v, t);
+                start_talking(nd, talk_until, p, added, v, t);
             } else {
                 let was_bad = nd.opinion < 0.0;
                 nd.opinion += openness * signal;
                 let is_bad = nd.opinion < 0.0;
                 if was_bad != is_bad {
                     c.resign(was_bad, is_bad);
-                    start_talking(nd, p, added, v, t);
+                    start_talking(nd, talk_until, p, added, v, t);
                 }
             }
             // Action: only on a step of good news (no bad message got
@@ -974,7 +979,7 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
                     let was_bad = nd.opinion < 0.0;
                     let good = experience(p, nd, key, v);
                     c.resign(was_bad, !good);
-                    start_talking(nd, p, added, v, t);
+                    start_talking(nd, talk_until, p, added, v, t);
                     let role = role_of(nd, epoch, pop, v);
                     if role == Role::Community && p.trickle.conversion > 0.0 {
                         let mut r = node_stream(key, tag::TRICKLE, v, t);
@@ -1010,7 +1015,7 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
                             recruited += 1;
                             c.ambassadors += 1;
                             amb_version += 1;
-                            start_talking(nd, p, &mut s.added, v, t);
+                            start_talking(nd, &mut s.talk_until, p, &mut s.added, v, t);
                             false
                         } else {
                             true
@@ -1031,7 +1036,7 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
         let mut w = 0;
         for k in 0..s.talkers.len() {
             let u = s.talkers[k];
-            if s.nodes[u as usize].talk_until > t {
+            if s.talk_until[u as usize] > t {
                 s.talkers[w] = u;
                 w += 1;
             } else {
