@@ -414,7 +414,7 @@ pub struct Scratch {
     def_ver: Vec<u64>,
     /// `amb[v] == epoch` iff v is an ambassador in this replicate: a
     /// compact copy of the AMBASSADOR flag for the defence check, which
-    /// scans a listener's sources (4 bytes per node instead of a 64-byte
+    /// scans a listener's sources (4 bytes per node instead of a 32-byte
     /// record per source).
     amb: Vec<u32>,
     touched: Vec<u32>,
