@@ -566,15 +566,13 @@ struct RcPending {
     k: u32,
 }
 
-/// One message sent during phase (a): listener, valence, and the talker's
-/// persuasion chance before the listener's own multiplier.
+/// One message sent during phase (a): listener and sender (8 bytes).
 #[derive(Clone, Copy)]
 struct Msg {
     v: u32,
-    bad: bool,
-    /// Sent by an ambassador.
-    amb: bool,
-    pers: f64,
+    /// The sender's index in the talker list (its `Talker` entry says
+    /// valence, ambassador and persuasion chance).
+    k: u32,
 }
 
 /// Running totals of one replicate.
@@ -868,7 +866,7 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
                     // What the apply loop reads about v: its record (tally,
                     // stamp and flags for its role), one line.
                     prefetch(nodes.as_ptr().add(v as usize));
-                    msgs.push(Msg { v, bad: ti.bad, amb: ti.amb, pers: ti.pers });
+                    msgs.push(Msg { v, k: e.k });
                     sent_bad += u64::from(ti.bad);
                     let gap = gaps.get_unchecked(ti.gi as usize).gap(wi_of(mix64(e.state)));
                     let more = gap < u64::from(e.end - 1 - e.a);
@@ -883,9 +881,10 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
         c.new_msg_bad += sent_bad;
         c.new_msg_good += msgs.len() as u64 - sent_bad;
         {
-            let Scratch { nodes, msgs, touched, epoch, .. } = &mut *s;
+            let Scratch { nodes, msgs, touched, epoch, tinfo, .. } = &mut *s;
             let epoch = *epoch;
-            for &Msg { v, bad, amb, pers } in msgs.iter() {
+            for &Msg { v, k } in msgs.iter() {
+                let Talker { bad, amb, pers, .. } = tinfo[k as usize];
                 let nd = &mut nodes[v as usize];
                 if nd.good == 0 && nd.bad == 0 {
                     // First message of the step (the tally is empty): make
