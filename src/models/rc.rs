@@ -732,6 +732,17 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
     let recruit_on = p.trickle.recruit_rate > 0.0 && p.trickle.recruit_cap > 0;
     // Each role's own action multiplier, by `Role as usize`.
     let act_by_role = Role::ALL.map(|r| p.roles.get(r).act);
+    // A talker's message parameters by (role, valence), index `gaps_index`:
+    // the chance that a message persuades a listener, before the listener's
+    // own multiplier (applied when it is heard), is act × persuade × (ask if
+    // an ambassador).
+    let talker_tab: [Talker; 2 * ROLES.len()] = std::array::from_fn(|i| {
+        let (role, bad) = (ROLES[i / 2], i % 2 == 1);
+        debug_assert_eq!(gaps_index(role, bad), i);
+        let amb = role == Role::Ambassador;
+        let ask = if amb { p.ask } else { 1.0 };
+        Talker { gi: i as u32, bad, amb, pers: p.act * p.roles.get(role).persuade * ask }
+    });
 
     let mut c = Counts { friends: pop_friends, ..Counts::default() };
 
@@ -830,14 +841,8 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
                 let ui = u as usize;
                 let nd = nodes.get_unchecked(ui);
                 let bad = nd.opinion < 0.0;
-                let role = role_of(nd, epoch, pop, u);
-                let eff = p.roles.get(role);
-                // Chance that this message persuades a listener, before the
-                // listener's own multiplier (applied when it is heard).
-                let amb = role == Role::Ambassador;
-                let ask = if amb { p.ask } else { 1.0 };
-                let gi = gaps_index(role, bad);
-                *tinfo.get_unchecked_mut(k) = Talker { gi: gi as u32, bad, amb, pers: p.act * eff.persuade * ask };
+                let gi = gaps_index(role_of(nd, epoch, pop, u), bad);
+                *tinfo.get_unchecked_mut(k) = *talker_tab.get_unchecked(gi);
                 let (lo, hi) = (*off.get_unchecked(ui), *off.get_unchecked(ui + 1));
                 let st = node_key(key, tag::SHARE, u, t);
                 // `none_within` is also exact for p = 0 (nothing is sent).
