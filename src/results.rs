@@ -3,7 +3,7 @@
 //! back, so charts never need the simulation. Field names are a public
 //! contract (README.md, "Results").
 //!
-//! Files: `summary.json` ([`SummaryFile`]), `timeseries.csv` ([`SeriesRow`]
+//! Files: `summary.json` ([`SummaryFile`]), `timeseries.csv` ([`StrategySeries`]
 //! flattened: `strategy,step,<metric>_mean,<metric>_q05,<metric>_q95,…`),
 //! `replicates.csv`, `degrees.csv` ([`DegreeRow`]), `budgets.csv`
 //! ([`BudgetPoint`], only with a budget sweep), `scenario.resolved.toml`,

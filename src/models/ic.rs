@@ -16,11 +16,11 @@
 //! anybody else did (common random numbers across seeding strategies). With
 //! [`EdgeProb::Uniform`] the successes are located by geometric skip sampling
 //! over `u`'s listener slice (one draw per *success* plus one per row, not
-//! one per arc; the exact draw → gap rule is in [`spread`] and `Gaps`); with
+//! one per arc; the exact draw → gap rule is in `spread_uniform` and `Gaps`); with
 //! per-arc probabilities one `uniform < p(u, v)` is drawn per listener in
 //! ascending listener order.
 //!
-//! Metrics (shared by the classic models, see [`Tally`]): an active node is
+//! Metrics (shared by the classic models, see `Tally`): an active node is
 //! both reached and acted; `reached_good = reached`, `reached_bad = 0`;
 //! `talkers` at row `t` = nodes activated at step `t` (they transmit during
 //! step `t + 1`); `messages_good` = successful arc transmissions (including
@@ -36,7 +36,7 @@
 //! (activity is a bitset cleared node by node from the activation queue), no
 //! allocation after warm-up. A row with no success — the common case in
 //! subcritical cascades — costs one stream creation and one comparison (no
-//! logarithm; see [`spread`]).
+//! logarithm; see `spread_uniform`).
 
 use std::ops::Range;
 

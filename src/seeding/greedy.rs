@@ -118,7 +118,7 @@ impl SpreadOracle for ModelOracle<'_> {
     }
 }
 
-/// CELF lazy greedy over `pool`, as a [`Picker`].
+/// CELF lazy greedy over `pool`, as a `Picker`.
 pub struct Celf<O: SpreadOracle> {
     oracle: O,
     pool: Vec<u32>,

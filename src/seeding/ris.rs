@@ -292,7 +292,7 @@ impl Walker {
 }
 
 /// Greedy maximum coverage over RR sets, restricted to a pool, as a
-/// [`Picker`]: each pick is the pool node in the most not-yet-covered sets
+/// `Picker`: each pick is the pool node in the most not-yet-covered sets
 /// (ties by id). Building is O(Σ|R| + n); all picks together cost
 /// O(Σ|R| + P log P + re-pushes).
 pub struct Coverage {
