@@ -503,6 +503,14 @@ impl Scratch {
     }
 }
 
+/// How many messages ahead the apply loop of phase (a) prefetches the
+/// listener's record.
+const APPLY_AHEAD: usize = 16;
+
+/// How many hearers ahead phase (b) prefetches a hearer's record and talking
+/// time.
+const HEAR_AHEAD: usize = 8;
+
 /// Every role, for the per-(role, valence) share samplers.
 const ROLES: [Role; 5] = [Role::Community, Role::Mild, Role::Fan, Role::Detractor, Role::Ambassador];
 
@@ -888,7 +896,16 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
         {
             let Scratch { nodes, msgs, touched, epoch, tinfo, .. } = &mut *s;
             let epoch = *epoch;
-            for &Msg { v, k } in msgs.iter() {
+            let roles = pop.roles();
+            for (m, &Msg { v, k }) in msgs.iter().enumerate() {
+                // The record was prefetched when the message was queued, but
+                // on large graphs a big step's records do not all stay in
+                // cache until now: load them again a little ahead, with the
+                // population role read when a record is made current.
+                if let Some(x) = msgs.get(m + APPLY_AHEAD) {
+                    prefetch(nodes.as_ptr().wrapping_add(x.v as usize));
+                    prefetch(roles.as_ptr().wrapping_add(x.v as usize));
+                }
                 let Talker { bad, amb, pers, .. } = tinfo[k as usize];
                 let nd = &mut nodes[v as usize];
                 if nd.good == 0 && nd.bad == 0 {
@@ -917,7 +934,13 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
         let mut touched = std::mem::take(&mut s.touched);
         let Scratch { nodes, amb, added, candidates, epoch, talk_until, def_ver, .. } = &mut *s;
         let epoch = *epoch;
-        for &v in &touched {
+        for (i, &v) in touched.iter().enumerate() {
+            // On large graphs a big step's records and talking times are no
+            // longer in L2 by now: start loading them a few hearers ahead.
+            if let Some(&w) = touched.get(i + HEAR_AHEAD) {
+                prefetch(nodes.as_ptr().wrapping_add(w as usize));
+                prefetch(talk_until.as_ptr().wrapping_add(w as usize));
+            }
             let nd = &mut nodes[v as usize];
             debug_assert_eq!(nd.stamp, epoch, "made current at its first message");
             let (good_n, mut bad_n, bad_amb, noact) = (nd.good, nd.bad, nd.bad_amb, nd.noact);
@@ -1039,6 +1062,9 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
         // ---- (d) Talkers whose time is up stop; new talkers join. ----
         let mut w = 0;
         for k in 0..s.talkers.len() {
+            if let Some(&w) = s.talkers.get(k + 16) {
+                prefetch(s.talk_until.as_ptr().wrapping_add(w as usize));
+            }
             let u = s.talkers[k];
             if s.talk_until[u as usize] > t {
                 s.talkers[w] = u;
