@@ -190,8 +190,9 @@ impl Tally {
     }
 }
 
-/// How far ahead in the activation queue the CSR offsets (2·D) and the first
-/// cache line of the listener row (D) are prefetched.
+/// How far ahead in the activation queue a frontier node's CSR offsets are
+/// prefetched (its listener row is prefetched once the row's first success is
+/// known, see `spread_uniform`).
 const PREFETCH_DIST: usize = 8;
 
 /// Buckets of the geometric-gap guide table (a power of two, so `w · M` is
