@@ -550,3 +550,47 @@ fn later_news_moves_opinions_by_openness_and_flips_restart_talking() {
     let tr = run(&RcParams { openness: 0.5, ..base }, &g, &pop, &[0], dynamics_key(40, 0), 5, &mut s);
     assert_eq!(good_bad(&tr, 5), (3.0, 2.0));
 }
+
+#[test]
+fn talk_phase_sends_each_talkers_row_by_row_messages_with_its_own_probability() {
+    // The talk phase applies the SHARE protocol pass by pass across all
+    // talkers, each with the sampler of its own (role, valence). Step 1's
+    // messages must be exactly what each step-0 talker (ambassador seeds of
+    // either valence, detractors) sends by the row-by-row protocol written
+    // from its definition, with p = share.<valence> × role.share.
+    let g = er(400, 12.0, false, 21);
+    let pop = Population::draw(&g, &PopulationSpec { friends: 0.5, mild: 0.4, fan: 0.4, detractor: 0.2 }, 5);
+    let mut params = RcParams::default();
+    params.share = Valenced { good: 0.05, bad: 0.08 };
+    params.quality = 0.5;
+    let roles = params.roles;
+    let seeds: Vec<u32> = (0..400).filter(|&u| pop.role(u) != Role::Detractor).step_by(9).collect();
+    let dets: Vec<u32> = (0..400).filter(|&u| pop.role(u) == Role::Detractor).collect();
+    assert!(seeds.len() > 30 && dets.len() > 10);
+    let mut s = Scratch::default();
+    let mut mixed = 0;
+    for rep in 0..40 {
+        let key = dynamics_key(77, rep);
+        let (mut good, mut bad) = (0u64, 0u64);
+        let mut valences = [0u32; 2];
+        let talkers = seeds.iter().map(|&u| (u, true)).chain(dets.iter().map(|&u| (u, false)));
+        for (u, ambassador) in talkers {
+            let is_bad =
+                if ambassador { uniform(&mut node_stream(key, tag::EXPERIENCE, u, 0)) >= params.quality } else { true };
+            valences[usize::from(is_bad)] += 1;
+            let mult = if ambassador { roles.ambassador.share } else { roles.detractor.share };
+            let p = (if is_bad { params.share.bad } else { params.share.good } * mult).clamp(0.0, 1.0);
+            let sent = share_successes(g.listeners(u), p, &mut node_stream(key, tag::SHARE, u, 1)).len() as u64;
+            if is_bad {
+                bad += sent;
+            } else {
+                good += sent;
+            }
+        }
+        let tr = run(&params, &g, &pop, &seeds, key, 3, &mut s);
+        assert_eq!(tr.get(1, M::NewMessagesGood), good as f64, "replicate {rep}: good messages");
+        assert_eq!(tr.get(1, M::NewMessagesBad), bad as f64, "replicate {rep}: bad messages");
+        mixed += usize::from(valences[0] > 0 && valences[1] > 0 && good > 0 && bad > 0);
+    }
+    assert!(mixed > 30, "talkers of both valences must send in most replicates ({mixed})");
+}
