@@ -560,9 +560,7 @@ fn talk_phase_sends_each_talkers_row_by_row_messages_with_its_own_probability() 
     // from its definition, with p = share.<valence> × role.share.
     let g = er(400, 12.0, false, 21);
     let pop = Population::draw(&g, &PopulationSpec { friends: 0.5, mild: 0.4, fan: 0.4, detractor: 0.2 }, 5);
-    let mut params = RcParams::default();
-    params.share = Valenced { good: 0.05, bad: 0.08 };
-    params.quality = 0.5;
+    let params = RcParams { share: Valenced { good: 0.05, bad: 0.08 }, quality: 0.5, ..RcParams::default() };
     let roles = params.roles;
     let seeds: Vec<u32> = (0..400).filter(|&u| pop.role(u) != Role::Detractor).step_by(9).collect();
     let dets: Vec<u32> = (0..400).filter(|&u| pop.role(u) == Role::Detractor).collect();
