@@ -351,23 +351,33 @@ impl Default for RcParams {
 // Implementation
 // ---------------------------------------------------------------------------
 
-/// Node flags (one byte per node, valid only when the node's epoch stamp is
-/// current).
+/// Node flags: the low bits of [`Node::sf`], valid only when the node's epoch
+/// stamp is current.
 mod flag {
     /// Has heard at least once (or is a seed / detractor at step 0).
-    pub const REACHED: u8 = 1;
+    pub const REACHED: u32 = 1;
     /// Has acted (at most once per person).
-    pub const ACTED: u8 = 2;
+    pub const ACTED: u32 = 2;
     /// Is in the talker list.
-    pub const TALKING: u8 = 4;
-    /// Ambassador (seed or recruit), overriding the population role.
-    pub const AMBASSADOR: u8 = 8;
-    /// Community member converted to a (mild) friend.
-    pub const CONVERTED: u8 = 16;
+    pub const TALKING: u32 = 4;
+    /// Ambassador (seed or recruit). Its role field says `Ambassador` too;
+    /// the flag alone tells seeds apart from a population that already
+    /// contains ambassadors (`Population::from_roles`).
+    pub const AMBASSADOR: u32 = 8;
     /// Cached: follows at least one ambassador (ambassadors are never removed,
     /// so a positive answer stays true for the rest of the replicate).
-    pub const DEFENDED: u8 = 32;
+    pub const DEFENDED: u32 = 16;
+    /// Has an inbox entry this step: between its first message of a step
+    /// and its hearing in phase (b), which clears the flag again.
+    pub const INBOX: u32 = 32;
 }
+
+/// Bit position of the 3-bit current role (`Role as u32`) in [`Node::sf`].
+const ROLE_SHIFT: u32 = 6;
+/// Bit position of the epoch stamp in [`Node::sf`] (the high 23 bits).
+const EPOCH_SHIFT: u32 = 9;
+/// Largest epoch a stamp can hold; the next replicate resets every stamp.
+const MAX_EPOCH: u32 = u32::MAX >> EPOCH_SHIFT;
 
 /// Weight of one bad message in opinions. A bias of exactly 0 is treated as
 /// a tiny positive weight so that bad news still has a bad sign.
@@ -401,14 +411,12 @@ struct PopCache {
 pub struct Scratch {
     n: usize,
     epoch: u32,
-    /// The hot per-node fields, one 32-byte record per node (two per cache
+    /// The hot per-node state, one 16-byte record per node (four per cache
     /// line): a delivered message, a hearer and a talker each touch a single
-    /// line instead of one per field array (the chain model's main cost is
-    /// these misses, so the record is kept as small as the fields allow).
+    /// line instead of one per field array. The chain model's main cost on
+    /// large graphs is these misses, so the record holds only what every
+    /// phase needs; a step's message tallies live in `inbox`.
     nodes: Vec<Node>,
-    /// Last step during which each node sends messages (set whenever a node
-    /// starts talking, read only for talkers, so never stale when read).
-    talk_until: Vec<u32>,
     /// Defence cache: `(epoch << 32) | ambassador version` at the node's last
     /// negative defence check (older epochs count as version 0).
     def_ver: Vec<u64>,
@@ -417,7 +425,9 @@ pub struct Scratch {
     /// scans a listener's sources (4 bytes per node instead of a 32-byte
     /// record per source).
     amb: Vec<u32>,
-    touched: Vec<u32>,
+    /// This step's listeners, in order of their first message, with their
+    /// message tallies (a node's `slot` indexes it).
+    inbox: Vec<Inbox>,
     /// Messages of the current step, in sending order (see phase (a)).
     msgs: Vec<Msg>,
     talkers: Vec<u32>,
@@ -441,10 +451,9 @@ impl Scratch {
             n,
             epoch: 0,
             nodes: vec![Node::default(); n],
-            talk_until: vec![0; n],
             def_ver: vec![0; n],
             amb: vec![0; n],
-            touched: Vec::new(),
+            inbox: Vec::new(),
             msgs: Vec::new(),
             talkers: Vec::new(),
             tinfo: Vec::new(),
@@ -461,9 +470,9 @@ impl Scratch {
         if self.n != n {
             *self = Scratch::new(n);
         }
-        self.epoch = self.epoch.wrapping_add(1);
-        if self.epoch == 0 {
-            self.nodes.iter_mut().for_each(|x| x.stamp = 0);
+        self.epoch += 1;
+        if self.epoch > MAX_EPOCH {
+            self.nodes.fill(Node::default());
             self.amb.fill(0);
             self.def_ver.fill(0);
             self.epoch = 1;
@@ -471,7 +480,7 @@ impl Scratch {
         self.talkers.clear();
         self.added.clear();
         self.candidates.clear();
-        self.touched.clear();
+        self.inbox.clear();
     }
 
     /// Prepare the share samplers for `p`'s share probabilities.
@@ -520,37 +529,69 @@ fn gaps_index(role: Role, bad: bool) -> usize {
     2 * role as usize + usize::from(bad)
 }
 
-/// Per-node state (valid only when `stamp` is the current epoch) and this
-/// step's message tally, together in one 32-byte-aligned record (half a cache
-/// line).
-///
-/// The tally is "empty" (`good = bad = bad_amb = 0`, `noact = 1`) except
-/// between a node's first message of a step and its hearing in phase (b),
-/// which empties it again; so no step stamp is needed, and a node with an
-/// empty tally has had no message yet this step.
-#[derive(Clone, Copy)]
-#[repr(C, align(32))]
+/// Per-node state in one 16-byte record (a quarter of a cache line), valid
+/// only when its epoch stamp is current; [`ensure_node`] makes a stale record
+/// current (unaware, population role) on first contact in a replicate.
+#[derive(Clone, Copy, Default)]
+#[repr(C, align(16))]
 struct Node {
-    stamp: u32,
+    /// Epoch stamp (bits 9..32), current role (`Role as u32`, bits 6..9;
+    /// ambassador and conversion overrides are written into it) and
+    /// [`flag`]s (bits 0..6).
+    sf: u32,
     opinion: f32,
-    /// This step's good and bad messages, and the bad ones sent by
-    /// ambassadors (never neutralised by defence).
+    /// Last step during which the node sends messages (set whenever it
+    /// starts talking; read only while `TALKING`).
+    until: u32,
+    /// Index of its entry in this step's inbox (valid only while `INBOX`).
+    slot: u32,
+}
+
+impl Node {
+    #[inline]
+    fn has(&self, f: u32) -> bool {
+        self.sf & f != 0
+    }
+
+    #[inline]
+    fn set(&mut self, f: u32) {
+        self.sf |= f;
+    }
+
+    /// Its current role (record current).
+    #[inline]
+    fn role(&self) -> Role {
+        Role::ALL[((self.sf >> ROLE_SHIFT) & 7) as usize]
+    }
+
+    #[inline]
+    fn set_role(&mut self, r: Role) {
+        self.sf = (self.sf & !(7 << ROLE_SHIFT)) | (r as u32) << ROLE_SHIFT;
+    }
+
+    /// Whether the record is current with an inbox entry this step.
+    #[inline]
+    fn in_inbox(&self, epoch: u32) -> bool {
+        self.sf & (!0 << EPOCH_SHIFT | flag::INBOX) == (epoch << EPOCH_SHIFT | flag::INBOX)
+    }
+}
+
+/// A listener of the current step and its message tally (phase (a) adds,
+/// phase (b) reads).
+#[derive(Clone, Copy)]
+struct Inbox {
+    v: u32,
+    /// Good and bad messages, and the bad ones sent by ambassadors (never
+    /// neutralised by defence).
     good: u32,
     bad: u32,
     bad_amb: u32,
-    flags: u8,
-    /// The population's role (`Role as u8`), copied when the record is made
-    /// current so that role lookups stay in this line.
-    prole: u8,
-    /// Product of (1 - p_i) over this step's good messages: the chance of
-    /// *not* being persuaded by any of them.
+    /// The listener's own action multiplier (`roles[v].act`, its role of
+    /// state t-1: roles only change in phases b and c).
+    act_mult: f64,
+    /// Product of (1 - p_i) over the good messages: the chance of *not*
+    /// being persuaded by any of them.
     noact: f64,
-}
-
-impl Default for Node {
-    fn default() -> Self {
-        Node { stamp: 0, opinion: 0.0, good: 0, bad: 0, bad_amb: 0, flags: 0, prole: 0, noact: 1.0 }
-    }
 }
 
 /// A talker's message parameters during phase (a).
@@ -657,29 +698,13 @@ fn experience(p: &RcParams, nd: &mut Node, key: u64, v: u32) -> bool {
     good
 }
 
-/// Make node `v`'s state current (unaware, population role) if stale.
+/// Make node `v`'s record current (unaware, population role, no flags) if
+/// stale.
 #[inline]
 fn ensure_node(nd: &mut Node, epoch: u32, pop: &Population, v: u32) {
-    if nd.stamp != epoch {
-        nd.stamp = epoch;
-        nd.flags = 0;
-        nd.prole = pop.role(v) as u8;
+    if nd.sf >> EPOCH_SHIFT != epoch {
+        nd.sf = epoch << EPOCH_SHIFT | (pop.role(v) as u32) << ROLE_SHIFT;
         nd.opinion = 0.0;
-    }
-}
-
-/// Current role of node `v` with record `nd`: ambassador and conversion
-/// overrides (flags of the current epoch only), else the population's.
-#[inline]
-fn role_of(nd: &Node, epoch: u32, pop: &Population, v: u32) -> Role {
-    if nd.stamp != epoch {
-        pop.role(v)
-    } else if nd.flags & flag::AMBASSADOR != 0 {
-        Role::Ambassador
-    } else if nd.flags & flag::CONVERTED != 0 {
-        Role::Mild
-    } else {
-        Role::ALL[usize::from(nd.prole)]
     }
 }
 
@@ -687,14 +712,14 @@ fn role_of(nd: &Node, epoch: u32, pop: &Population, v: u32) -> Role {
 /// valence from step `t + 1` for `talk.<valence>` steps; a node not yet in
 /// the talker list is added to `added`.
 #[inline]
-fn start_talking(nd: &mut Node, talk_until: &mut [u32], p: &RcParams, added: &mut Vec<u32>, v: u32, t: u32) {
+fn start_talking(nd: &mut Node, p: &RcParams, added: &mut Vec<u32>, v: u32, t: u32) {
     let d = if nd.opinion < 0.0 { p.talk.bad } else { p.talk.good };
     if d == 0 {
         return;
     }
-    talk_until[v as usize] = t.saturating_add(d);
-    if nd.flags & flag::TALKING == 0 {
-        nd.flags |= flag::TALKING;
+    nd.until = t.saturating_add(d);
+    if !nd.has(flag::TALKING) {
+        nd.set(flag::TALKING);
         added.push(v);
     }
 }
@@ -704,7 +729,7 @@ fn start_talking(nd: &mut Node, talk_until: &mut [u32], p: &RcParams, added: &mu
 /// one until the ambassador set grows (`amb_version`); otherwise
 /// O(in-degree).
 fn defended(nd: &mut Node, def_ver: &mut [u64], amb: &[u32], epoch: u32, g: &Graph, v: u32, amb_version: u32) -> bool {
-    if nd.flags & flag::DEFENDED != 0 {
+    if nd.has(flag::DEFENDED) {
         return true;
     }
     let d = def_ver[v as usize];
@@ -714,7 +739,7 @@ fn defended(nd: &mut Node, def_ver: &mut [u64], amb: &[u32], epoch: u32, g: &Gra
     }
     let yes = g.sources(v).iter().any(|&s| amb[s as usize] == epoch);
     if yes {
-        nd.flags |= flag::DEFENDED;
+        nd.set(flag::DEFENDED);
     }
     def_ver[v as usize] = u64::from(epoch) << 32 | u64::from(amb_version);
     yes
@@ -759,13 +784,14 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
         let i = u as usize;
         let nd = &mut s.nodes[i];
         ensure_node(nd, s.epoch, pop, u);
-        if nd.flags & flag::AMBASSADOR != 0 {
+        if nd.has(flag::AMBASSADOR) {
             continue; // duplicate seed id
         }
         if !pop.role(u).is_friend() {
             c.friends += 1;
         }
-        nd.flags |= flag::AMBASSADOR | flag::REACHED | flag::ACTED;
+        nd.set(flag::AMBASSADOR | flag::REACHED | flag::ACTED);
+        nd.set_role(Role::Ambassador);
         s.amb[i] = s.epoch;
         c.ambassadors += 1;
         c.reached += 1;
@@ -775,21 +801,21 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
         } else {
             c.bad += 1;
         }
-        start_talking(nd, &mut s.talk_until, p, &mut s.added, u, 0);
+        start_talking(nd, p, &mut s.added, u, 0);
     }
     // ---- Step 0: detractors talk bad from the start. ----
     let dets = std::mem::take(&mut s.pop.as_mut().expect("cache filled").detractors);
     for &u in &dets {
         let nd = &mut s.nodes[u as usize];
         ensure_node(nd, s.epoch, pop, u);
-        if nd.flags & flag::AMBASSADOR != 0 {
+        if nd.has(flag::AMBASSADOR) {
             continue; // a seeded detractor is an ambassador now
         }
-        nd.flags |= flag::REACHED;
+        nd.set(flag::REACHED);
         nd.opinion = -wb;
         c.reached += 1;
         c.bad += 1;
-        start_talking(nd, &mut s.talk_until, p, &mut s.added, u, 0);
+        start_talking(nd, p, &mut s.added, u, 0);
     }
     s.pop.as_mut().expect("cache filled").detractors = dets;
     s.talkers.append(&mut s.added);
@@ -848,8 +874,8 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
                 let u = *talkers.get_unchecked(k);
                 let ui = u as usize;
                 let nd = nodes.get_unchecked(ui);
-                let bad = nd.opinion < 0.0;
-                let gi = gaps_index(role_of(nd, epoch, pop, u), bad);
+                debug_assert!(nd.sf >> EPOCH_SHIFT == epoch, "talkers are current");
+                let gi = gaps_index(nd.role(), nd.opinion < 0.0);
                 *tinfo.get_unchecked_mut(k) = *talker_tab.get_unchecked(gi);
                 let (lo, hi) = (*off.get_unchecked(ui), *off.get_unchecked(ui + 1));
                 let st = node_key(key, tag::SHARE, u, t);
@@ -894,7 +920,7 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
         c.new_msg_bad += sent_bad;
         c.new_msg_good += msgs.len() as u64 - sent_bad;
         {
-            let Scratch { nodes, msgs, touched, epoch, tinfo, .. } = &mut *s;
+            let Scratch { nodes, msgs, inbox, epoch, tinfo, .. } = &mut *s;
             let epoch = *epoch;
             let roles = pop.roles();
             for (m, &Msg { v, k }) in msgs.iter().enumerate() {
@@ -908,21 +934,23 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
                 }
                 let Talker { bad, amb, pers, .. } = tinfo[k as usize];
                 let nd = &mut nodes[v as usize];
-                if nd.good == 0 && nd.bad == 0 {
-                    // First message of the step (the tally is empty): make
-                    // the record current, so that role lookups stay in it.
+                if !nd.in_inbox(epoch) {
+                    // First message of the step: make the record current
+                    // and give v an inbox entry, with its own multiplier (its
+                    // role of state t-1).
                     ensure_node(nd, epoch, pop, v);
-                    touched.push(v);
+                    nd.set(flag::INBOX);
+                    nd.slot = inbox.len() as u32;
+                    let act_mult = act_by_role[nd.role() as usize];
+                    inbox.push(Inbox { v, good: 0, bad: 0, bad_amb: 0, act_mult, noact: 1.0 });
                 }
+                let e = &mut inbox[nd.slot as usize];
                 if bad {
-                    nd.bad += 1;
-                    nd.bad_amb += u32::from(amb);
+                    e.bad += 1;
+                    e.bad_amb += u32::from(amb);
                 } else {
-                    nd.good += 1;
-                    // v's own multiplier: its role of state t-1 (roles only
-                    // change in phases b and c).
-                    let act_mult = act_by_role[role_of(nd, epoch, pop, v) as usize];
-                    nd.noact *= 1.0 - clamp01(pers * act_mult);
+                    e.good += 1;
+                    e.noact *= 1.0 - clamp01(pers * e.act_mult);
                 }
             }
         }
@@ -931,22 +959,19 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
 
         // ---- (b) Hear: opinions, talking, acting, experience, conversion. ----
         let cand_start = s.candidates.len();
-        let mut touched = std::mem::take(&mut s.touched);
-        let Scratch { nodes, amb, added, candidates, epoch, talk_until, def_ver, .. } = &mut *s;
+        let Scratch { nodes, amb, added, candidates, epoch, inbox, def_ver, .. } = &mut *s;
         let epoch = *epoch;
-        for (i, &v) in touched.iter().enumerate() {
-            // On large graphs a big step's records and talking times are no
-            // longer in L2 by now: start loading them a few hearers ahead.
-            if let Some(&w) = touched.get(i + HEAR_AHEAD) {
-                prefetch(nodes.as_ptr().wrapping_add(w as usize));
-                prefetch(talk_until.as_ptr().wrapping_add(w as usize));
+        for (i, e) in inbox.iter().enumerate() {
+            // On large graphs a big step's records are no longer in L2 by
+            // now: start loading them a few hearers ahead.
+            if let Some(w) = inbox.get(i + HEAR_AHEAD) {
+                prefetch(nodes.as_ptr().wrapping_add(w.v as usize));
             }
+            let &Inbox { v, good: good_n, bad: mut bad_n, bad_amb, noact, .. } = e;
             let nd = &mut nodes[v as usize];
-            debug_assert_eq!(nd.stamp, epoch, "made current at its first message");
-            let (good_n, mut bad_n, bad_amb, noact) = (nd.good, nd.bad, nd.bad_amb, nd.noact);
-            // Empty the tally for the next step (see `Node`).
-            (nd.good, nd.bad, nd.bad_amb, nd.noact) = (0, 0, 0, 1.0);
-            let f = nd.flags;
+            debug_assert!(nd.in_inbox(epoch), "made current at its first message");
+            nd.sf &= !flag::INBOX;
+            let f = nd.sf;
             let may_act = f & flag::ACTED == 0 && good_n > 0;
             // Ambassadors defend the organization against others' bad news,
             // not against their own: only bad messages from non-ambassadors
@@ -974,7 +999,7 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
             // Negativity dominance inside a step; bias weights bad news.
             let signal = if bad_n > 0 { -wb * bad_n as f32 } else { good_n as f32 };
             if f & flag::REACHED == 0 {
-                nd.flags |= flag::REACHED;
+                nd.set(flag::REACHED);
                 nd.opinion = signal;
                 c.reached += 1;
                 c.new_reached += 1;
@@ -985,14 +1010,14 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
                     c.good += 1;
                     c.new_good += 1;
                 }
-                start_talking(nd, talk_until, p, added, v, t);
+                start_talking(nd, p, added, v, t);
             } else {
                 let was_bad = nd.opinion < 0.0;
                 nd.opinion += openness * signal;
                 let is_bad = nd.opinion < 0.0;
                 if was_bad != is_bad {
                     c.resign(was_bad, is_bad);
-                    start_talking(nd, talk_until, p, added, v, t);
+                    start_talking(nd, p, added, v, t);
                 }
             }
             // Action: only on a step of good news (no bad message got
@@ -1000,18 +1025,18 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
             if may_act && bad_n == 0 && nd.opinion >= 0.0 {
                 let u_act = act_rng.expect("drawn when may_act");
                 if u_act < 1.0 - noact {
-                    nd.flags |= flag::ACTED;
+                    nd.set(flag::ACTED);
                     c.acted += 1;
                     c.new_acted += 1;
                     let was_bad = nd.opinion < 0.0;
                     let good = experience(p, nd, key, v);
                     c.resign(was_bad, !good);
-                    start_talking(nd, talk_until, p, added, v, t);
-                    let role = role_of(nd, epoch, pop, v);
+                    start_talking(nd, p, added, v, t);
+                    let role = nd.role();
                     if role == Role::Community && p.trickle.conversion > 0.0 {
                         let mut r = node_stream(key, tag::TRICKLE, v, t);
                         if uniform(&mut r) < p.trickle.conversion {
-                            nd.flags |= flag::CONVERTED;
+                            nd.set_role(Role::Mild);
                             c.friends += 1;
                         }
                     } else if role == Role::Fan && good && recruit_on && recruited < p.trickle.recruit_cap {
@@ -1020,8 +1045,7 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
                 }
             }
         }
-        touched.clear();
-        s.touched = touched;
+        inbox.clear();
 
         // ---- (c) Recruitment among the candidates of state t-1. ----
         if can_recruit {
@@ -1037,12 +1061,13 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
                         let mut r = node_stream(key, tag::TRICKLE, v, t);
                         if uniform(&mut r) < p.trickle.recruit_rate {
                             let nd = &mut s.nodes[vi];
-                            nd.flags |= flag::AMBASSADOR;
+                            nd.set(flag::AMBASSADOR);
+                            nd.set_role(Role::Ambassador);
                             s.amb[vi] = s.epoch;
                             recruited += 1;
                             c.ambassadors += 1;
                             amb_version += 1;
-                            start_talking(nd, &mut s.talk_until, p, &mut s.added, v, t);
+                            start_talking(nd, p, &mut s.added, v, t);
                             false
                         } else {
                             true
@@ -1063,19 +1088,65 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
         let mut w = 0;
         for k in 0..s.talkers.len() {
             if let Some(&w) = s.talkers.get(k + 16) {
-                prefetch(s.talk_until.as_ptr().wrapping_add(w as usize));
+                prefetch(s.nodes.as_ptr().wrapping_add(w as usize));
             }
             let u = s.talkers[k];
-            if s.talk_until[u as usize] > t {
+            let nd = &mut s.nodes[u as usize];
+            if nd.until > t {
                 s.talkers[w] = u;
                 w += 1;
             } else {
-                s.nodes[u as usize].flags &= !flag::TALKING;
+                nd.sf &= !flag::TALKING;
             }
         }
         s.talkers.truncate(w);
         s.talkers.append(&mut s.added);
 
         c.write(s.talkers.len(), out.row_mut(t));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::generators::{generate, GeneratorSpec};
+    use crate::population::PopulationSpec;
+
+    /// Records stamped in an older epoch must read as fresh, also once the
+    /// 23-bit stamp wraps (which must reset every record, or records left by
+    /// replicates that ran with the same epoch numbers long ago would look
+    /// current): a scratch that has run viral replicates, then wraps, gives
+    /// the same trajectories as a new scratch per replicate.
+    #[test]
+    fn reused_and_wrapping_scratch_match_a_fresh_one() {
+        let g = generate(&GeneratorSpec::Follower { nodes: 400, follows: 6, reciprocity: 0.2 }, 3).expect("graph");
+        let pop = Population::draw(&g, &PopulationSpec::default(), 5);
+        let p = RcParams {
+            share: Valenced { good: 0.01, bad: 0.015 },
+            trickle: Trickle { conversion: 0.5, recruit_rate: 0.5, recruit_cap: 5 },
+            ..RcParams::default()
+        };
+        let viral = RcParams { share: Valenced { good: 0.4, bad: 0.4 }, ..p.clone() };
+        let seeds = [0u32, 7, 42];
+        let run = |p: &RcParams, s: &mut Scratch, key: u64| {
+            let mut out = Trajectory::new(20);
+            let input = ReplicateInput { graph: &g, population: &pop, seeds: &seeds, dynamics_key: key };
+            simulate(p, &input, s, &mut out);
+            out
+        };
+        let reached = |t: &Trajectory| t.last()[crate::metrics::Metric::Reached.idx()];
+        let fresh: Vec<Trajectory> = (0..6).map(|k| run(&p, &mut Scratch::new(g.len()), k)).collect();
+        let mut s = Scratch::new(g.len());
+        for k in 100..104 {
+            // Stamps records with epochs 1..=4, nearly all of them reached.
+            assert!(reached(&run(&viral, &mut s, k)) > 300.0);
+        }
+        let r: Vec<f64> = fresh.iter().map(reached).collect();
+        assert!(r.iter().all(|&x| x < 300.0), "the compared replicates reach fewer: {r:?}");
+        s.epoch = MAX_EPOCH - 1;
+        for (k, want) in fresh.iter().enumerate() {
+            assert_eq!(&run(&p, &mut s, k as u64), want, "replicate {k}, epoch {}", s.epoch);
+        }
+        assert_eq!(s.epoch, 5, "the counter wrapped to 1 after MAX_EPOCH");
     }
 }
