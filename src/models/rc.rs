@@ -431,9 +431,7 @@ pub struct Scratch {
     /// Messages of the current step, in sending order (see phase (a)).
     msgs: Vec<Msg>,
     talkers: Vec<u32>,
-    /// Per talker of the current step: message parameters, and the talkers
-    /// with a message pending (phase (a)).
-    tinfo: Vec<Talker>,
+    /// The talkers with a message pending (phase (a)).
     rpend: Vec<RcPending>,
     added: Vec<u32>,
     candidates: Vec<u32>,
@@ -456,7 +454,6 @@ impl Scratch {
             inbox: Vec::new(),
             msgs: Vec::new(),
             talkers: Vec::new(),
-            tinfo: Vec::new(),
             rpend: Vec::new(),
             added: Vec::new(),
             candidates: Vec::new(),
@@ -594,34 +591,34 @@ struct Inbox {
     noact: f64,
 }
 
-/// A talker's message parameters during phase (a).
-#[derive(Clone, Copy, Default)]
+/// What a message says, by the sender's (role, valence): everything the
+/// listener needs from its sender.
+#[derive(Clone, Copy)]
 struct Talker {
-    /// Its share sampler (`gaps_index`).
-    gi: u32,
     bad: bool,
     amb: bool,
+    /// The chance that a good message persuades, before the listener's own
+    /// multiplier.
     pers: f64,
 }
 
 /// A talker with a message still to send in phase (a): the listener at CSR
 /// index `a`, in a row ending at `end`; `state` is its SHARE stream's counter
-/// for the next draw and `k` its index in the talker list.
+/// for the next draw and `gi` its (role, valence) (`gaps_index`).
 #[derive(Clone, Copy, Default)]
 struct RcPending {
     state: u64,
     a: u32,
     end: u32,
-    k: u32,
+    gi: u32,
 }
 
-/// One message sent during phase (a): listener and sender (8 bytes).
+/// One message sent during phase (a): listener and the sender's (role,
+/// valence) (`gaps_index`), 8 bytes.
 #[derive(Clone, Copy)]
 struct Msg {
     v: u32,
-    /// The sender's index in the talker list (its `Talker` entry says
-    /// valence, ambassador and persuasion chance).
-    k: u32,
+    gi: u32,
 }
 
 /// Running totals of one replicate.
@@ -765,16 +762,16 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
     let recruit_on = p.trickle.recruit_rate > 0.0 && p.trickle.recruit_cap > 0;
     // Each role's own action multiplier, by `Role as usize`.
     let act_by_role = Role::ALL.map(|r| p.roles.get(r).act);
-    // A talker's message parameters by (role, valence), index `gaps_index`:
-    // the chance that a message persuades a listener, before the listener's
-    // own multiplier (applied when it is heard), is act × persuade × (ask if
-    // an ambassador).
+    // A message's parameters by the sender's (role, valence), index
+    // `gaps_index`: the chance that it persuades a listener, before the
+    // listener's own multiplier (applied when it is heard), is act ×
+    // persuade × (ask if an ambassador).
     let talker_tab: [Talker; 2 * ROLES.len()] = std::array::from_fn(|i| {
         let (role, bad) = (ROLES[i / 2], i % 2 == 1);
         debug_assert_eq!(gaps_index(role, bad), i);
         let amb = role == Role::Ambassador;
         let ask = if amb { p.ask } else { 1.0 };
-        Talker { gi: i as u32, bad, amb, pers: p.act * p.roles.get(role).persuade * ask }
+        Talker { bad, amb, pers: p.act * p.roles.get(role).persuade * ask }
     });
 
     let mut c = Counts { friends: pop_friends, ..Counts::default() };
@@ -848,20 +845,19 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
         s.msgs.clear();
         let (off, tg) = g.listener_csr();
         let nt = s.talkers.len();
-        if s.tinfo.len() < nt {
-            s.tinfo.resize(nt, Talker::default());
+        if s.rpend.len() < nt {
             s.rpend.resize(nt, RcPending::default());
         }
         let mut live = 0usize;
-        let Scratch { nodes, msgs, gaps, tinfo, rpend, talkers, epoch, .. } = &mut *s;
+        let Scratch { nodes, msgs, gaps, rpend, talkers, epoch, .. } = &mut *s;
         let (talkers, epoch, gaps) = (&talkers[..nt], *epoch, &gaps[..]);
-        let (tinfo, rpend) = (&mut tinfo[..nt], &mut rpend[..nt]);
+        let rpend = &mut rpend[..nt];
         assert!(nodes.len() == n && off.len() == n + 1 && off[n] as usize == tg.len());
         for k in 0..nt {
             // SAFETY: talkers are node ids (`< n = nodes.len()`, and `off`
-            // has n + 1 entries); `k < nt` and `live <= k` index the
-            // `nt`-long `tinfo` and `rpend`; `gaps_index < gaps.len()` (one
-            // sampler per role and valence).
+            // has n + 1 entries); `live <= k < nt` indexes the `nt`-long
+            // `rpend`; `gaps_index < gaps.len()` (one sampler per role and
+            // valence).
             unsafe {
                 // Prefetch a little ahead: the CSR offsets and the talker's
                 // own record.
@@ -876,17 +872,16 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
                 let nd = nodes.get_unchecked(ui);
                 debug_assert!(nd.sf >> EPOCH_SHIFT == epoch, "talkers are current");
                 let gi = gaps_index(nd.role(), nd.opinion < 0.0);
-                *tinfo.get_unchecked_mut(k) = *talker_tab.get_unchecked(gi);
                 let (lo, hi) = (*off.get_unchecked(ui), *off.get_unchecked(ui + 1));
                 let st = node_key(key, tag::SHARE, u, t);
                 // `none_within` is also exact for p = 0 (nothing is sent).
                 let has = !gaps.get_unchecked(gi).none_within(wi_of(mix64(st)), (hi - lo) as usize);
-                *rpend.get_unchecked_mut(live) = RcPending { state: st, a: lo, end: hi, k: k as u32 };
+                *rpend.get_unchecked_mut(live) = RcPending { state: st, a: lo, end: hi, gi: gi as u32 };
                 live += usize::from(has);
             }
         }
         for e in &mut rpend[..live] {
-            e.a += gaps[tinfo[e.k as usize].gi as usize].gap(wi_of(mix64(e.state))) as u32;
+            e.a += gaps[e.gi as usize].gap(wi_of(mix64(e.state))) as u32;
             e.state = e.state.wrapping_add(NODE_GAMMA);
             prefetch(tg.as_ptr().wrapping_add(e.a as usize));
         }
@@ -895,23 +890,23 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
             let rows = live;
             live = 0;
             for r in 0..rows {
-                // SAFETY: `live <= r < rows <= nt`; `e.k < nt`; a pending
-                // talker's next listener is inside its row (`a < end <=
-                // tg.len()`) and is a node id `< n`; `gi < gaps.len()`.
+                // SAFETY: `live <= r < rows <= nt`; a pending talker's next
+                // listener is inside its row (`a < end <= tg.len()`) and is
+                // a node id `< n`; `gi < gaps.len()`.
                 unsafe {
                     let e = *rpend.get_unchecked(r);
-                    let ti = *tinfo.get_unchecked(e.k as usize);
                     let v = *tg.get_unchecked(e.a as usize);
-                    // What the apply loop reads about v: its record (tally,
-                    // stamp and flags for its role), one line.
+                    // What the apply loop reads about v: its record (stamp,
+                    // flags, role and inbox slot), one line.
                     prefetch(nodes.as_ptr().add(v as usize));
-                    msgs.push(Msg { v, k: e.k });
-                    sent_bad += u64::from(ti.bad);
-                    let gap = gaps.get_unchecked(ti.gi as usize).gap(wi_of(mix64(e.state)));
+                    msgs.push(Msg { v, gi: e.gi });
+                    // Odd sampler indices are bad news (`gaps_index`).
+                    sent_bad += u64::from(e.gi & 1);
+                    let gap = gaps.get_unchecked(e.gi as usize).gap(wi_of(mix64(e.state)));
                     let more = gap < u64::from(e.end - 1 - e.a);
                     let a = (u64::from(e.a) + 1 + gap) as u32;
                     *rpend.get_unchecked_mut(live) =
-                        RcPending { state: e.state.wrapping_add(NODE_GAMMA), a, end: e.end, k: e.k };
+                        RcPending { state: e.state.wrapping_add(NODE_GAMMA), a, end: e.end, gi: e.gi };
                     live += usize::from(more);
                     prefetch(tg.as_ptr().wrapping_add(if more { a } else { e.a } as usize));
                 }
@@ -920,10 +915,10 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
         c.new_msg_bad += sent_bad;
         c.new_msg_good += msgs.len() as u64 - sent_bad;
         {
-            let Scratch { nodes, msgs, inbox, epoch, tinfo, .. } = &mut *s;
+            let Scratch { nodes, msgs, inbox, epoch, .. } = &mut *s;
             let epoch = *epoch;
             let roles = pop.roles();
-            for (m, &Msg { v, k }) in msgs.iter().enumerate() {
+            for (m, &Msg { v, gi }) in msgs.iter().enumerate() {
                 // The record was prefetched when the message was queued, but
                 // on large graphs a big step's records do not all stay in
                 // cache until now: load them again a little ahead, with the
@@ -932,7 +927,7 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
                     prefetch(nodes.as_ptr().wrapping_add(x.v as usize));
                     prefetch(roles.as_ptr().wrapping_add(x.v as usize));
                 }
-                let Talker { bad, amb, pers, .. } = tinfo[k as usize];
+                let Talker { bad, amb, pers } = talker_tab[gi as usize];
                 let nd = &mut nodes[v as usize];
                 if !nd.in_inbox(epoch) {
                     // First message of the step: make the record current
@@ -978,20 +973,18 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
             // can be neutralised.
             let defendable = bad_n - bad_amb;
             let defend = defendable > 0 && p.defense > 0.0 && defended(nd, def_ver, amb, epoch, g, v, amb_version);
-            let mut act_rng = None;
-            if may_act || defend {
-                // Draw 0 is always the action coin, so defence draws never
-                // shift it.
+            // Draw 0 of the ACT stream is always the action coin, so defence
+            // draws (1, 2, ...) never shift it; without defence the coin is
+            // drawn only when it decides something.
+            let mut u_act = None;
+            if defend {
                 let mut r = node_stream(key, tag::ACT, v, t);
-                let u_act = uniform(&mut r);
-                if defend {
-                    for _ in 0..defendable {
-                        if uniform(&mut r) < p.defense {
-                            bad_n -= 1;
-                        }
+                u_act = Some(uniform(&mut r));
+                for _ in 0..defendable {
+                    if uniform(&mut r) < p.defense {
+                        bad_n -= 1;
                     }
                 }
-                act_rng = Some(u_act);
             }
             if good_n == 0 && bad_n == 0 {
                 continue; // every message was neutralised
@@ -1023,7 +1016,7 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
             // Action: only on a step of good news (no bad message got
             // through) that leaves the opinion good.
             if may_act && bad_n == 0 && nd.opinion >= 0.0 {
-                let u_act = act_rng.expect("drawn when may_act");
+                let u_act = u_act.unwrap_or_else(|| uniform(&mut node_stream(key, tag::ACT, v, t)));
                 if u_act < 1.0 - noact {
                     nd.set(flag::ACTED);
                     c.acted += 1;
