@@ -840,8 +840,10 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
         // sends every kept talker's next message and makes its next draw.
         // Each talker consumes exactly its row-by-row draws; only the order
         // of the queued messages differs (by pass, then talker). Messages
-        // are queued (prefetching the listener's record) and applied after
-        // (see below), so the memory system overlaps the record misses.
+        // are queued and applied after (see below), which prefetches the
+        // listeners' records a few messages ahead, so the memory system
+        // overlaps the record misses. (Prefetching them here as well only
+        // adds traffic: on large graphs they leave the cache before use.)
         s.msgs.clear();
         let (off, tg) = g.listener_csr();
         let nt = s.talkers.len();
@@ -889,17 +891,19 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
         while live > 0 {
             let rows = live;
             live = 0;
+            // A pass sends exactly one message per pending talker.
+            msgs.reserve(rows);
+            let (base, out) = (msgs.len(), msgs.as_mut_ptr());
             for r in 0..rows {
                 // SAFETY: `live <= r < rows <= nt`; a pending talker's next
                 // listener is inside its row (`a < end <= tg.len()`) and is
-                // a node id `< n`; `gi < gaps.len()`.
+                // a node id `< n`; `gi < gaps.len()`; `msgs` has room for
+                // `rows` more messages (`out` stays valid: nothing else
+                // touches `msgs` in the loop).
                 unsafe {
                     let e = *rpend.get_unchecked(r);
                     let v = *tg.get_unchecked(e.a as usize);
-                    // What the apply loop reads about v: its record (stamp,
-                    // flags, role and inbox slot), one line.
-                    prefetch(nodes.as_ptr().add(v as usize));
-                    msgs.push(Msg { v, gi: e.gi });
+                    out.add(base + r).write(Msg { v, gi: e.gi });
                     // Odd sampler indices are bad news (`gaps_index`).
                     sent_bad += u64::from(e.gi & 1);
                     let gap = gaps.get_unchecked(e.gi as usize).gap(wi_of(mix64(e.state)));
@@ -911,6 +915,8 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
                     prefetch(tg.as_ptr().wrapping_add(if more { a } else { e.a } as usize));
                 }
             }
+            // SAFETY: the loop wrote the `rows` messages after `base`.
+            unsafe { msgs.set_len(base + rows) };
         }
         c.new_msg_bad += sent_bad;
         c.new_msg_good += msgs.len() as u64 - sent_bad;
@@ -919,9 +925,7 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
             let epoch = *epoch;
             let roles = pop.roles();
             for (m, &Msg { v, gi }) in msgs.iter().enumerate() {
-                // The record was prefetched when the message was queued, but
-                // on large graphs a big step's records do not all stay in
-                // cache until now: load them again a little ahead, with the
+                // Load the listener's record a few messages ahead, with the
                 // population role read when a record is made current.
                 if let Some(x) = msgs.get(m + APPLY_AHEAD) {
                     prefetch(nodes.as_ptr().wrapping_add(x.v as usize));
