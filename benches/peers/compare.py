@@ -178,17 +178,18 @@ def main():
     if not args.no_rc:
         # Cost of the relationship-chain model against IC on the same graph, seeds and keys (womsim only,
         # 1 thread, trajectories of 200 rows as in a scenario run), interleaved round by round.
-        R = 40 if args.quick else 150
-        res = {m: [] for m in ("ic", "ic-traj", "rc-ic", "rc")}
-        for rnd in range(args.rounds):
-            for m in res:
-                res[m].append(run_womsim(binary, "ba_100k", 100_000, 0.05, R, 1, 3, m))
-            print(f"  rc/ic ratio round {rnd + 1}/{args.rounds} done", file=sys.stderr, flush=True)
-        base = statistics.median(r["s_per_sim"] for r in res["ic-traj"])
-        for m, rs in res.items():
-            med = statistics.median(r["s_per_sim"] for r in rs)
-            rc_rows.append(dict(model=m, s_per_sim=med, best=min(r["s_per_sim_best"] for r in rs),
-                                spread=rs[-1]["spread_mean"], ratio_to_ic_traj=med / base))
+        for graph, n, R in (("ba_100k", 100_000, 150), ("ba_1m", 1_000_000, 50)):
+            R = max(R // 4, 10) if args.quick else R
+            res = {m: [] for m in ("ic", "ic-traj", "rc-ic", "rc")}
+            for rnd in range(args.rounds):
+                for m in res:
+                    res[m].append(run_womsim(binary, graph, n, 0.05, R, 1, 3, m))
+                print(f"  rc/ic ratio {graph} round {rnd + 1}/{args.rounds} done", file=sys.stderr, flush=True)
+            base = statistics.median(r["s_per_sim"] for r in res["ic-traj"])
+            for m, rs in res.items():
+                med = statistics.median(r["s_per_sim"] for r in rs)
+                rc_rows.append(dict(graph=graph, model=m, s_per_sim=med, best=min(r["s_per_sim_best"] for r in rs),
+                                    spread=rs[-1]["spread_mean"], ratio_to_ic_traj=med / base))
     loads = [] if args.no_load else load_times(binary, 3 if args.quick else 7)
     vers = versions()
     with open(os.path.join(WORK, "compare.json"), "w") as f:
@@ -212,11 +213,11 @@ def main():
     print("peak RSS (womsim, 2 threads):", ", ".join(f"{r['graph']} p={r['p']} {r['max_rss_kib'] / 1024:.0f} MB"
                                                    for r in rows))
     if rc_rows:
-        print("\nrelationship chain vs IC (womsim, ba_100k, the same 50 seeds, p = 0.05, 1 thread, 200-row trajectories)")
-        print("| model | time/sim (median / best) | mean reached | cost / IC (ic-traj) |")
-        print("|---|---|---|---|")
+        print("\nrelationship chain vs IC (womsim, the same 50 seeds, p = 0.05, 1 thread, 200-row trajectories)")
+        print("| graph | model | time/sim (median / best) | mean reached | cost / IC (ic-traj) |")
+        print("|---|---|---|---|---|")
         for r in rc_rows:
-            print(f"| {r['model']} | {fmt_t(r['s_per_sim'])} / {fmt_t(r['best'])} | {r['spread']:.1f} | "
+            print(f"| {r['graph']} | {r['model']} | {fmt_t(r['s_per_sim'])} / {fmt_t(r['best'])} | {r['spread']:.1f} | "
                   f"{r['ratio_to_ic_traj']:.2f}× |")
     if loads:
         print("\nloading (womsim parse + CSR, separate processes; peak RSS of the process)")
