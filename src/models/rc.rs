@@ -422,7 +422,7 @@ pub struct Scratch {
     def_ver: Vec<u64>,
     /// `amb[v] == epoch` iff v is an ambassador in this replicate: a
     /// compact copy of the AMBASSADOR flag for the defence check, which
-    /// scans a listener's sources (4 bytes per node instead of a 32-byte
+    /// scans a listener's sources (4 bytes per node instead of a 16-byte
     /// record per source).
     amb: Vec<u32>,
     /// This step's listeners, in order of their first message, with their
@@ -462,7 +462,9 @@ impl Scratch {
         }
     }
 
-    /// Start a replicate: O(1) except when the epoch counter wraps.
+    /// Start a replicate: O(1) except when the epoch counter passes
+    /// `MAX_EPOCH` (once every 8,388,607 replicates per scratch), which resets
+    /// every record in O(n).
     fn begin(&mut self, n: usize) {
         if self.n != n {
             *self = Scratch::new(n);
