@@ -10,6 +10,7 @@
 //!   space is reused across replicates with O(1) reset (epoch stamps).
 
 pub mod bass;
+mod hugemem;
 pub mod ic;
 pub mod icn;
 pub mod lt;

@@ -196,6 +196,7 @@
 //! friend count and detractor list are computed once per population per
 //! scratch (O(n)).
 
+use super::hugemem::{Zeroable, ZeroedArray};
 use super::ic::{prefetch, wi_of, Gaps};
 use super::ReplicateInput;
 use crate::graph::Graph;
@@ -416,7 +417,7 @@ pub struct Scratch {
     /// line instead of one per field array. The chain model's main cost on
     /// large graphs is these misses, so the record holds only what every
     /// phase needs; a step's message tallies live in `inbox`.
-    nodes: Vec<Node>,
+    nodes: ZeroedArray<Node>,
     /// Defence cache: `(epoch << 32) | ambassador version` at the node's last
     /// negative defence check (older epochs count as version 0).
     def_ver: Vec<u64>,
@@ -448,7 +449,7 @@ impl Scratch {
         Scratch {
             n,
             epoch: 0,
-            nodes: vec![Node::default(); n],
+            nodes: ZeroedArray::new(n),
             def_ver: vec![0; n],
             amb: vec![0; n],
             inbox: Vec::new(),
@@ -545,6 +546,9 @@ struct Node {
     /// Index of its entry in this step's inbox (valid only while `INBOX`).
     slot: u32,
 }
+
+// SAFETY: integers and a float; all zeros is the stale, empty record.
+unsafe impl Zeroable for Node {}
 
 impl Node {
     #[inline]
