@@ -156,9 +156,12 @@ def main():
         w_med = statistics.median(r["s_per_sim"] for r in w1)
         w_best = min(r["s_per_sim_best"] for r in w1)
         w2_med = statistics.median(r["s_per_sim"] for r in res["womsim_2t"])
+        w2_best = min(r["s_per_sim_best"] for r in res["womsim_2t"])
         wm = w1[-1]
+        # The median ratio is the target's measure; the best-block ratio is shown beside it because on a shared
+        # 2-vCPU machine any activity on the other core lands in the 2-thread blocks only.
         row = dict(graph=graph, p=p, womsim_s_per_sim=w_med, womsim_best=w_best, womsim_2t_s_per_sim=w2_med,
-                   scaling_2t=w_med / w2_med, womsim_spread=wm["spread_mean"], womsim_se=wm["spread_stderr"],
+                   scaling_2t=w_med / w2_med, scaling_2t_best=w_best / w2_best, womsim_spread=wm["spread_mean"], womsim_se=wm["spread_stderr"],
                    womsim_R=wm["R"], max_rss_kib=max(r["max_rss_kib"] for r in res["womsim_2t"]),
                    load_s=min(r["load_s"] for r in w1))
         for peer in peers:
@@ -196,14 +199,14 @@ def main():
         json.dump(dict(versions=vers, rows=rows, rc_rows=rc_rows, loads=loads, raw=raw), f, indent=1)
     print(f"\nmachine: {vers['cpu']}, {vers['cpus']} cpus; {vers['rustc']}; python {vers['python']}, "
           f"cynetdiff {vers['cynetdiff']}; {vers['date']}")
-    head = "| graph | p | womsim 1 thread (median / best) | 2-thread speed-up | womsim spread ± se |"
+    head = "| graph | p | womsim 1 thread (median / best) | 2-thread speed-up (median / best) | womsim spread ± se |"
     for peer in peers:
         head += f" {peer} (median / best) | ratio median | ratio best | {peer} spread ± se | z |"
     print(head)
     print("|" + "---|" * (head.count("|") - 1))
     for r in rows:
         line = (f"| {r['graph']} | {r['p']} | {fmt_t(r['womsim_s_per_sim'])} / {fmt_t(r['womsim_best'])} | "
-                f"{r['scaling_2t']:.2f}× | {r['womsim_spread']:.2f} ± {r['womsim_se']:.2f} |")
+                f"{r['scaling_2t']:.2f}× / {r['scaling_2t_best']:.2f}× | {r['womsim_spread']:.2f} ± {r['womsim_se']:.2f} |")
         for peer in peers:
             q = r[peer]
             line += (f" {fmt_t(q['s_per_sim'])} / {fmt_t(q['best'])} | **{q['ratio_median']:.1f}×** | "
