@@ -416,7 +416,9 @@ pub struct Scratch {
     /// line): a delivered message, a hearer and a talker each touch a single
     /// line instead of one per field array. The chain model's main cost on
     /// large graphs is these misses, so the record holds only what every
-    /// phase needs; a step's message tallies live in `inbox`.
+    /// phase needs; a step's message tallies live in `inbox`. On large
+    /// graphs the array asks for huge pages ([`ZeroedArray`]), so that these
+    /// misses do not also walk the page table.
     nodes: ZeroedArray<Node>,
     /// Defence cache: `(epoch << 32) | ambassador version` at the node's last
     /// negative defence check (older epochs count as version 0).
