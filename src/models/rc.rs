@@ -379,6 +379,8 @@ const ROLE_SHIFT: u32 = 6;
 const EPOCH_SHIFT: u32 = 9;
 /// Largest epoch a stamp can hold; the next replicate resets every stamp.
 const MAX_EPOCH: u32 = u32::MAX >> EPOCH_SHIFT;
+// The flags sit below the role, the role (5 values) below the epoch.
+const _: () = assert!(flag::INBOX < 1 << ROLE_SHIFT && Role::Ambassador as u32 <= 7 && ROLE_SHIFT + 3 == EPOCH_SHIFT);
 
 /// Weight of one bad message in opinions. A bias of exactly 0 is treated as
 /// a tiny positive weight so that bad news still has a bad sign.
