@@ -517,11 +517,10 @@ impl Scratch {
 }
 
 /// How many messages ahead the apply loop of phase (a) prefetches the
-/// listener's record.
+/// listener's record (and population role).
 const APPLY_AHEAD: usize = 16;
 
-/// How many hearers ahead phase (b) prefetches a hearer's record and talking
-/// time.
+/// How many hearers ahead phase (b) prefetches a hearer's record.
 const HEAR_AHEAD: usize = 8;
 
 /// Every role, for the per-(role, valence) share samplers.
