@@ -100,72 +100,140 @@ impl Metric {
 /// One row of metric values.
 pub type Row = [f64; NUM_METRICS];
 
-/// Rows for steps `0..=steps` of one replicate.
+/// Metrics that describe one step's activity rather than a running state:
+/// once a replicate is quiescent they are 0 in every later row.
+pub const TRANSIENT: [Metric; 7] = [
+    Metric::Talkers,
+    Metric::NewReached,
+    Metric::NewReachedGood,
+    Metric::NewReachedBad,
+    Metric::NewActed,
+    Metric::NewMessagesGood,
+    Metric::NewMessagesBad,
+];
+
+/// The row every step after quiescence repeats: `row` with the
+/// [`TRANSIENT`] metrics zeroed.
+pub fn tail_of(row: &Row) -> Row {
+    let mut r = *row;
+    for m in TRANSIENT {
+        r[m.idx()] = 0.0;
+    }
+    r
+}
+
+/// One replicate's rows for steps `0..=steps`, stored up to quiescence.
+///
+/// A model writes rows in step order ([`Trajectory::row_mut`]) and, when
+/// nothing can change any more (no talkers, nothing pending: each model
+/// defines it), calls [`Trajectory::quiesce`]: the rows after that step are
+/// not stored but implied, each equal to [`tail_of`] the last stored row.
+/// So memory and the work of every consumer follow what the cascade did,
+/// not the `steps` horizon a user set "to be safe".
 #[derive(Debug, Clone, PartialEq)]
 pub struct Trajectory {
+    /// Rows `0..rows.len()`; when shorter than `steps + 1` the rest is the
+    /// implied tail.
     rows: Vec<Row>,
+    steps: u32,
 }
 
 impl Trajectory {
-    /// An all-zero trajectory for `steps` steps (`steps + 1` rows).
+    /// An empty trajectory for a horizon of `steps` steps (`steps + 1` rows
+    /// once written). Allocates lazily, as rows are written.
     pub fn new(steps: u32) -> Self {
-        Trajectory { rows: vec![[0.0; NUM_METRICS]; steps as usize + 1] }
+        Trajectory { rows: Vec::new(), steps }
     }
 
-    /// Reset to zeros without reallocating.
-    pub fn clear(&mut self) {
-        for r in &mut self.rows {
-            *r = [0.0; NUM_METRICS];
-        }
+    /// A trajectory from stored rows (`1..=steps + 1` of them; fewer means
+    /// the last one was quiescent). For readers of stored results and tests.
+    pub fn from_rows(steps: u32, rows: Vec<Row>) -> Self {
+        assert!(!rows.is_empty() && rows.len() <= steps as usize + 1, "1..=steps+1 rows");
+        Trajectory { rows, steps }
     }
 
-    /// Number of steps (rows - 1).
+    /// The horizon: number of steps (rows - 1).
     pub fn steps(&self) -> u32 {
-        (self.rows.len() - 1) as u32
+        self.steps
     }
 
-    /// Row of step `t`.
-    pub fn row(&self, t: u32) -> &Row {
-        &self.rows[t as usize]
-    }
-
-    /// Mutable row of step `t`.
+    /// Mutable row `t`, to be written by a model. Rows are written in step
+    /// order: `t` is at most the number of rows stored so far (a new row
+    /// starts as zeros; a trajectory reused across replicates is overwritten
+    /// row by row and cut at [`Trajectory::quiesce`] or the horizon).
     pub fn row_mut(&mut self, t: u32) -> &mut Row {
-        &mut self.rows[t as usize]
+        let t = t as usize;
+        assert!(t <= self.steps as usize, "row {t} is beyond the horizon {}", self.steps);
+        if t == self.rows.len() {
+            self.rows.push([0.0; NUM_METRICS]);
+        }
+        &mut self.rows[t]
+    }
+
+    /// The replicate is quiescent after step `t`: rows `t + 1..=steps` are
+    /// [`tail_of`] row `t` and are not stored. O(1).
+    pub fn quiesce(&mut self, t: u32) {
+        self.rows.truncate(t as usize + 1);
+    }
+
+    /// The stored rows (at least row 0 once written).
+    pub fn stored(&self) -> &[Row] {
+        &self.rows
+    }
+
+    /// Whether rows after the stored ones are an implied tail.
+    pub fn is_quiescent(&self) -> bool {
+        self.rows.len() <= self.steps as usize
+    }
+
+    /// Row of step `t` (stored, or the implied tail).
+    pub fn row(&self, t: u32) -> Row {
+        match self.rows.get(t as usize) {
+            Some(r) => *r,
+            None => tail_of(self.rows.last().expect("row 0 is written first")),
+        }
     }
 
     /// Value of `m` at step `t`.
     pub fn get(&self, t: u32, m: Metric) -> f64 {
-        self.rows[t as usize][m.idx()]
+        self.row(t)[m.idx()]
     }
 
-    /// The last row (final state).
-    pub fn last(&self) -> &Row {
-        self.rows.last().expect("a trajectory has at least one row")
+    /// The final row (step `steps`).
+    pub fn last(&self) -> Row {
+        self.row(self.steps)
     }
 
-    /// All rows.
-    pub fn rows(&self) -> &[Row] {
-        &self.rows
+    /// Every row `0..=steps`, tail included (O(steps): for tests and small
+    /// consumers; aggregation works on [`Trajectory::stored`]).
+    pub fn rows(&self) -> impl Iterator<Item = Row> + '_ {
+        (0..=self.steps).map(|t| self.row(t))
     }
+}
 
-    /// Copy row `t` into every later row with the `new_*` and talkers columns
-    /// zeroed: the state after the process has died out. O(remaining rows).
-    pub fn fill_forward_from(&mut self, t: u32) {
-        let mut r = self.rows[t as usize];
-        for m in [
-            Metric::Talkers,
-            Metric::NewReached,
-            Metric::NewReachedGood,
-            Metric::NewReachedBad,
-            Metric::NewActed,
-            Metric::NewMessagesGood,
-            Metric::NewMessagesBad,
-        ] {
-            r[m.idx()] = 0.0;
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quiescent_tail_is_implied() {
+        let mut t = Trajectory::new(5);
+        t.row_mut(0)[Metric::Reached.idx()] = 1.0;
+        let r = t.row_mut(1);
+        r[Metric::Reached.idx()] = 3.0;
+        r[Metric::NewReached.idx()] = 2.0;
+        t.quiesce(1);
+        assert!(t.is_quiescent());
+        assert_eq!(t.stored().len(), 2);
+        assert_eq!(t.get(1, Metric::NewReached), 2.0);
+        assert_eq!(t.get(4, Metric::NewReached), 0.0);
+        assert_eq!(t.get(5, Metric::Reached), 3.0);
+        assert_eq!(t.rows().count(), 6);
+        // Reused: overwritten row by row, then cut at the horizon.
+        for s in 0..=5 {
+            t.row_mut(s)[Metric::Reached.idx()] = f64::from(s);
         }
-        for row in &mut self.rows[t as usize + 1..] {
-            *row = r;
-        }
+        assert!(!t.is_quiescent());
+        assert_eq!(t.last()[Metric::Reached.idx()], 5.0);
     }
 }

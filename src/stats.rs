@@ -75,7 +75,170 @@ pub fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
     sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
 }
 
-/// Per-step mean, 5% and 95% quantiles across replicates.
+/// A float sum that is exact until the final rounding (Shewchuk 1997,
+/// "Adaptive precision floating-point arithmetic", the algorithm of Python's
+/// `math.fsum`): the result does not depend on the order of the terms, so
+/// per-step means can add replicates in any order (tails in bulk, shards
+/// merged later) and still give the same bits.
+#[derive(Debug, Clone, Default)]
+pub struct ExactSum {
+    /// Non-overlapping partial sums, increasing magnitude.
+    partials: Vec<f64>,
+}
+
+impl ExactSum {
+    /// Add `x` exactly. Amortised O(number of partials), which stays tiny
+    /// for counts.
+    pub fn add(&mut self, mut x: f64) {
+        let mut i = 0;
+        for k in 0..self.partials.len() {
+            let mut y = self.partials[k];
+            if x.abs() < y.abs() {
+                std::mem::swap(&mut x, &mut y);
+            }
+            let hi = x + y;
+            let lo = y - (hi - x);
+            if lo != 0.0 {
+                self.partials[i] = lo;
+                i += 1;
+            }
+            x = hi;
+        }
+        self.partials.truncate(i);
+        self.partials.push(x);
+    }
+
+    /// Add `x` exactly `k` times (`x·k` split into an exact sum of two
+    /// floats with a fused multiply-add).
+    pub fn add_times(&mut self, x: f64, k: u64) {
+        let k = k as f64;
+        let p = x * k;
+        self.add(p);
+        self.add(x.mul_add(k, -p));
+    }
+
+    /// The correctly rounded sum.
+    pub fn value(&self) -> f64 {
+        // The partials do not overlap, so summing from the largest down with
+        // the half-way correction gives the correctly rounded total.
+        let mut n = self.partials.len();
+        if n == 0 {
+            return 0.0;
+        }
+        n -= 1;
+        let mut hi = self.partials[n];
+        let mut lo = 0.0;
+        while n > 0 {
+            let x = hi;
+            n -= 1;
+            let y = self.partials[n];
+            hi = x + y;
+            let yr = hi - x;
+            lo = y - yr;
+            if lo != 0.0 {
+                break;
+            }
+        }
+        if n > 0 && ((lo < 0.0 && self.partials[n - 1] < 0.0) || (lo > 0.0 && self.partials[n - 1] > 0.0)) {
+            let y = lo * 2.0;
+            let x = hi + y;
+            if y == x - hi {
+                hi = x;
+            }
+        }
+        hi
+    }
+}
+
+/// A multiset of values drawn from a fixed, known universe (sorted once),
+/// with O(log n) insert and k-th smallest: a Fenwick tree of counts over the
+/// universe's ranks.
+#[derive(Debug, Clone)]
+struct RankSet {
+    /// The universe, sorted ascending (duplicates kept: one slot each).
+    sorted: Vec<f64>,
+    tree: Vec<u32>,
+    len: usize,
+}
+
+impl RankSet {
+    fn new(sorted: Vec<f64>) -> Self {
+        let n = sorted.len();
+        RankSet { sorted, tree: vec![0; n + 1], len: 0 }
+    }
+
+    /// Insert the universe's slot `rank` (0-based).
+    fn insert(&mut self, rank: usize) {
+        let mut i = rank + 1;
+        while i < self.tree.len() {
+            self.tree[i] += 1;
+            i += i & i.wrapping_neg();
+        }
+        self.len += 1;
+    }
+
+    /// The `k`-th smallest inserted value (0-based, `k < len`).
+    fn select(&self, k: usize) -> f64 {
+        let n = self.tree.len() - 1;
+        let mut pos = 0usize;
+        let mut rem = k as u32 + 1;
+        let mut step = if n == 0 { 0 } else { 1usize << (usize::BITS - 1 - n.leading_zeros()) };
+        while step > 0 {
+            let next = pos + step;
+            if next <= n && self.tree[next] < rem {
+                pos = next;
+                rem -= self.tree[next];
+            }
+            step >>= 1;
+        }
+        self.sorted[pos]
+    }
+}
+
+/// The `k`-th smallest (0-based) of the union of a sorted slice `a` and a
+/// [`RankSet`] `b`. O(log |a| · log |b|).
+fn kth_of_union(a: &[f64], b: &RankSet, k: usize) -> f64 {
+    debug_assert!(k < a.len() + b.len);
+    // Take i from a and k + 1 - i from b; find the i where the two runs
+    // interleave: binary search on i.
+    let need = k + 1;
+    let (mut lo, mut hi) = (need.saturating_sub(b.len), need.min(a.len()));
+    while lo < hi {
+        let i = (lo + hi) / 2;
+        // Too few from a if a[i] < b[need - i - 1].
+        if a[i] < b.select(need - i - 1) {
+            lo = i + 1;
+        } else {
+            hi = i;
+        }
+    }
+    let i = lo;
+    let from_a = if i > 0 { Some(a[i - 1]) } else { None };
+    let from_b = if need - i > 0 { Some(b.select(need - i - 1)) } else { None };
+    match (from_a, from_b) {
+        (Some(x), Some(y)) => x.max(y),
+        (Some(x), None) => x,
+        (None, Some(y)) => y,
+        (None, None) => unreachable!("k < |a| + |b|"),
+    }
+}
+
+/// Type-7 quantile `q` of a multiset of `n` values given by its order
+/// statistics `kth`.
+fn quantile_by(n: usize, q: f64, kth: impl Fn(usize) -> f64) -> f64 {
+    if n == 0 {
+        return f64::NAN;
+    }
+    let h = (n - 1) as f64 * q;
+    let lo = h.floor() as usize;
+    let hi = h.ceil() as usize;
+    let (x, y) = (kth(lo), if hi == lo { kth(lo) } else { kth(hi) });
+    x + (h - lo as f64) * (y - x)
+}
+
+/// Per-step mean, 5% and 95% quantiles across replicates, for steps
+/// `0..rows.len()`; every later step up to the horizon repeats the last row
+/// (all replicates are quiescent there, see [`series`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct SeriesStats {
     pub mean: Vec<Row>,
@@ -83,23 +246,78 @@ pub struct SeriesStats {
     pub q95: Vec<Row>,
 }
 
-/// Aggregate trajectories (all with the same number of steps).
+/// Aggregate trajectories (all with the same horizon), exactly and in
+/// O(stored rows · log R) time and O(stored rows + R) memory, whatever the
+/// horizon: a replicate contributes its stored rows, and from its
+/// quiescence on its tail value, which is added to running state once
+/// (an exact sum for the mean, an order-statistic tree for the quantiles)
+/// instead of once per remaining step. Past the longest stored trajectory
+/// every replicate is in its tail, so the aggregate is constant there and
+/// is stored once.
+///
+/// The result depends only on the multiset of trajectories, not on their
+/// order (means are exact sums, quantiles order statistics).
 pub fn series(trajs: &[Trajectory]) -> SeriesStats {
-    let rows = trajs.first().map_or(0, |t| t.rows().len());
-    let n = trajs.len() as f64;
-    let mut mean = vec![[0.0; NUM_METRICS]; rows];
-    let mut q05 = vec![[0.0; NUM_METRICS]; rows];
-    let mut q95 = vec![[0.0; NUM_METRICS]; rows];
-    let mut buf = Vec::with_capacity(trajs.len());
+    let Some(first) = trajs.first() else {
+        return SeriesStats { mean: vec![], q05: vec![], q95: vec![] };
+    };
+    let horizon = first.steps() as usize;
+    let n = trajs.len();
+    // Rows to compute: up to the longest stored trajectory, plus one row
+    // of pure tails if that is still within the horizon.
+    let longest = trajs.iter().map(|t| t.stored().len()).max().unwrap_or(1);
+    let rows = (longest + 1).min(horizon + 1);
+    // Replicates by the step from which they are in their tail.
+    let mut by_end: Vec<(usize, usize)> =
+        trajs.iter().enumerate().filter(|(_, t)| t.is_quiescent()).map(|(r, t)| (t.stored().len(), r)).collect();
+    by_end.sort_unstable();
+    let tails: Vec<Row> = trajs.iter().map(|t| crate::metrics::tail_of(t.stored().last().expect("row 0"))).collect();
+    // Per metric: the universe of tail values (quiescent replicates only)
+    // and each replicate's slot in it.
+    let mut sets = Vec::with_capacity(NUM_METRICS);
+    let mut slot = vec![[0usize; NUM_METRICS]; n];
+    for m in 0..NUM_METRICS {
+        let mut order: Vec<usize> = by_end.iter().map(|&(_, r)| r).collect();
+        order.sort_by(|&a, &b| tails[a][m].total_cmp(&tails[b][m]).then(a.cmp(&b)));
+        for (rank, &r) in order.iter().enumerate() {
+            slot[r][m] = rank;
+        }
+        sets.push(RankSet::new(order.iter().map(|&r| tails[r][m]).collect()));
+    }
+    let mut ended_sum: Vec<ExactSum> = vec![ExactSum::default(); NUM_METRICS];
+    let mut next_end = 0usize;
+    let mut active: Vec<usize> = (0..n).collect();
+    let mut mean = Vec::with_capacity(rows);
+    let mut q05 = Vec::with_capacity(rows);
+    let mut q95 = Vec::with_capacity(rows);
+    let mut buf: Vec<f64> = Vec::with_capacity(n);
     for t in 0..rows {
+        while next_end < by_end.len() && by_end[next_end].0 <= t {
+            let r = by_end[next_end].1;
+            for m in 0..NUM_METRICS {
+                ended_sum[m].add(tails[r][m]);
+                sets[m].insert(slot[r][m]);
+            }
+            next_end += 1;
+        }
+        active.retain(|&r| trajs[r].stored().len() > t);
+        let (mut mr, mut lr, mut hr) = ([0.0; NUM_METRICS], [0.0; NUM_METRICS], [0.0; NUM_METRICS]);
         for m in 0..NUM_METRICS {
             buf.clear();
-            buf.extend(trajs.iter().map(|tr| tr.rows()[t][m]));
-            mean[t][m] = buf.iter().sum::<f64>() / n;
-            buf.sort_by(f64::total_cmp);
-            q05[t][m] = quantile_sorted(&buf, 0.05);
-            q95[t][m] = quantile_sorted(&buf, 0.95);
+            buf.extend(active.iter().map(|&r| trajs[r].stored()[t][m]));
+            let mut sum = ended_sum[m].clone();
+            for &x in &buf {
+                sum.add(x);
+            }
+            mr[m] = sum.value() / n as f64;
+            buf.sort_unstable_by(f64::total_cmp);
+            let kth = |k: usize| kth_of_union(&buf, &sets[m], k);
+            lr[m] = quantile_by(n, 0.05, kth);
+            hr[m] = quantile_by(n, 0.95, kth);
         }
+        mean.push(mr);
+        q05.push(lr);
+        q95.push(hr);
     }
     SeriesStats { mean, q05, q95 }
 }
@@ -122,6 +340,93 @@ mod tests {
         assert!((t975(31) - 2.0395).abs() < 1e-3);
         assert!((t975(120) - 1.9799).abs() < 1e-3);
         assert!((t975(100_000) - 1.96).abs() < 1e-3);
+    }
+
+    /// The plain definition: every row of every replicate, tails included.
+    fn naive(trajs: &[Trajectory]) -> SeriesStats {
+        let steps = trajs[0].steps();
+        let n = trajs.len() as f64;
+        let (mut mean, mut q05, mut q95) = (vec![], vec![], vec![]);
+        for t in 0..=steps {
+            let (mut a, mut b, mut c) = ([0.0; NUM_METRICS], [0.0; NUM_METRICS], [0.0; NUM_METRICS]);
+            for m in 0..NUM_METRICS {
+                let mut v: Vec<f64> = trajs.iter().map(|tr| tr.row(t)[m]).collect();
+                let mut s = ExactSum::default();
+                v.iter().for_each(|&x| s.add(x));
+                a[m] = s.value() / n;
+                v.sort_by(f64::total_cmp);
+                b[m] = quantile_sorted(&v, 0.05);
+                c[m] = quantile_sorted(&v, 0.95);
+            }
+            mean.push(a);
+            q05.push(b);
+            q95.push(c);
+        }
+        SeriesStats { mean, q05, q95 }
+    }
+
+    #[test]
+    fn series_with_implied_tails_equals_the_plain_definition() {
+        use crate::metrics::Metric;
+        let mut x = 12345u64;
+        let mut next = move || {
+            x = crate::rng::mix64(x);
+            x
+        };
+        for case in 0..60 {
+            let steps = 1 + (next() % 12) as u32;
+            let reps = 1 + (next() % 40) as usize;
+            let trajs: Vec<Trajectory> = (0..reps)
+                .map(|_| {
+                    let mut tr = Trajectory::new(steps);
+                    let len = 1 + (next() % u64::from(steps + 1)) as u32;
+                    for t in 0..len {
+                        let row = tr.row_mut(t);
+                        for v in row.iter_mut() {
+                            // Few distinct values, so ties are common.
+                            *v = (next() % 5) as f64;
+                        }
+                        row[Metric::NetSentiment.idx()] = (next() % 7) as f64 / 7.0 - 0.4;
+                    }
+                    if len <= steps && next() % 4 != 0 {
+                        tr.quiesce(len - 1);
+                    } else {
+                        // Run to the horizon (possibly with constant rows).
+                        for t in len..=steps {
+                            *tr.row_mut(t) = tr.row(t - 1);
+                        }
+                    }
+                    tr
+                })
+                .collect();
+            let want = naive(&trajs);
+            let got = series(&trajs);
+            assert!(got.mean.len() <= steps as usize + 1);
+            for t in 0..=steps as usize {
+                let k = t.min(got.mean.len() - 1);
+                assert_eq!(got.mean[k], want.mean[t], "case {case} step {t} mean");
+                assert_eq!(got.q05[k], want.q05[t], "case {case} step {t} q05");
+                assert_eq!(got.q95[k], want.q95[t], "case {case} step {t} q95");
+            }
+        }
+    }
+
+    #[test]
+    fn exact_sum_is_order_independent() {
+        let xs = [0.1, 1e16, -1e16, 0.2, 1.0 / 3.0, -0.7, 1e-20];
+        let mut a = ExactSum::default();
+        xs.iter().for_each(|&x| a.add(x));
+        let mut b = ExactSum::default();
+        xs.iter().rev().for_each(|&x| b.add(x));
+        assert_eq!(a.value(), b.value());
+        // 0.1 + 0.2 + 1/3 - 0.7 + 1e-20 rounded once.
+        assert_eq!(a.value(), -0.06666666666666662);
+        let mut c = ExactSum::default();
+        c.add_times(0.1, 3);
+        assert_eq!(c.value(), 0.30000000000000004);
+        let mut d = ExactSum::default();
+        (0..3).for_each(|_| d.add(0.1));
+        assert_eq!(c.value(), d.value());
     }
 
     #[test]

@@ -74,7 +74,6 @@ fn replicate<T>(
     (0..reps)
         .map(|r| {
             let input = ReplicateInput { graph: g, population: &pop, seeds, dynamics_key: dynamics_key(seed, r) };
-            out.clear();
             models::simulate(spec, &input, &mut scratch, &mut out);
             f(&out)
         })

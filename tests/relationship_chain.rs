@@ -396,7 +396,7 @@ fn trickle_conversion_makes_friends() {
         }
         let none = RcParams { trickle: Trickle { conversion: 0.0, ..Trickle::default() }, ..base.clone() };
         let tr0 = run(&none, &g, &pop, &seeds, key, 30, &mut s);
-        assert!(tr0.rows().iter().all(|row| row[M::Friends.idx()] == 4.0));
+        assert!(tr0.rows().all(|row| row[M::Friends.idx()] == 4.0));
     }
     let half = RcParams { trickle: Trickle { conversion: 0.5, ..Trickle::default() }, ..base };
     let trs: Vec<_> = (0..200).map(|r| run(&half, &g, &pop, &seeds, dynamics_key(16, r), 30, &mut s)).collect();
@@ -471,7 +471,7 @@ fn stops_when_nobody_talks() {
     assert_eq!(tr.get(10, M::Talkers), 0.0);
     // talk.good/bad >= 1: the seed talks during steps 1..=talk.<valence>.
     let d = f64::from(if tr.get(0, M::ReachedGood) == 1.0 { p.talk.good } else { p.talk.bad });
-    let talking = tr.rows().iter().filter(|r| r[M::Talkers.idx()] > 0.0).count() as f64;
+    let talking = tr.rows().filter(|r| r[M::Talkers.idx()] > 0.0).count() as f64;
     assert_eq!(talking, d, "row 0 counts talkers of step 1; the last talking step is {d}");
 }
 

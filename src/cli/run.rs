@@ -248,7 +248,18 @@ fn run_plan(plan: &RunPlan, settings: &RunSettings, pool: &rayon::ThreadPool) ->
         let against = s.strategies[0].name.as_str();
         let st = summary::strategy_summary(spec, sel, &graph, &trajs, reference.as_deref().map(|r| (against, r)));
         let agg = stats::series(&trajs);
-        series.push(StrategySeries { strategy: spec.name.clone(), mean: agg.mean, q05: agg.q05, q95: agg.q95 });
+        let full = |v: Vec<Row>| -> Vec<Row> {
+            let last = *v.last().expect("row 0");
+            let mut v = v;
+            v.resize(s.steps as usize + 1, last);
+            v
+        };
+        series.push(StrategySeries {
+            strategy: spec.name.clone(),
+            mean: full(agg.mean),
+            q05: full(agg.q05),
+            q95: full(agg.q95),
+        });
         replicate_rows.push(ReplicateFinals { strategy: spec.name.clone(), finals: finals.clone() });
         if i == 0 {
             reference = Some(finals);

@@ -12,7 +12,7 @@ use womsim::stats;
 
 /// The final row of each replicate, in replicate order.
 pub fn finals(trajs: &[Trajectory]) -> Vec<Row> {
-    trajs.iter().map(|t| *t.last()).collect()
+    trajs.iter().map(|t| t.last()).collect()
 }
 
 fn column(rows: &[Row], m: Metric) -> Vec<f64> {

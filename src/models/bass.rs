@@ -139,7 +139,7 @@ pub fn simulate(p: &BassParams, input: &ReplicateInput<'_>, s: &mut Scratch, out
     let ln_stay = -pdt;
     let done = |adopted: u64, exposed: usize| adopted == n as u64 || (pdt == 0.0 && (qdt == 0.0 || exposed == 0));
     if done(adopted, s.exposed.len()) {
-        out.fill_forward_from(0);
+        out.quiesce(0);
         return;
     }
     for t in 1..=out.steps() {
@@ -181,7 +181,7 @@ pub fn simulate(p: &BassParams, input: &ReplicateInput<'_>, s: &mut Scratch, out
         tally.talkers = adopted;
         tally.write(out, t);
         if done(adopted, s.exposed.len()) {
-            out.fill_forward_from(t);
+            out.quiesce(t);
             return;
         }
     }
@@ -216,7 +216,7 @@ mod tests {
         assert_eq!(a, run(&p, &g, &[], 1, 100));
         assert_ne!(a, run(&p, &g, &[], 2, 100));
         assert!(a.last()[Metric::Reached.idx()] > 0.0);
-        let sum: f64 = a.rows().iter().map(|r| r[Metric::NewReached.idx()]).sum();
+        let sum: f64 = a.rows().map(|r| r[Metric::NewReached.idx()]).sum();
         assert_eq!(sum, a.last()[Metric::Reached.idx()]);
     }
 
@@ -225,7 +225,7 @@ mod tests {
         let g = ring(50);
         // p = 0, no seeds: nothing ever happens.
         let t = run(&BassParams { p: 0.0, q: 1.0, dt: 0.5 }, &g, &[], 1, 20);
-        assert!(t.rows().iter().all(|r| r[Metric::Reached.idx()] == 0.0));
+        assert!(t.rows().all(|r| r[Metric::Reached.idx()] == 0.0));
         // p = 0, a seed, huge q: the ring fills from the seed, at most two
         // new adopters per step (one per side).
         let t = run(&BassParams { p: 0.0, q: 1e9, dt: 1.0 }, &g, &[0], 1, 40);

@@ -9,7 +9,7 @@
 //!   inactive listeners activate them at the end of step `t + 1`
 //!   (synchronous: a node activated in a step does not transmit in that step).
 //! * The process stops when a step activates nobody; the remaining rows are
-//!   filled forward ([`Trajectory::fill_forward_from`]).
+//!   implied, not stored ([`Trajectory::quiesce`]).
 //!
 //! Randomness: node `u`'s coins during step `s` come from
 //! `rng::node_stream(key, tag::SHARE, u, s)`, so they do not depend on what
@@ -732,7 +732,7 @@ pub fn simulate(p: &IcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
     tally.reach(seeded, false);
     tally.write(out, 0);
     if seeded == 0 {
-        out.fill_forward_from(0);
+        out.quiesce(0);
         return;
     }
     let mut from = 0;
@@ -747,7 +747,7 @@ pub fn simulate(p: &IcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
         tally.talkers = new;
         tally.write(out, t);
         if new == 0 {
-            out.fill_forward_from(t);
+            out.quiesce(t);
             return;
         }
     }
@@ -823,7 +823,7 @@ mod tests {
                 assert_eq!(f64::from(r), t.last()[Metric::Reached.idx()]);
             }
             // Cumulative = sum of new.
-            let sum: f64 = a.rows().iter().map(|r| r[Metric::NewReached.idx()]).sum();
+            let sum: f64 = a.rows().map(|r| r[Metric::NewReached.idx()]).sum();
             assert_eq!(sum, a.last()[Metric::Reached.idx()]);
         }
     }
@@ -875,7 +875,7 @@ mod tests {
     fn empty_seeds_and_zero_probability() {
         let g = grid();
         let t = run(&IcParams::default(), &g, &[], 1, 5);
-        assert!(t.rows().iter().all(|r| r.iter().all(|&x| x == 0.0)));
+        assert!(t.rows().all(|r| r.iter().all(|&x| x == 0.0)));
         let t = run(&IcParams { prob: EdgeProb::Uniform(0.0) }, &g, &[5], 1, 5);
         assert_eq!(t.last()[Metric::Reached.idx()], 1.0);
         assert_eq!(t.get(1, Metric::Talkers), 0.0);

@@ -138,7 +138,7 @@ pub fn simulate(p: &IcnParams, input: &ReplicateInput<'_>, s: &mut Scratch, out:
     tally.reach(neg, true);
     tally.write(out, 0);
     if s.frontier.is_empty() {
-        out.fill_forward_from(0);
+        out.quiesce(0);
         return;
     }
     for t in 1..=out.steps() {
@@ -176,7 +176,7 @@ pub fn simulate(p: &IcnParams, input: &ReplicateInput<'_>, s: &mut Scratch, out:
         std::mem::swap(&mut s.frontier, &mut s.next);
         tally.write(out, t);
         if new == 0 {
-            out.fill_forward_from(t);
+            out.quiesce(t);
             return;
         }
     }

@@ -98,7 +98,7 @@ pub fn simulate(p: &LtParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
     tally.reach(seeded, false);
     tally.write(out, 0);
     if s.frontier.is_empty() {
-        out.fill_forward_from(0);
+        out.quiesce(0);
         return;
     }
     for t in 1..=out.steps() {
@@ -140,7 +140,7 @@ pub fn simulate(p: &LtParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
         tally.talkers = new;
         tally.write(out, t);
         if new == 0 {
-            out.fill_forward_from(t);
+            out.quiesce(t);
             return;
         }
     }

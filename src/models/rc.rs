@@ -92,7 +92,7 @@
 //! during the step join. `talkers` in row `t` counts the talkers at the end
 //! of step `t`, i.e. those who will send during step `t + 1`.
 //!
-//! The run stops early (rows copied forward, `new_*` and talkers zero) once
+//! The run stops early (later rows implied, `new_*` and talkers zero) once
 //! nobody talks and no recruitment can happen.
 //!
 //! # Outputs
@@ -837,7 +837,7 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
     for t in 1..=steps {
         let can_recruit = recruit_on && recruited < p.trickle.recruit_cap && !s.candidates.is_empty();
         if s.talkers.is_empty() && !can_recruit {
-            out.fill_forward_from(t - 1);
+            out.quiesce(t - 1);
             return;
         }
         c.clear_new();

@@ -81,7 +81,7 @@ pub fn simulate(p: &SirParams, input: &ReplicateInput<'_>, s: &mut Scratch, out:
     tally.reach(seeded, false);
     tally.write(out, 0);
     if s.infected.is_empty() {
-        out.fill_forward_from(0);
+        out.quiesce(0);
         return;
     }
     let ln_q = if p.beta >= 1.0 {
@@ -130,7 +130,7 @@ pub fn simulate(p: &SirParams, input: &ReplicateInput<'_>, s: &mut Scratch, out:
         tally.talkers = s.infected.len() as u64;
         tally.write(out, t);
         if s.infected.is_empty() {
-            out.fill_forward_from(t);
+            out.quiesce(t);
             return;
         }
     }

@@ -110,7 +110,6 @@ impl SpreadOracle for ModelOracle<'_> {
         for &key in &self.keys {
             let input =
                 ReplicateInput { graph: self.ctx.graph, population: self.ctx.population, seeds, dynamics_key: key };
-            s.traj.clear();
             models::simulate(self.ctx.model, &input, &mut s.model, &mut s.traj);
             total += s.traj.last()[metric.idx()];
         }
