@@ -154,6 +154,7 @@ fn seeding(c: &mut Criterion) {
             pool: Some(Pool::Everyone),
             budget: Budget::People(50),
             cost: CostModel::default(),
+            reseed: womsim::seeding::Reseed::Once,
         };
         grp.bench_function(kind.name(), |b| b.iter(|| black_box(select(&spec, &ctx).expect("seeds").seeds.len())));
     }

@@ -122,7 +122,7 @@ fn magic_middle_demo_is_what_the_issue_asks() {
 fn karate_edge_list_resolves_against_the_scenario_file() {
     let s = scenario::load(&root().join("scenarios/karate_ic.toml")).unwrap();
     match &s.network {
-        NetworkSource::EdgeList { path, directed } => {
+        NetworkSource::EdgeList { path, directed, .. } => {
             assert!(path.is_absolute() && path.is_file(), "{}", path.display());
             assert!(path.ends_with("scenarios/data/karate.edges"));
             assert!(!directed);
@@ -388,7 +388,11 @@ fn missing_edge_list_file_and_relative_resolution() {
     let s = scenario::load(&p).unwrap();
     assert_eq!(
         s.network,
-        NetworkSource::EdgeList { path: dir.path().join("nope.edges").canonicalize().unwrap(), directed: false }
+        NetworkSource::EdgeList {
+            path: dir.path().join("nope.edges").canonicalize().unwrap(),
+            directed: false,
+            ids: Default::default()
+        }
     );
     // Missing path key.
     let msg = err_text("[network]\nkind = \"edge_list\"\n[[strategy]]\nkind = \"random\"\n");

@@ -126,7 +126,14 @@ fn ic(p: f64) -> ModelSpec {
 }
 
 fn spec(kind: StrategyKind, budget: Budget) -> StrategySpec {
-    StrategySpec { name: "s".into(), kind, pool: None, budget, cost: CostModel::default() }
+    StrategySpec {
+        name: "s".into(),
+        kind,
+        pool: None,
+        budget,
+        cost: CostModel::default(),
+        reseed: womsim::seeding::Reseed::Once,
+    }
 }
 
 fn ctx<'a>(g: &'a Graph, pop: &'a Population, model: &'a ModelSpec, seed: u64) -> SeedingContext<'a> {

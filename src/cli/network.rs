@@ -26,7 +26,7 @@ pub fn build_with_stats(scenario: &Scenario) -> anyhow::Result<(Graph, NetworkSt
             let st = stats::compute(&g);
             Ok((g, st))
         }
-        NetworkSource::EdgeList { path, directed } => {
+        NetworkSource::EdgeList { path, directed, .. } => {
             let (g, info) = edgelist::load_with_info(path, *directed)
                 .map_err(anyhow::Error::new)
                 .with_context(|| format!("cannot load the edge list {}", path.display()))?;

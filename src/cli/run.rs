@@ -401,6 +401,7 @@ mod tests {
             pool: None,
             budget: Budget::People(3),
             cost: Default::default(),
+            reseed: womsim::seeding::Reseed::Once,
         };
         assert_eq!(sweep_budget(&spec, 10.0), Budget::People(10));
         spec.budget = Budget::Cost(5.0);

@@ -180,6 +180,7 @@ mod tests {
             pool: None,
             budget: Budget::People(2),
             cost: CostModel::default(),
+            reseed: womsim::seeding::Reseed::Once,
         }
     }
 

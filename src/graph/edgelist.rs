@@ -62,6 +62,29 @@ pub enum LoadError {
     },
 }
 
+/// How the ids of an edge list are read (`network.ids`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum IdMode {
+    /// Numeric when every id is a non-negative integer, names otherwise.
+    #[default]
+    Auto,
+    /// Every id must be a non-negative integer.
+    Numeric,
+    /// Ids are names (any token), even when they look like numbers.
+    Names,
+}
+
+impl IdMode {
+    /// Scenario name of the mode.
+    pub fn name(self) -> &'static str {
+        match self {
+            IdMode::Auto => "auto",
+            IdMode::Numeric => "numeric",
+            IdMode::Names => "names",
+        }
+    }
+}
+
 /// What the loader saw besides the graph itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct EdgeListInfo {

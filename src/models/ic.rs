@@ -40,35 +40,11 @@
 
 use std::ops::Range;
 
+pub use super::params::{EdgeProb, IcParams};
 use super::ReplicateInput;
 use crate::graph::Graph;
 use crate::metrics::{Metric, Trajectory};
 use crate::rng::{self, tag};
-
-/// Where an arc's activation probability comes from.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum EdgeProb {
-    /// The same probability on every arc, in [0, 1].
-    Uniform(f64),
-    /// The graph's per-arc weights (third column of the edge list). A graph
-    /// without weights counts as weight 1 on every arc.
-    Weights,
-    /// Weighted cascade: arc u→v has probability 1 / in_degree(v).
-    InverseInDegree,
-}
-
-/// Parameters of `independent_cascade`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct IcParams {
-    /// Arc probabilities. Default `Uniform(0.1)`.
-    pub prob: EdgeProb,
-}
-
-impl Default for IcParams {
-    fn default() -> Self {
-        IcParams { prob: EdgeProb::Uniform(0.1) }
-    }
-}
 
 /// Epoch-stamped membership set over node ids: `reset` is O(1) (amortised;
 /// the array is cleared only when the 32-bit epoch wraps, every 2³² − 1

@@ -49,25 +49,10 @@
 //! warm-up.
 
 use super::ic::{Gaps, Stamps, Tally};
+pub use super::params::IcnParams;
 use super::ReplicateInput;
 use crate::metrics::Trajectory;
 use crate::rng::{self, tag};
-
-/// Parameters of `ic_n`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct IcnParams {
-    /// Uniform arc probability, in [0, 1]. Default 0.1.
-    pub p: f64,
-    /// Quality: probability that a node activated by a positive node (or a
-    /// seed) turns positive, in [0, 1]. Default 0.8.
-    pub quality: f64,
-}
-
-impl Default for IcnParams {
-    fn default() -> Self {
-        IcnParams { p: 0.1, quality: 0.8 }
-    }
-}
 
 /// Reusable per-worker state.
 pub struct Scratch {

@@ -34,23 +34,10 @@
 //! are epoch-stamped (O(1) reset); no allocation after warm-up.
 
 use super::ic::{Stamps, Tally};
+pub use super::params::LtParams;
 use super::{EdgeProb, ReplicateInput};
 use crate::metrics::Trajectory;
 use crate::rng::{self, tag};
-
-/// Parameters of `linear_threshold`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LtParams {
-    /// Arc weights b(u,v); each node's incoming weights must sum to <= 1.
-    /// Default `InverseInDegree`. `Uniform(w)` gives every arc weight w.
-    pub weights: EdgeProb,
-}
-
-impl Default for LtParams {
-    fn default() -> Self {
-        LtParams { weights: EdgeProb::InverseInDegree }
-    }
-}
 
 /// Reusable per-worker state.
 pub struct Scratch {

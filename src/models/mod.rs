@@ -14,6 +14,7 @@ mod hugemem;
 pub mod ic;
 pub mod icn;
 pub mod lt;
+pub mod params;
 pub mod rc;
 pub mod sir;
 
@@ -21,12 +22,7 @@ use crate::graph::Graph;
 use crate::metrics::Trajectory;
 use crate::population::Population;
 
-pub use bass::BassParams;
-pub use ic::{EdgeProb, IcParams};
-pub use icn::IcnParams;
-pub use lt::LtParams;
-pub use rc::RcParams;
-pub use sir::SirParams;
+pub use params::{BassParams, EdgeProb, IcParams, IcnParams, LtParams, RcParams, SirParams};
 
 /// A model and its parameters.
 #[derive(Debug, Clone, PartialEq)]

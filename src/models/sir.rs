@@ -32,24 +32,10 @@
 //! trajectory writes; no O(n) work, no allocation after warm-up.
 
 use super::ic::{Stamps, Tally};
+pub use super::params::SirParams;
 use super::ReplicateInput;
 use crate::metrics::Trajectory;
 use crate::rng::{self, tag};
-
-/// Parameters of `sir`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SirParams {
-    /// Transmission probability per infected–susceptible arc per step, [0, 1]. Default 0.1.
-    pub beta: f64,
-    /// Recovery probability per step, [0, 1]. Default 0.2.
-    pub gamma: f64,
-}
-
-impl Default for SirParams {
-    fn default() -> Self {
-        SirParams { beta: 0.1, gamma: 0.2 }
-    }
-}
 
 /// Reusable per-worker state.
 pub struct Scratch {

@@ -41,6 +41,8 @@ pub enum NetworkSource {
     EdgeList {
         path: PathBuf,
         directed: bool,
+        /// How ids are read (`network.ids`).
+        ids: crate::graph::edgelist::IdMode,
     },
 }
 

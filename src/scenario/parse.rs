@@ -804,7 +804,7 @@ fn resolve_network(t: &Table, base: &Path, errs: &mut Errs<'_>) -> (Option<Netwo
                 },
                 _ => None,
             };
-            return (path.map(|path| NetworkSource::EdgeList { path, directed }), None);
+            return (path.map(|path| NetworkSource::EdgeList { path, directed, ids: Default::default() }), None);
         }
     };
     let known = match &spec {
@@ -1168,7 +1168,8 @@ fn resolve_strategies(
             }
             Budget::People(people)
         };
-        out.push(StrategySpec { name, kind: strategy_kind, pool, budget, cost });
+        let reseed = strategy_kind.default_reseed();
+        out.push(StrategySpec { name, kind: strategy_kind, pool, budget, cost, reseed });
     }
     out
 }

@@ -37,7 +37,7 @@ fn kv(k: &str, v: Value) -> (String, Value) {
 /// Keys of the `[network]` table of `src`.
 pub(crate) fn network_keys(src: &NetworkSource) -> Vec<(String, Value)> {
     match src {
-        NetworkSource::EdgeList { path, directed } => vec![
+        NetworkSource::EdgeList { path, directed, .. } => vec![
             kv("kind", s("edge_list")),
             kv("path", s(&path.to_string_lossy())),
             kv("directed", Value::Boolean(*directed)),
@@ -197,7 +197,8 @@ impl Scenario {
                 StrategyKind::Explicit { nodes } => {
                     v.push(kv("nodes", Value::Array(nodes.iter().map(|n| s(n)).collect())))
                 }
-                StrategyKind::Random
+                StrategyKind::None
+                | StrategyKind::Random
                 | StrategyKind::TopDegree
                 | StrategyKind::FriendsOfRandom
                 | StrategyKind::KCore => {}

@@ -97,7 +97,7 @@ impl SpreadOracle for ModelOracle<'_> {
     fn spread(&self, seeds: &[u32], s: &mut Self::Scratch) -> f64 {
         let metric = match self.objective {
             Objective::Reach => Metric::Reached,
-            Objective::Action => Metric::Acted,
+            Objective::Action | Objective::LiftAction => Metric::Acted,
         };
         let mut total = 0.0;
         if let (Some(p), Some(ics)) = (self.fast_ic(), s.ic.as_mut()) {

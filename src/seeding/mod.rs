@@ -79,13 +79,44 @@ pub enum Pick {
 /// Objective of `greedy`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Objective {
+    /// Expected final reach.
     Reach,
+    /// Expected final action (seeds included, as `final.acted`).
     Action,
+    /// Expected action caused beyond the seeds themselves: action minus
+    /// the number of seeds (the no-campaign baseline is the same for every
+    /// seed set, so it does not change the ranking). Differs from `Action`
+    /// only under a cost budget, where the number of seeds varies.
+    LiftAction,
+}
+
+/// When a chance-based strategy draws its seeds (`reseed`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reseed {
+    /// A fresh seed set for every replicate (from the stream keyed by the
+    /// scenario seed, the strategy's name and the replicate), so confidence
+    /// intervals include the luck of the draw.
+    PerReplicate,
+    /// One seed set for the whole run ("these exact people").
+    Once,
+}
+
+impl Reseed {
+    /// Scenario name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Reseed::PerReplicate => "per_replicate",
+            Reseed::Once => "once",
+        }
+    }
 }
 
 /// A strategy kind and its parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub enum StrategyKind {
+    /// No seeds at all (budget 0, cost 0): the no-campaign world, usable as
+    /// a reference strategy.
+    None,
     Random,
     TopDegree,
     MagicMiddle {
@@ -123,6 +154,7 @@ impl StrategyKind {
     /// Scenario name of the kind.
     pub fn name(&self) -> &'static str {
         match self {
+            StrategyKind::None => "none",
             StrategyKind::Random => "random",
             StrategyKind::TopDegree => "top_degree",
             StrategyKind::MagicMiddle { .. } => "magic_middle",
@@ -133,6 +165,29 @@ impl StrategyKind {
             StrategyKind::Greedy { .. } => "greedy",
             StrategyKind::Ris { .. } => "ris",
             StrategyKind::Explicit { .. } => "explicit",
+        }
+    }
+}
+
+impl StrategyKind {
+    /// Whether the pick involves chance (so that a fresh draw per replicate
+    /// is meaningful): `random`, `magic_middle` with `pick = "random"`,
+    /// `friends_of_random`. Greedy and RIS use Monte Carlo estimates but aim
+    /// at one best set; they keep one seed set.
+    pub fn is_chance_based(&self) -> bool {
+        matches!(
+            self,
+            StrategyKind::Random | StrategyKind::FriendsOfRandom | StrategyKind::MagicMiddle { pick: Pick::Random, .. }
+        )
+    }
+
+    /// The default `reseed`: per replicate for chance-based kinds, once
+    /// otherwise.
+    pub fn default_reseed(&self) -> Reseed {
+        if self.is_chance_based() {
+            Reseed::PerReplicate
+        } else {
+            Reseed::Once
         }
     }
 }
@@ -173,6 +228,8 @@ pub struct StrategySpec {
     pub pool: Option<Pool>,
     pub budget: Budget,
     pub cost: CostModel,
+    /// When the seeds are drawn (always `Once` for deterministic kinds).
+    pub reseed: Reseed,
 }
 
 /// Everything a strategy may look at.
@@ -249,6 +306,9 @@ pub(crate) trait Picker {
 /// number of rayon threads.
 pub fn select(spec: &StrategySpec, ctx: &SeedingContext<'_>) -> Result<Selection, SeedingError> {
     validate(spec)?;
+    if spec.kind == StrategyKind::None {
+        return Ok(Selection { seeds: Vec::new(), cost: 0.0 });
+    }
     let g = ctx.graph;
     if ctx.population.len() != g.len() {
         return Err(SeedingError::Invalid(format!(
@@ -274,6 +334,7 @@ pub fn select(spec: &StrategySpec, ctx: &SeedingContext<'_>) -> Result<Selection
         Budget::Cost(c) => affordable(&pool, g, &spec.cost, c),
     };
     let mut picker: Box<dyn Picker + '_> = match &spec.kind {
+        StrategyKind::None => unreachable!("handled above: no seeds"),
         StrategyKind::Random => Box::new(order::Shuffle::new(pool, order::rng_for(ctx))),
         StrategyKind::TopDegree => Box::new(order::top_degree(g, pool)),
         StrategyKind::MagicMiddle { band, pick } => order::magic_middle(ctx, pool, *band, *pick, spec.budget)?,

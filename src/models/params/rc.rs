@@ -1,0 +1,148 @@
+//! Parameters of the relationship-chain model (`relationship_chain`); the
+//! rules that use them are documented in [`crate::models::rc`].
+
+use crate::population::Role;
+
+/// A pair of values for good and bad experiences.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Valenced<T> {
+    pub good: T,
+    pub bad: T,
+}
+
+/// How a role changes talking, persuading and acting (multipliers, >= 0;
+/// resulting probabilities are clamped to [0, 1]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RoleEffect {
+    /// Multiplier on the share probability of this role's messages.
+    pub share: f64,
+    /// Multiplier on the action probability of those who hear this role.
+    pub persuade: f64,
+    /// Multiplier on this role's own action probability.
+    pub act: f64,
+}
+
+impl RoleEffect {
+    /// No effect (all multipliers 1).
+    pub const NEUTRAL: RoleEffect = RoleEffect { share: 1.0, persuade: 1.0, act: 1.0 };
+}
+
+/// One [`RoleEffect`] per [`Role`] (`model.roles.<role>`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RoleTable {
+    pub community: RoleEffect,
+    pub mild: RoleEffect,
+    pub fan: RoleEffect,
+    pub detractor: RoleEffect,
+    pub ambassador: RoleEffect,
+}
+
+impl RoleTable {
+    /// Effect of a role.
+    #[inline]
+    pub fn get(&self, r: Role) -> &RoleEffect {
+        match r {
+            Role::Community => &self.community,
+            Role::Mild => &self.mild,
+            Role::Fan => &self.fan,
+            Role::Detractor => &self.detractor,
+            Role::Ambassador => &self.ambassador,
+        }
+    }
+
+    /// Every role neutral (used to switch roles off).
+    pub fn neutral() -> Self {
+        RoleTable {
+            community: RoleEffect::NEUTRAL,
+            mild: RoleEffect::NEUTRAL,
+            fan: RoleEffect::NEUTRAL,
+            detractor: RoleEffect::NEUTRAL,
+            ambassador: RoleEffect::NEUTRAL,
+        }
+    }
+}
+
+/// Default role effects: community members share half as often as mild
+/// friends (lazy sharing), fans share and persuade more and act more
+/// readily, detractors are loud and never act, ambassadors share 6× as often
+/// as a mild friend and persuade 1.5× better (the R reasoning is in the
+/// module docs).
+impl Default for RoleTable {
+    fn default() -> Self {
+        RoleTable {
+            community: RoleEffect { share: 0.5, persuade: 1.0, act: 1.0 },
+            mild: RoleEffect { share: 1.0, persuade: 1.0, act: 1.0 },
+            fan: RoleEffect { share: 1.5, persuade: 1.25, act: 1.5 },
+            detractor: RoleEffect { share: 2.0, persuade: 1.0, act: 0.0 },
+            ambassador: RoleEffect { share: 6.0, persuade: 1.5, act: 1.0 },
+        }
+    }
+}
+
+/// Trickle-down: how actions turn into friends and friends into ambassadors.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Trickle {
+    /// Probability that a community member who acts becomes a (mild) friend, [0, 1]. Default 0.3.
+    pub conversion: f64,
+    /// Per-step probability that an enthusiastic friend (a fan who acted and
+    /// had a good experience) is recruited as an ambassador, [0, 1]. Default 0.
+    pub recruit_rate: f64,
+    /// Most ambassadors recruited during one replicate (0 = no recruitment). Default 0.
+    pub recruit_cap: u32,
+}
+
+impl Default for Trickle {
+    fn default() -> Self {
+        Trickle { conversion: 0.3, recruit_rate: 0.0, recruit_cap: 0 }
+    }
+}
+
+/// Parameters of `relationship_chain`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RcParams {
+    /// Probability that a talker shares with each listener per step, by
+    /// valence, in [0, 1]. Default good 0.01, bad 0.015 (see the module
+    /// docs for why these small numbers are the realistic ones).
+    pub share: Valenced<f64>,
+    /// Steps a person keeps talking after hearing or experiencing, by valence,
+    /// >= 1. Default good 3, bad 5.
+    pub talk: Valenced<u32>,
+    /// Base probability of acting on a good message, in [0, 1]. Default 0.1.
+    pub act: f64,
+    /// Probability that an experience is good, in [0, 1]. Default 0.8.
+    pub quality: f64,
+    /// Weight of a bad message relative to a good one in opinions, >= 0. Default 2.
+    pub negativity_bias: f64,
+    /// Multiplier on the action probability of a message from an ambassador
+    /// (ambassadors ask their network to act), >= 0. Default 2.
+    pub ask: f64,
+    /// Fraction of bad messages neutralised when they reach someone who follows
+    /// an ambassador, in [0, 1]. Default 0.5.
+    pub defense: f64,
+    /// Trickle-down parameters.
+    pub trickle: Trickle,
+    /// Role effects.
+    pub roles: RoleTable,
+    /// Weight of news heard *after* the first impression, relative to the
+    /// first, in [0, 1] (`model.openness`). Default 1: every message moves the
+    /// opinion. 0: first impressions are final (only an own experience
+    /// changes an opinion), as in IC-N.
+    pub openness: f64,
+}
+
+impl Default for RcParams {
+    fn default() -> Self {
+        RcParams {
+            share: Valenced { good: 0.01, bad: 0.015 },
+            talk: Valenced { good: 3, bad: 5 },
+            act: 0.1,
+            quality: 0.8,
+            negativity_bias: 2.0,
+            ask: 2.0,
+            defense: 0.5,
+            trickle: Trickle::default(),
+            roles: RoleTable::default(),
+            openness: 1.0,
+        }
+    }
+}
