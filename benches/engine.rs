@@ -138,7 +138,8 @@ fn seeding(c: &mut Criterion) {
     let g = ba();
     let pop = Population::community(g.len());
     let model = ModelSpec::IndependentCascade(IcParams { prob: EdgeProb::Uniform(0.05) });
-    let ctx = SeedingContext { graph: &g, population: &pop, model: &model, steps: 50, seed: 3, strategy_index: 0 };
+    let ctx =
+        SeedingContext { graph: &g, population: &pop, model: &model, steps: 50, seed: 3, strategy_key: 0, draw: None };
     let mut grp = c.benchmark_group("seeding_ba100k_50");
     modest(&mut grp, 3);
     let kinds = [

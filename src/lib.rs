@@ -15,6 +15,9 @@
 //!   value.
 //! * [`seeding`] — strategies that choose ambassadors under a budget.
 //! * [`runner`] — Monte Carlo replicates in parallel (rayon), deterministic.
+//! * [`pipeline`] — a whole run: seeds per strategy, the no-campaign
+//!   baseline, replicates, and the results contract (lift, paired
+//!   differences with Holm–Bonferroni, risk quantiles).
 //! * [`stats`], [`metrics`], [`results`] — what is measured and reported.
 //! * [`scenario`] — scenario files (TOML) validated into a [`scenario::Scenario`].
 //!
@@ -43,6 +46,7 @@ pub mod export;
 pub mod graph;
 pub mod metrics;
 pub mod models;
+pub mod pipeline;
 pub mod population;
 pub mod report;
 pub mod results;

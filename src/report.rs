@@ -97,11 +97,6 @@ fn mean_ci(s: &Stat) -> String {
     pm(s.mean, (s.ci95_high - s.ci95_low) / 2.0, "")
 }
 
-/// A ratio as `mean% ± half-width%`.
-fn percent_ci(s: &Stat) -> String {
-    pm(s.mean * 100.0, (s.ci95_high - s.ci95_low) / 2.0 * 100.0, "%")
-}
-
 fn signed(v: f64, d: usize) -> String {
     if v > 0.0 && fmt_num(v, d) != fmt_num(0.0, d) {
         format!("+{}", fmt_num(v, d))
@@ -113,7 +108,11 @@ fn signed(v: f64, d: usize) -> String {
 /// A paired difference cell: `+12 [+4, +20]*`.
 fn diff_cell(d: &Diff) -> String {
     let dec = value_decimals(d.mean.abs().max(d.ci95_high.abs()).max(d.ci95_low.abs()));
-    let mark = if d.significant { "<span class=\"sig\" title=\"95% CI excludes zero\">*</span>" } else { "" };
+    let mark = if d.significant {
+        "<span class=\"sig\" title=\"significant at 5% family-wise (Holm–Bonferroni)\">*</span>"
+    } else {
+        ""
+    };
     format!(
         "{}{mark}<br><span class=\"ci\">[{}, {}]</span>",
         signed(d.mean, dec),
@@ -155,7 +154,7 @@ fn verdicts(r: &RunResults) -> Vec<String> {
                 )
             } else {
                 format!(
-                    "<strong>{}</strong> vs <strong>{}</strong>: no clear difference in {what} ({} people, {ci}, includes zero).",
+                    "<strong>{}</strong> vs <strong>{}</strong>: no clear difference in {what} ({} people, {ci}; not significant family-wise).",
                     escape(&st.name),
                     escape(&p.against),
                     signed(d.mean, dec)
@@ -222,13 +221,28 @@ pub fn render_report(results: &RunResults, charts_dir: &Path) -> anyhow::Result<
         s.strategies.first().map(|f| escape(&f.name)).unwrap_or_default()
     );
 
+    // What lift means, in one sentence, and the world without a campaign.
+    let b = &s.baseline.final_;
+    let _ = writeln!(
+        h,
+        "<p class=\"lift\"><strong>Lift</strong> is what a strategy adds to what would happen anyway: the same world, \
+         replicate by replicate, with no campaign at all. Without any campaign {} people hear about it ({} of them \
+         bad news) and {} act; the table credits each strategy only with the difference it makes, and \
+         <em>action caused</em> also leaves out the seeds' own actions.</p>",
+        fmt_num(b.reached.mean, value_decimals(b.reached.mean)),
+        fmt_num(b.reached_bad.mean, value_decimals(b.reached_bad.mean)),
+        fmt_num(b.acted.mean, value_decimals(b.acted.mean)),
+    );
+
     // Summary table.
     h.push_str("<h2>Summary</h2>\n<table>\n<thead><tr><th>Strategy</th><th>Kind</th><th>Budget</th>");
-    h.push_str("<th>Reach<br><span class=\"ci\">mean ± 95% CI</span></th>");
-    h.push_str("<th>Action<br><span class=\"ci\">mean ± 95% CI</span></th><th>Action / reach</th>");
     // Influencers cost more than the magic middle: the fair comparison is per unit spent.
     h.push_str("<th>Cost<br><span class=\"ci\">of the seeds</span></th>");
-    h.push_str("<th>Action / cost<br><span class=\"ci\">mean ± 95% CI</span></th>");
+    h.push_str("<th>Extra reach<br><span class=\"ci\">lift, mean ± 95% CI</span></th>");
+    h.push_str("<th>Action caused<br><span class=\"ci\">beyond the seeds, ± 95% CI</span></th>");
+    h.push_str("<th>Action caused / cost<br><span class=\"ci\">mean ± 95% CI</span></th>");
+    h.push_str("<th>Reach<br><span class=\"ci\">total, mean ± 95% CI</span></th>");
+    h.push_str("<th>Action<br><span class=\"ci\">total, mean ± 95% CI</span></th>");
     let against = s.strategies.first().map(|f| escape(&f.name)).unwrap_or_default();
     let _ = write!(h, "<th>Reach vs {against}<br><span class=\"ci\">paired, [95% CI]</span></th>");
     let _ =
@@ -238,16 +252,17 @@ pub fn render_report(results: &RunResults, charts_dir: &Path) -> anyhow::Result<
             h,
             "<tr><td><span class=\"sw\" style=\"background:{}\"></span>{}</td><td class=\"kind\">{}</td><td class=\"num\">{}</td>\
              <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
-             <td class=\"num\">{}</td><td class=\"num\">{}</td>",
+             <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>",
             hex(i),
             escape(&st.name),
             escape(&st.kind),
             budget_cell(st),
-            mean_ci(&st.final_.reached),
-            mean_ci(&st.final_.acted),
-            percent_ci(&st.action_per_reach),
             fmt_num(st.cost, if st.cost.fract() == 0.0 { 0 } else { 2 }),
-            mean_ci(&st.action_per_cost)
+            mean_ci(&st.lift.reached),
+            mean_ci(&st.lift.acted_beyond_seeds),
+            mean_ci(&st.action_per_cost),
+            mean_ci(&st.final_.reached.stat()),
+            mean_ci(&st.final_.acted.stat()),
         );
         match &st.paired {
             Some(p) => {
@@ -263,10 +278,22 @@ pub fn render_report(results: &RunResults, charts_dir: &Path) -> anyhow::Result<
         h.push_str("</tr>\n");
     }
     h.push_str("</tbody>\n</table>\n");
-    h.push_str(
-        "<p class=\"note\">Counts of people at the end of the run, seeds included in reach. \
-         <span class=\"sig\">*</span> the 95% confidence interval of the paired difference excludes zero; \
-         strategies are ranked below only where it does.</p>\n",
+    let comparisons = 4 * s.strategies.iter().filter(|st| st.paired.is_some()).count();
+    let vary: Vec<String> = s.strategies.iter().filter(|st| st.seeds_vary).map(|st| escape(&st.name)).collect();
+    let _ = writeln!(
+        h,
+        "<p class=\"note\">Counts of people at the end of the run; totals include the seeds and what happens without \
+         a campaign. <span class=\"sig\">*</span> the paired difference is significant at 5% family-wise: \
+         Holm–Bonferroni over all {comparisons} comparisons in this run (the confidence intervals shown are \
+         unadjusted); strategies are ranked below only where it is.{}</p>",
+        if vary.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " Seeds drawn afresh in every replicate, so the intervals include the luck of the draw: {}.",
+                vary.join(", ")
+            )
+        }
     );
     let v = verdicts(results);
     if !v.is_empty() {

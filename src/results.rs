@@ -5,7 +5,7 @@
 //!
 //! Files: `summary.json` ([`SummaryFile`]), `timeseries.csv` ([`StrategySeries`]
 //! flattened: `strategy,step,<metric>_mean,<metric>_q05,<metric>_q95,…`),
-//! `replicates.csv`, `degrees.csv` ([`DegreeRow`]), `budgets.csv`
+//! `replicates.csv`, `seeds.csv` ([`SeedRow`]), `degrees.csv` ([`DegreeRow`]), `budgets.csv`
 //! ([`BudgetPoint`], only with a budget sweep), `scenario.resolved.toml`,
 //! `manifest.json`.
 
@@ -26,22 +26,75 @@ impl From<crate::stats::Summary> for Stat {
     }
 }
 
+/// A final value over replicates: mean, sd and 95% CI of the mean (as
+/// [`Stat`]), plus the 5%, 50% and 95% quantiles of the replicates' values
+/// (type 7), which show the risk a mean hides.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct FinalStat {
+    pub mean: f64,
+    pub sd: f64,
+    pub ci95_low: f64,
+    pub ci95_high: f64,
+    pub q05: f64,
+    pub q50: f64,
+    pub q95: f64,
+}
+
+impl FinalStat {
+    /// The mean and its CI only.
+    pub fn stat(&self) -> Stat {
+        Stat { mean: self.mean, sd: self.sd, ci95_low: self.ci95_low, ci95_high: self.ci95_high }
+    }
+}
+
 /// Final values (at the last step) of the headline metrics, over replicates.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FinalMetrics {
+    pub reached: FinalStat,
+    pub reached_good: FinalStat,
+    pub reached_bad: FinalStat,
+    pub acted: FinalStat,
+    /// Share of replicates in which bad news reached more people than good
+    /// news (`reached_bad > reached_good`).
+    pub p_bad_exceeds_good: f64,
+}
+
+/// The no-campaign world: the same network, population and dynamics
+/// streams, replicate by replicate, with no seeds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Baseline {
+    #[serde(rename = "final")]
+    pub final_: FinalMetrics,
+}
+
+/// A strategy's effect: per replicate, its final value minus the
+/// no-campaign world's, summarised over replicates.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Lift {
     pub reached: Stat,
     pub reached_good: Stat,
     pub reached_bad: Stat,
     pub acted: Stat,
+    /// Action caused among people who are not this strategy's seeds:
+    /// (acted − seeds) − (no-campaign acted − seeds who act without the
+    /// campaign), per replicate.
+    pub acted_beyond_seeds: Stat,
 }
 
 /// A paired difference (this strategy − the first), over replicates.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Diff {
     pub mean: f64,
+    /// Unadjusted 95% CI of the mean difference.
     pub ci95_low: f64,
     pub ci95_high: f64,
-    /// True when the 95% CI excludes zero.
+    /// Two-sided p-value of the paired t-test (mean difference zero).
+    pub p_value: f64,
+    /// Holm–Bonferroni adjusted p-value over every paired difference the
+    /// run reports (strategies × metrics).
+    pub p_adjusted: f64,
+    /// `p_adjusted < 0.05`: the family-wise error rate over all the
+    /// run's comparisons is at most 5%.
     pub significant: bool,
 }
 
@@ -56,6 +109,13 @@ pub struct PairedDiffs {
     pub acted: Diff,
 }
 
+impl PairedDiffs {
+    /// The four differences, in field order.
+    pub fn all_mut(&mut self) -> [&mut Diff; 4] {
+        [&mut self.reached, &mut self.reached_good, &mut self.reached_bad, &mut self.acted]
+    }
+}
+
 /// One strategy's results.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StrategySummary {
@@ -65,19 +125,28 @@ pub struct StrategySummary {
     pub budget: f64,
     /// `"people"` or `"cost"`.
     pub budget_unit: String,
-    /// Total cost of the seeds under the strategy's cost model.
+    /// Total cost of the seeds under the strategy's cost model (the mean
+    /// over replicates when `seeds_vary`).
     pub cost: f64,
+    /// Whether every replicate drew its own seed set (`reseed =
+    /// "per_replicate"`); then `seeds` and `seed_followers` are replicate
+    /// 0's and `seeds.csv` lists every replicate's.
+    pub seeds_vary: bool,
     /// Seeds, as original node ids, in pick order.
     pub seeds: Vec<String>,
     /// Follower count (out-degree) of each seed, aligned with `seeds`.
     pub seed_followers: Vec<u32>,
     #[serde(rename = "final")]
     pub final_: FinalMetrics,
+    /// The strategy's effect over the no-campaign world.
+    pub lift: Lift,
     /// acted / reached per replicate, summarised.
     pub action_per_reach: Stat,
-    /// acted / cost per replicate, summarised.
+    /// lift.acted_beyond_seeds / cost per replicate, summarised: the
+    /// action the campaign caused per unit spent.
     pub action_per_cost: Stat,
-    /// First step at which reach reaches half its final value, per replicate.
+    /// First step at which the lift in reach reaches half its final value,
+    /// per replicate.
     pub steps_to_half_reach: Stat,
     /// `None` for the first strategy.
     pub paired: Option<PairedDiffs>,
@@ -104,6 +173,8 @@ pub struct SummaryFile {
     /// Model kind (`relationship_chain`, `independent_cascade`, …).
     pub model: String,
     pub network: NetworkInfo,
+    /// The no-campaign world every strategy's lift is measured against.
+    pub baseline: Baseline,
     /// Strategies in scenario order; the first is the reference of paired
     /// differences.
     pub strategies: Vec<StrategySummary>,
@@ -114,6 +185,17 @@ pub struct SummaryFile {
 pub struct DegreeRow {
     pub degree: u32,
     pub count: u64,
+}
+
+/// One row of `seeds.csv`: the seeds one strategy used in one replicate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeedRow {
+    pub strategy: String,
+    /// The budget amount (as `budget` in summary.json, or the sweep point).
+    pub budget: f64,
+    pub replicate: u32,
+    /// Original node ids, in pick order.
+    pub seeds: Vec<String>,
 }
 
 /// One row of `budgets.csv` (budget sweep).
@@ -128,13 +210,19 @@ pub struct BudgetPoint {
     pub acted_mean: f64,
     pub acted_ci95_low: f64,
     pub acted_ci95_high: f64,
+    pub lift_reached_mean: f64,
+    pub lift_reached_ci95_low: f64,
+    pub lift_reached_ci95_high: f64,
+    pub lift_acted_beyond_seeds_mean: f64,
+    pub lift_acted_beyond_seeds_ci95_low: f64,
+    pub lift_acted_beyond_seeds_ci95_high: f64,
 }
 
 /// Per-step aggregates of one strategy, as in `timeseries.csv`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StrategySeries {
     pub strategy: String,
-    /// One row per step 0..=steps, columns in [`crate::metrics::Metric::ALL`] order.
+    /// One row per step 0..=steps (or fewer: later steps repeat the last row), columns in [`crate::metrics::Metric::ALL`] order.
     pub mean: Vec<crate::metrics::Row>,
     pub q05: Vec<crate::metrics::Row>,
     pub q95: Vec<crate::metrics::Row>,
@@ -144,6 +232,9 @@ pub struct StrategySeries {
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunResults {
     pub summary: SummaryFile,
+    /// The no-campaign world's series (`strategy = "(no campaign)"` in
+    /// `timeseries.csv`).
+    pub baseline: StrategySeries,
     /// In the order of `summary.strategies`.
     pub series: Vec<StrategySeries>,
     pub degrees: Vec<DegreeRow>,

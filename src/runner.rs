@@ -31,27 +31,34 @@ pub fn dynamics_key(seed: u64, replicate: u32) -> u64 {
     rng::derive_key(seed, purpose::DYNAMICS, &[u64::from(replicate)])
 }
 
-/// Run `cfg.replicates` replicates of `model` from `seeds`; returns one
-/// trajectory per replicate, in replicate order. `progress` is called once
-/// per finished replicate (from worker threads).
+/// Run `cfg.replicates` replicates of `model`; replicate `r` starts from
+/// `seeds_of(r)` and uses the dynamics stream [`dynamics_key`]`(seed, r)`.
+/// `inspect(r, scratch)` sees the model's state at the end of replicate r
+/// (e.g. [`models::has_acted`]); `progress` is called once per finished
+/// replicate (from worker threads). Returns `(trajectory, inspected)` per
+/// replicate, in replicate order.
 ///
-/// Cost: replicates × (one simulation); memory: replicates × (steps + 1) rows.
-pub fn run_replicates(
+/// Cost: replicates × (one simulation); memory: the stored rows of every
+/// trajectory (up to quiescence).
+pub fn run_replicates<'s, T: Send>(
     model: &ModelSpec,
     graph: &Graph,
     population: &Population,
-    seeds: &[u32],
+    seeds_of: &(dyn Fn(u32) -> &'s [u32] + Sync),
     cfg: &RunConfig,
     progress: &(dyn Fn() + Sync),
-) -> Vec<Trajectory> {
+    inspect: &(dyn Fn(u32, &Scratch) -> T + Sync),
+) -> Vec<(Trajectory, T)> {
     (0..cfg.replicates)
         .into_par_iter()
         .map_init(Scratch::default, |scratch, r| {
-            let input = ReplicateInput { graph, population, seeds, dynamics_key: dynamics_key(cfg.seed, r) };
+            let input =
+                ReplicateInput { graph, population, seeds: seeds_of(r), dynamics_key: dynamics_key(cfg.seed, r) };
             let mut out = Trajectory::new(cfg.steps);
             models::simulate(model, &input, scratch, &mut out);
+            let seen = inspect(r, scratch);
             progress();
-            out
+            (out, seen)
         })
         .collect()
 }

@@ -16,8 +16,31 @@ fn stat(mean: f64, half: f64) -> Stat {
     Stat { mean, sd: half * 3.0, ci95_low: mean - half, ci95_high: mean + half }
 }
 
+fn fstat(mean: f64, half: f64) -> FinalStat {
+    FinalStat {
+        mean,
+        sd: half * 3.0,
+        ci95_low: mean - half,
+        ci95_high: mean + half,
+        q05: mean * 0.6,
+        q50: mean * 0.97,
+        q95: mean * 1.5,
+    }
+}
+
 fn diff(mean: f64, half: f64) -> Diff {
-    Diff { mean, ci95_low: mean - half, ci95_high: mean + half, significant: (mean - half) * (mean + half) > 0.0 }
+    let significant = (mean - half) * (mean + half) > 0.0;
+    let p = if significant { 0.001 } else { 0.4 };
+    Diff { mean, ci95_low: mean - half, ci95_high: mean + half, p_value: p, p_adjusted: p, significant }
+}
+
+/// The no-campaign world: detractors' bad news, nobody acts.
+fn baseline_row(t: f64) -> Row {
+    let mut r: Row = [0.0; NUM_METRICS];
+    r[Metric::Reached.idx()] = 300.0 * (1.0 - (-t / 4.0).exp()) + 20.0;
+    r[Metric::ReachedBad.idx()] = r[Metric::Reached.idx()];
+    r[Metric::Friends.idx()] = 600.0;
+    r
 }
 
 /// A smooth S-curve from 0 to 1 over `steps`, centred at `mid`.
@@ -77,13 +100,22 @@ fn synthetic(model: &str) -> RunResults {
             budget: 10.0,
             budget_unit: "people".to_string(),
             cost: 10.0,
+            seeds_vary: i == 2,
             seeds: (0..10).map(|k| format!("n{}", 100 * i + k)).collect(),
             seed_followers,
             final_: FinalMetrics {
-                reached: stat(reach + 10.0, 80.0),
+                reached: fstat(reach + 10.0, 80.0),
+                reached_good: fstat(0.7 * reach, 60.0),
+                reached_bad: fstat(0.3 * reach, 30.0),
+                acted: fstat(act, 40.0),
+                p_bad_exceeds_good: 0.1 * i as f64,
+            },
+            lift: Lift {
+                reached: stat(reach - 310.0, 80.0),
                 reached_good: stat(0.7 * reach, 60.0),
-                reached_bad: stat(0.3 * reach, 30.0),
+                reached_bad: stat(0.3 * reach - 310.0, 30.0),
                 acted: stat(act, 40.0),
+                acted_beyond_seeds: stat(act - 10.0, 40.0),
             },
             action_per_reach: stat(act / reach, 0.01),
             action_per_cost: stat(act / 10.0, 4.0),
@@ -115,6 +147,12 @@ fn synthetic(model: &str) -> RunResults {
                 acted_mean: act * scale,
                 acted_ci95_low: act * scale * 0.92,
                 acted_ci95_high: act * scale * 1.08,
+                lift_reached_mean: reach * scale - 310.0,
+                lift_reached_ci95_low: reach * scale * 0.95 - 310.0,
+                lift_reached_ci95_high: reach * scale * 1.05 - 310.0,
+                lift_acted_beyond_seeds_mean: act * scale - b,
+                lift_acted_beyond_seeds_ci95_low: act * scale * 0.92 - b,
+                lift_acted_beyond_seeds_ci95_high: act * scale * 1.08 - b,
             });
         }
     }
@@ -128,7 +166,22 @@ fn synthetic(model: &str) -> RunResults {
             steps,
             model: model.to_string(),
             network: NetworkInfo { kind: "barabasi_albert".to_string(), nodes: 10_000, edges: 49_950, directed: true },
+            baseline: Baseline {
+                final_: FinalMetrics {
+                    reached: fstat(320.0, 3.0),
+                    reached_good: fstat(0.0, 0.0),
+                    reached_bad: fstat(320.0, 3.0),
+                    acted: fstat(0.0, 0.0),
+                    p_bad_exceeds_good: 1.0,
+                },
+            },
             strategies,
+        },
+        baseline: StrategySeries {
+            strategy: "(no campaign)".to_string(),
+            mean: (0..=steps).map(|t| baseline_row(t as f64)).collect(),
+            q05: (0..=steps).map(|t| baseline_row(t as f64 * 0.9)).collect(),
+            q95: (0..=steps).map(|t| baseline_row(t as f64 * 1.1)).collect(),
         },
         series,
         degrees,
@@ -185,7 +238,8 @@ fn every_chart_has_its_own_title() {
     let expect = [
         ("reach", "Reach over time"),
         ("action", "Action over time"),
-        ("comparison", "Final reach and action by seeding strategy"),
+        ("comparison", "What each strategy caused"),
+        ("distribution", "Risk: the spread of outcomes"),
         ("sentiment", "Good and bad experiences"),
         ("layers", "Trickle-down"),
         ("network", "Who was seeded"),
@@ -335,8 +389,8 @@ fn degenerate_results_still_render() {
     r.series.truncate(1);
     let st = &mut r.summary.strategies[0];
     st.seed_followers = vec![0, 0];
-    st.final_.reached = stat(0.0, 0.0);
-    st.final_.acted = stat(0.0, 0.0);
+    st.final_.reached = fstat(0.0, 0.0);
+    st.final_.acted = fstat(0.0, 0.0);
     st.action_per_reach = Stat { mean: f64::NAN, sd: f64::NAN, ci95_low: f64::NAN, ci95_high: f64::NAN };
     let s0 = &mut r.series[0];
     for rows in [&mut s0.mean, &mut s0.q05, &mut s0.q95] {

@@ -137,9 +137,25 @@ fn run_writes_every_contract_file() {
     let summary: Value = serde_json::from_str(&fs::read_to_string(out_dir.join("summary.json")).unwrap()).unwrap();
     assert_has(
         &summary,
-        &["womsim_version", "scenario", "description", "seed", "replicates", "steps", "model", "network", "strategies"],
+        &[
+            "womsim_version",
+            "scenario",
+            "description",
+            "seed",
+            "replicates",
+            "steps",
+            "model",
+            "network",
+            "baseline",
+            "strategies",
+        ],
         "summary.json",
     );
+    // In the classic models nothing happens without seeds.
+    for m in ["reached", "reached_good", "reached_bad", "acted"] {
+        assert_stat(&summary["baseline"]["final"][m], m);
+        assert_eq!(summary["baseline"]["final"][m]["mean"], 0.0, "baseline {m}");
+    }
     assert_eq!(summary["scenario"], "contract");
     assert_eq!(summary["seed"], 11);
     assert_eq!(summary["replicates"], 8, "--replicates overrides the file");
@@ -159,9 +175,11 @@ fn run_writes_every_contract_file() {
                 "budget",
                 "budget_unit",
                 "cost",
+                "seeds_vary",
                 "seeds",
                 "seed_followers",
                 "final",
+                "lift",
                 "action_per_reach",
                 "action_per_cost",
                 "steps_to_half_reach",
@@ -175,7 +193,20 @@ fn run_writes_every_contract_file() {
         assert_eq!(st["seed_followers"].as_array().unwrap().len(), 5);
         for m in ["reached", "reached_good", "reached_bad", "acted"] {
             assert_stat(&st["final"][m], m);
+            assert_has(&st["final"][m], &["q05", "q50", "q95"], m);
+            let q = |k: &str| st["final"][m][k].as_f64().unwrap();
+            assert!(q("q05") <= q("q50") && q("q50") <= q("q95"), "{m} quantiles out of order");
         }
+        assert!(st["final"]["p_bad_exceeds_good"].is_number());
+        for m in ["reached", "reached_good", "reached_bad", "acted", "acted_beyond_seeds"] {
+            assert_stat(&st["lift"][m], m);
+        }
+        // No baseline in IC: the lift in reach is the reach itself, and the
+        // action beyond the seeds is the action minus the seeds.
+        assert_eq!(st["lift"]["reached"]["mean"], st["final"]["reached"]["mean"]);
+        let beyond = st["lift"]["acted_beyond_seeds"]["mean"].as_f64().unwrap();
+        assert!((beyond - (st["final"]["acted"]["mean"].as_f64().unwrap() - 5.0)).abs() < 1e-9);
+        assert_eq!(st["seeds_vary"], i == 1, "random draws per replicate, top degree once");
         for m in ["action_per_reach", "action_per_cost", "steps_to_half_reach"] {
             assert_stat(&st[m], m);
         }
@@ -189,7 +220,11 @@ fn run_writes_every_contract_file() {
         } else {
             assert_eq!(st["paired"]["against"], "influencers");
             for m in ["reached", "reached_good", "reached_bad", "acted"] {
-                assert_has(&st["paired"][m], &["mean", "ci95_low", "ci95_high", "significant"], m);
+                assert_has(
+                    &st["paired"][m],
+                    &["mean", "ci95_low", "ci95_high", "p_value", "p_adjusted", "significant"],
+                    m,
+                );
             }
         }
     }
@@ -206,7 +241,10 @@ fn run_writes_every_contract_file() {
             assert!(h.contains(&format!("{m}_{q}")), "timeseries.csv lacks {m}_{q}");
         }
     }
-    assert_eq!(rows.len(), 2 * 16);
+    // The no-campaign baseline first, then the strategies.
+    assert_eq!(rows.len(), 3 * 16);
+    assert_eq!(rows[0][0], "(no campaign)");
+    assert_eq!(rows[16][0], "influencers");
     let col = |name: &str| h.iter().position(|x| x == name).unwrap();
     let (rm, rlo, rhi) = (col("reached_mean"), col("reached_q05"), col("reached_q95"));
     for r in &rows {
@@ -232,11 +270,24 @@ fn run_writes_every_contract_file() {
             "messages_bad"
         ]
     );
-    assert_eq!(rows.len(), 2 * 8);
+    assert_eq!(rows.len(), 3 * 8);
+    assert_eq!(rows[0][0], "(no campaign)");
     let first: Vec<f64> = rows.iter().filter(|r| r[0] == "influencers").map(|r| r[2].parse().unwrap()).collect();
     let mean = first.iter().sum::<f64>() / first.len() as f64;
     let want = strategies[0]["final"]["reached"]["mean"].as_f64().unwrap();
     assert!((mean - want).abs() < 1e-9, "replicates.csv mean {mean} vs summary {want}");
+
+    // seeds.csv: every replicate's seeds; random redraws, top degree does not.
+    let (h, rows) = read_csv(&out_dir.join("seeds.csv"));
+    assert_eq!(h, ["strategy", "budget", "replicate", "seeds"]);
+    assert_eq!(rows.len(), 2 * 8);
+    let sets = |name: &str| -> Vec<String> { rows.iter().filter(|r| r[0] == name).map(|r| r[3].clone()).collect() };
+    let (top, random) = (sets("influencers"), sets("random"));
+    assert!(top.iter().all(|x| x == &top[0]) && top[0].split(' ').count() == 5, "{top:?}");
+    assert!(random.iter().any(|x| x != &random[0]), "random seeds were not redrawn: {random:?}");
+    let seeds0: Vec<String> =
+        strategies[1]["seeds"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();
+    assert_eq!(random[0], seeds0.join(" "), "summary.json's seeds are replicate 0's");
 
     // degrees.csv: follower-count histogram over every node.
     let (h, rows) = read_csv(&out_dir.join("degrees.csv"));
@@ -285,7 +336,7 @@ fn same_seed_gives_identical_results_at_any_thread_count() {
             t.path(),
             0,
         );
-        let files: Vec<(&str, Vec<u8>)> = ["summary.json", "timeseries.csv", "replicates.csv"]
+        let files: Vec<(&str, Vec<u8>)> = ["summary.json", "timeseries.csv", "replicates.csv", "seeds.csv"]
             .into_iter()
             .map(|f| (f, fs::read(d.join(f)).unwrap_or_else(|e| panic!("{f}: {e}"))))
             .collect();
@@ -344,7 +395,13 @@ fn budget_sweep_writes_budgets_csv() {
             "reached_ci95_high",
             "acted_mean",
             "acted_ci95_low",
-            "acted_ci95_high"
+            "acted_ci95_high",
+            "lift_reached_mean",
+            "lift_reached_ci95_low",
+            "lift_reached_ci95_high",
+            "lift_acted_beyond_seeds_mean",
+            "lift_acted_beyond_seeds_ci95_low",
+            "lift_acted_beyond_seeds_ci95_high"
         ]
     );
     let points: Vec<(String, f64, f64)> =

@@ -137,7 +137,7 @@ fn spec(kind: StrategyKind, budget: Budget) -> StrategySpec {
 }
 
 fn ctx<'a>(g: &'a Graph, pop: &'a Population, model: &'a ModelSpec, seed: u64) -> SeedingContext<'a> {
-    SeedingContext { graph: g, population: pop, model, steps: 50, seed, strategy_index: 0 }
+    SeedingContext { graph: g, population: pop, model, steps: 50, seed, strategy_key: 0, draw: None }
 }
 
 // ---------------------------------------------------------------------------
@@ -783,7 +783,7 @@ fn random_seeds_for_a_larger_budget_extend_those_for_a_smaller_one() {
     let five = select(&spec(StrategyKind::Random, Budget::People(5)), &c).unwrap().seeds;
     let ten = select(&spec(StrategyKind::Random, Budget::People(10)), &c).unwrap().seeds;
     assert_eq!(&ten[..5], &five[..]);
-    // Another strategy index is another stream.
-    let c2 = SeedingContext { strategy_index: 1, ..c };
+    // Another strategy key (name) is another stream.
+    let c2 = SeedingContext { strategy_key: 1, ..c };
     assert_ne!(select(&spec(StrategyKind::Random, Budget::People(10)), &c2).unwrap().seeds, ten);
 }

@@ -21,6 +21,8 @@ pub enum Swatch {
     Dot,
     /// A light filled box (shaded region).
     Shade,
+    /// A dashed line (a reference such as the no-campaign world).
+    Dashed,
 }
 
 /// One legend entry.
@@ -154,6 +156,12 @@ where
         }
         Swatch::Shade => {
             area.draw(&Rectangle::new([(x, y), (x + w, y + h)], c.mix(0.35).filled()))?;
+        }
+        Swatch::Dashed => {
+            let dash = (w / 5).max(1);
+            for k in [0, 2, 4] {
+                area.draw(&PathElement::new(vec![(x + k * dash, mid), (x + (k + 1) * dash, mid)], c.stroke_width(lw)))?;
+            }
         }
     }
     Ok(())

@@ -8,7 +8,7 @@
 //! no hashing order), so the same results always give the same bytes.
 //!
 //! Catalogue (stems, in drawing order): `reach`, `action`, `comparison`,
-//! `sentiment`, `layers`, `network`, `budget`. A chart that does not apply
+//! `distribution`, `sentiment`, `layers`, `network`, `budget`. A chart that does not apply
 //! to the run (see [`applies`]) is skipped rather than drawn empty.
 
 mod layout;
@@ -27,7 +27,8 @@ use crate::results::RunResults;
 use crate::scenario::OutputSpec;
 
 /// Every chart stem, in catalogue order.
-pub const CATALOGUE: [&str; 7] = ["reach", "action", "comparison", "sentiment", "layers", "network", "budget"];
+pub const CATALOGUE: [&str; 8] =
+    ["reach", "action", "comparison", "distribution", "sentiment", "layers", "network", "budget"];
 
 /// Models whose messages carry a valence (good/bad experiences).
 const VALENCE_MODELS: [&str; 2] = ["relationship_chain", "ic_n"];
@@ -37,7 +38,8 @@ pub fn chart_title(stem: &str) -> &'static str {
     match stem {
         "reach" => "Reach over time: people who heard",
         "action" => "Action over time: people who acted",
-        "comparison" => "Final reach and action by seeding strategy",
+        "comparison" => "What each strategy caused, over no campaign",
+        "distribution" => "Risk: the spread of outcomes across replicates",
         "sentiment" => "Good and bad experiences: who heard what",
         "layers" => "Trickle-down: community, friends and ambassadors",
         "network" => "Who was seeded: follower counts in the network",
@@ -59,7 +61,7 @@ pub fn applies(results: &RunResults, stem: &str) -> bool {
     let has_series = !results.series.is_empty() && results.series.iter().any(|s| !s.mean.is_empty());
     match stem {
         "reach" | "action" => has_series,
-        "comparison" => !results.summary.strategies.is_empty(),
+        "comparison" | "distribution" => !results.summary.strategies.is_empty(),
         "sentiment" => has_series && VALENCE_MODELS.contains(&results.summary.model.as_str()),
         "layers" => {
             has_series
@@ -100,6 +102,7 @@ where
         "reach" => plots::draw_over_time(&root, &t, results, plots::TimeChart::Reach)?,
         "action" => plots::draw_over_time(&root, &t, results, plots::TimeChart::Action)?,
         "comparison" => plots::draw_comparison(&root, &t, results)?,
+        "distribution" => plots::draw_distribution(&root, &t, results)?,
         "sentiment" => plots::draw_sentiment(&root, &t, results)?,
         "layers" => plots::draw_layers(&root, &t, results)?,
         "network" => plots::draw_network(&root, &t, results)?,

@@ -163,7 +163,33 @@ where
             c.stroke_width(lw),
         ))?;
     }
+    // The no-campaign world, dashed, over everything: what the strategies'
+    // lines would be without any seeds.
+    if baseline_shown(r, metric) {
+        let m = metric.idx();
+        let pts = simplify(r.baseline.mean.iter().enumerate().map(|(i, row)| (i as f64, row[m])));
+        let dash = t.upx(18.0).max(2);
+        chart.draw_series(DashedLineSeries::new(pts, dash, dash * 2 / 3, BASELINE_INK.stroke_width(lw)))?;
+    }
     Ok(())
+}
+
+/// Colour of the no-campaign reference line.
+const BASELINE_INK: RGBColor = RGBColor(90, 90, 90);
+
+/// Whether the no-campaign world has anything to show for `metric` (in the
+/// classic models nothing happens without seeds: no line at zero).
+fn baseline_shown(r: &RunResults, metric: Metric) -> bool {
+    r.baseline.mean.iter().any(|row| row[metric.idx()] != 0.0)
+}
+
+/// The strategies' legend, plus the dashed no-campaign line when drawn.
+fn time_legend(r: &RunResults, metrics: &[Metric]) -> Vec<LegendItem> {
+    let mut v = strategy_legend(r, Swatch::LineBand);
+    if metrics.iter().any(|&m| baseline_shown(r, m)) {
+        v.push(LegendItem { label: "no campaign".to_string(), color: BASELINE_INK, swatch: Swatch::Dashed });
+    }
+    v
 }
 
 /// Drop interior points that lie on the straight line through their
@@ -190,7 +216,7 @@ fn simplify(points: impl Iterator<Item = (f64, f64)>) -> Vec<(f64, f64)> {
 /// Largest q95/mean value of `metrics` over every strategy and step.
 fn series_max(r: &RunResults, metrics: &[Metric]) -> f64 {
     let mut mx: f64 = 0.0;
-    for s in &r.series {
+    for s in r.series.iter().chain(std::iter::once(&r.baseline)) {
         for rows in [&s.mean, &s.q95] {
             for row in rows.iter() {
                 for m in metrics {
@@ -240,7 +266,7 @@ where
             title,
             subtitle: &sub,
             legend_title: "Strategy",
-            legend: strategy_legend(r, Swatch::LineBand),
+            legend: time_legend(r, &[metric]),
             notes: time_notes(r),
         },
     )?;
@@ -266,7 +292,7 @@ where
             title: chart_title("sentiment"),
             subtitle: &sub,
             legend_title: "Strategy",
-            legend: strategy_legend(r, Swatch::LineBand),
+            legend: time_legend(r, &[Metric::ReachedGood, Metric::ReachedBad]),
             notes: {
                 let mut n = time_notes(r);
                 n.push("Both panels share one scale.".to_string());
@@ -305,7 +331,7 @@ where
             title: chart_title("layers"),
             subtitle: &sub,
             legend_title: "Strategy",
-            legend: strategy_legend(r, Swatch::LineBand),
+            legend: time_legend(r, &[Metric::Reached, Metric::Friends, Metric::Ambassadors]),
             notes: {
                 let mut n = time_notes(r);
                 n.push("Each panel has its own scale.".to_string());
@@ -336,25 +362,29 @@ fn bar_panel<DB: DrawingBackend>(
     r: &RunResults,
     title: &str,
     y_desc: &str,
-    pick: fn(&crate::results::FinalMetrics) -> crate::results::Stat,
+    pick: fn(&crate::results::StrategySummary) -> crate::results::Stat,
 ) -> anyhow::Result<()>
 where
     DB::ErrorType: 'static,
 {
     let area = panel(area, t, title)?;
     let n = r.summary.strategies.len().max(1);
-    let stats: Vec<_> = r.summary.strategies.iter().map(|s| pick(&s.final_)).collect();
+    let stats: Vec<_> = r.summary.strategies.iter().map(pick).collect();
     let top = stats.iter().map(|s| s.ci95_high.max(s.mean)).filter(|v| v.is_finite()).fold(0.0, f64::max);
-    // Headroom for the value labels above the whiskers.
-    let y_max = if top <= 0.0 { 1.0 } else { top * 1.16 };
-    let ydec = axis_decimals(y_max);
-    let yl = y_area(&area, t, &fmt_num(y_max, ydec))?;
+    let bottom = stats.iter().map(|s| s.ci95_low.min(s.mean)).filter(|v| v.is_finite()).fold(0.0, f64::min);
+    // Headroom for the value labels above the whiskers (and below, for a
+    // negative lift).
+    let span = (top - bottom).max(1e-9);
+    let y_max = if top <= 0.0 && bottom >= 0.0 { 1.0 } else { top + 0.16 * span };
+    let y_min = if bottom < 0.0 { bottom - 0.08 * span } else { 0.0 };
+    let ydec = axis_decimals(y_max - y_min);
+    let yl = y_area(&area, t, &fmt_num(y_max.max(-y_min), ydec))?;
     let mut chart = ChartBuilder::on(&area)
         .margin_right(t.px(24.0))
         .margin_top(t.px(12.0))
         .x_label_area_size(t.px(110.0))
         .y_label_area_size(yl)
-        .build_cartesian_2d(0f64..n as f64, 0f64..y_max)?;
+        .build_cartesian_2d(0f64..n as f64, y_min..y_max)?;
     let yf = move |v: &f64| fmt_tick(*v, ydec);
     let xf = |_: &f64| String::new();
     {
@@ -411,8 +441,9 @@ where
         let whisker = INK.stroke_width(t.upx(3.0));
         if lo.is_finite() && hi.is_finite() && hi > lo {
             let cap = 0.09;
-            chart.draw_series(std::iter::once(PathElement::new(vec![(xc, lo.max(0.0)), (xc, hi)], whisker)))?;
-            for v in [lo.max(0.0), hi] {
+            let lo = lo.max(y_min);
+            chart.draw_series(std::iter::once(PathElement::new(vec![(xc, lo), (xc, hi)], whisker)))?;
+            for v in [lo, hi] {
                 chart.draw_series(std::iter::once(PathElement::new(vec![(xc - cap, v), (xc + cap, v)], whisker)))?;
             }
         }
@@ -424,8 +455,8 @@ where
             &vf.clone().color(&INK).pos(plotters::style::text_anchor::Pos::new(HPos::Center, VPos::Bottom)),
             (px, py - t.px(10.0)),
         )?;
-        // Strategy name under the bar, wrapped to two lines within its slot.
-        let (nx, ny) = chart.backend_coord(&(xc, 0.0));
+        // Strategy name under the plot, wrapped to two lines within its slot.
+        let (nx, ny) = chart.backend_coord(&(xc, y_min));
         let lines = super::layout::wrap(root, &st.name, &font, max_w)?;
         let line_h = (font.get_size() * 1.15) as i32;
         for (k, line) in lines.iter().take(2).enumerate() {
@@ -437,8 +468,9 @@ where
     Ok(())
 }
 
-/// `comparison`: the headline slide — final reach and final action per
-/// strategy, each with its 95% CI.
+/// `comparison`: the headline slide — per strategy, the reach and the action
+/// the campaign caused (lift over the no-campaign world, action beyond the
+/// seeds themselves), each with its 95% CI.
 pub fn draw_comparison<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     t: &Theme,
@@ -458,7 +490,11 @@ where
             legend_title: "Strategy",
             legend: strategy_legend(r, Swatch::Box),
             notes: vec![
-                format!("Bars: mean after {steps} steps over {} replicates.", fmt_num(r.summary.replicates as f64, 0)),
+                format!(
+                    "Bars: mean effect after {steps} steps over {} replicates, against the same world without any campaign.",
+                    fmt_num(r.summary.replicates as f64, 0)
+                ),
+                "Action caused excludes the seeds' own actions.".to_string(),
                 "Whiskers: 95% confidence interval of the mean.".to_string(),
                 "Panels have their own scales.".to_string(),
             ]
@@ -472,12 +508,131 @@ where
     )?;
     let (w, _) = plot.dim_in_pixel();
     let (left, right) = plot.split_horizontally(w as i32 / 2);
-    bar_panel(root, &left, t, r, "Reach: people who heard", "people reached", |f| f.reached)?;
-    bar_panel(root, &right.margin(0, 0, t.px(20.0), 0), t, r, "Action: people who acted", "people who acted", |f| {
-        f.acted
+    bar_panel(root, &left, t, r, "Extra reach: people who heard because of it", "extra people reached", |s| {
+        s.lift.reached
     })?;
+    bar_panel(
+        root,
+        &right.margin(0, 0, t.px(20.0), 0),
+        t,
+        r,
+        "Action caused, beyond the seeds",
+        "extra people who acted",
+        |s| s.lift.acted_beyond_seeds,
+    )?;
     Ok(())
 }
+
+/// One panel of the `distribution` chart: per strategy, the 5–95% range of
+/// a final value over replicates (bar), its median (tick) and mean (dot).
+fn range_panel<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    area: &DrawingArea<DB, Shift>,
+    t: &Theme,
+    r: &RunResults,
+    title: &str,
+    pick: PickFinal,
+) -> anyhow::Result<()>
+where
+    DB::ErrorType: 'static,
+{
+    let area = panel(area, t, title)?;
+    let n = r.summary.strategies.len().max(1);
+    let stats: Vec<_> = r.summary.strategies.iter().map(|s| pick(&s.final_)).collect();
+    let top = stats.iter().map(|s| s.q95.max(s.mean)).filter(|v| v.is_finite()).fold(0.0, f64::max);
+    let y_max = nice_max(top);
+    let ydec = axis_decimals(y_max);
+    let yl = y_area(&area, t, &fmt_num(y_max, ydec))?;
+    let mut chart = ChartBuilder::on(&area)
+        .margin_right(t.px(16.0))
+        .margin_top(t.px(12.0))
+        .x_label_area_size(t.px(20.0))
+        .y_label_area_size(yl)
+        .build_cartesian_2d(0f64..n as f64, 0f64..y_max)?;
+    let yf = move |v: &f64| fmt_tick(*v, ydec);
+    let xf = |_: &f64| String::new();
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_labels(0)
+        .label_style(t.tick().color(&MUTED))
+        .bold_line_style(GRID.stroke_width(t.upx(1.5)))
+        .light_line_style(TRANSPARENT)
+        .axis_style(AXIS.stroke_width(t.upx(2.0)))
+        .y_labels(6)
+        .x_label_formatter(&xf)
+        .y_label_formatter(&yf)
+        .draw()?;
+    for (i, s) in stats.iter().enumerate() {
+        let c = strategy_color(i);
+        let (x0, x1, xc) = (i as f64 + 0.25, i as f64 + 0.75, i as f64 + 0.5);
+        if s.q05.is_finite() && s.q95.is_finite() {
+            chart.draw_series(std::iter::once(Rectangle::new([(x0, s.q05), (x1, s.q95)], c.mix(0.45).filled())))?;
+        }
+        if s.q50.is_finite() {
+            chart.draw_series(std::iter::once(PathElement::new(
+                vec![(x0, s.q50), (x1, s.q50)],
+                INK.stroke_width(t.upx(3.0)),
+            )))?;
+        }
+        if s.mean.is_finite() {
+            chart.draw_series(std::iter::once(Circle::new((xc, s.mean), t.upx(8.0), c.filled())))?;
+        }
+    }
+    let _ = root;
+    Ok(())
+}
+
+/// Picks one final metric out of [`crate::results::FinalMetrics`].
+type PickFinal = fn(&crate::results::FinalMetrics) -> crate::results::FinalStat;
+
+/// `distribution`: the risk a mean hides — per strategy, the spread of
+/// final reach, bad reach and action over replicates.
+pub fn draw_distribution<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    t: &Theme,
+    r: &RunResults,
+) -> anyhow::Result<()>
+where
+    DB::ErrorType: 'static,
+{
+    let sub = subtitle(r);
+    let mut notes = vec![
+        format!("Bars: 5–95% of {} replicates; line: median; dot: mean.", fmt_num(r.summary.replicates as f64, 0)),
+        "Panels have their own scales.".to_string(),
+    ];
+    if VALENCE_MODELS_PLOTS.contains(&r.summary.model.as_str()) {
+        for st in &r.summary.strategies {
+            notes.push(format!(
+                "{}: bad news outran good in {}% of replicates.",
+                st.name,
+                fmt_num(100.0 * st.final_.p_bad_exceeds_good, 0)
+            ));
+        }
+    }
+    let plot = frame(
+        root,
+        t,
+        &Frame {
+            title: chart_title("distribution"),
+            subtitle: &sub,
+            legend_title: "Strategy",
+            legend: strategy_legend(r, Swatch::Box),
+            notes,
+        },
+    )?;
+    let panels = plot.split_evenly((1, 3));
+    let spec: [(&str, PickFinal); 3] =
+        [("Reach", |f| f.reached), ("Reached with bad news", |f| f.reached_bad), ("Action", |f| f.acted)];
+    for (k, (p, (title, pick))) in panels.iter().zip(spec).enumerate() {
+        let p = if k > 0 { p.margin(0, 0, t.px(16.0), 0) } else { p.clone() };
+        range_panel(root, &p, t, r, title, pick)?;
+    }
+    Ok(())
+}
+
+/// Models whose messages carry a valence (as in the chart catalogue).
+const VALENCE_MODELS_PLOTS: [&str; 2] = ["relationship_chain", "ic_n"];
 
 /// `network`: the follower-count distribution (log–log) with the magic
 /// middle (20–100 followers) shaded, and below it, on the same axis, where

@@ -6,8 +6,10 @@ use std::path::Path;
 
 use anyhow::Context;
 use womsim::export;
+use womsim::pipeline::{self, World};
+use womsim::runner::RunConfig;
 use womsim::scenario::{self, OutputSpec};
-use womsim::seeding::{SeedingContext, StrategyKind};
+use womsim::seeding::StrategyKind;
 
 use super::args::Category;
 use super::{invalid, load_scenario, network, render_error, seeding_error, CliError};
@@ -33,25 +35,26 @@ fn validate_one(path: &Path) -> anyhow::Result<String> {
             let _ = writeln!(out, "  {:?} (greedy): seeds are chosen by simulation at run time", st.name);
             continue;
         }
-        let ctx = SeedingContext {
+        let world = World {
             graph: &g,
             population: &pop,
             model: &s.model,
-            steps: s.steps,
-            seed: s.seed,
-            strategy_index: i as u32,
+            cfg: RunConfig { steps: s.steps, replicates: s.replicates, seed: s.seed },
         };
-        let sel = womsim::seeding::select(st, &ctx).map_err(|e| seeding_error(i, st, e))?;
+        // Every replicate's draw must succeed, as in `run`; shown: the first.
+        let seeds = pipeline::pick_seeds(&world, st).map_err(|e| seeding_error(i, st, e))?;
+        let sel = seeds.of(0);
         let f: Vec<u32> = sel.seeds.iter().map(|&u| g.followers(u)).collect();
         let _ = writeln!(
             out,
-            "  {:?} ({}): {} seeds, cost {}, followers {}–{}",
+            "  {:?} ({}): {} seeds, cost {}, followers {}–{}{}",
             st.name,
             st.kind.name(),
             sel.seeds.len(),
             fmt_cost(sel.cost),
             f.iter().min().copied().unwrap_or(0),
-            f.iter().max().copied().unwrap_or(0)
+            f.iter().max().copied().unwrap_or(0),
+            if seeds.vary() { " (replicate 0's draw; redrawn every replicate)" } else { "" }
         );
     }
     Ok(out)

@@ -7,10 +7,11 @@
 //! 2. check every results folder (existing and non-empty ⇒ exit 2 without
 //!    `--force`);
 //! 3. per scenario: build the network and population, pick the seeds of
-//!    every strategy (and budget point), then simulate strategy by strategy,
-//!    rewriting `summary.json`, `timeseries.csv` and `replicates.csv`
-//!    atomically after each one; `manifest.json` says `complete: false`
-//!    until the very end.
+//!    every strategy (and budget point; every replicate's for strategies
+//!    drawn per replicate), simulate the no-campaign baseline, then
+//!    strategy by strategy ([`womsim::pipeline`]), rewriting `summary.json`,
+//!    `timeseries.csv` and `replicates.csv` atomically after each one;
+//!    `manifest.json` says `complete: false` until the very end.
 
 use std::fs;
 use std::io::IsTerminal;
@@ -20,14 +21,11 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context};
 use indicatif::{ProgressBar, ProgressStyle};
 use womsim::export::{self, InputFile, Manifest, ReplicateFinals};
-use womsim::graph::Graph;
 use womsim::metrics::Row;
-use womsim::population::Population;
-use womsim::results::{BudgetPoint, StrategySeries, SummaryFile};
-use womsim::runner::{self, RunConfig};
+use womsim::pipeline::{self, World};
+use womsim::results::{BudgetPoint, SeedRow, StrategySeries, SummaryFile};
+use womsim::runner::RunConfig;
 use womsim::scenario::{NetworkSource, Scenario};
-use womsim::seeding::{self, Budget, SeedingContext, Selection, StrategyKind, StrategySpec};
-use womsim::stats;
 
 use super::args::RunArgs;
 use super::config::{self, RunPlan, RunSettings};
@@ -127,38 +125,6 @@ fn progress_bar(show: bool, len: u64, label: &str) -> ProgressBar {
     pb
 }
 
-/// What a strategy run needs besides its seeds.
-struct World<'a> {
-    scenario: &'a Scenario,
-    graph: &'a Graph,
-    population: &'a Population,
-}
-
-impl World<'_> {
-    fn ctx(&self, index: usize) -> SeedingContext<'_> {
-        SeedingContext {
-            graph: self.graph,
-            population: self.population,
-            model: &self.scenario.model,
-            steps: self.scenario.steps,
-            seed: self.scenario.seed,
-            strategy_index: index as u32,
-        }
-    }
-
-    fn select(&self, index: usize, spec: &StrategySpec) -> anyhow::Result<Selection> {
-        seeding::select(spec, &self.ctx(index)).map_err(|e| seeding_error(index, spec, e))
-    }
-}
-
-/// The budget of a sweep point, in the strategy's own unit.
-fn sweep_budget(spec: &StrategySpec, b: f64) -> Budget {
-    match spec.budget {
-        Budget::Cost(_) => Budget::Cost(b),
-        Budget::People(_) => Budget::People(b.round() as u32),
-    }
-}
-
 /// Run one scenario into its folder; returns its summary.
 fn run_plan(plan: &RunPlan, settings: &RunSettings, pool: &rayon::ThreadPool) -> Result<SummaryFile, CliError> {
     let started = Instant::now();
@@ -175,32 +141,21 @@ fn run_plan(plan: &RunPlan, settings: &RunSettings, pool: &rayon::ThreadPool) ->
         return Err(invalid(anyhow::anyhow!("scenario {:?}: the network has no nodes", s.name)));
     }
     let population = network::population(s, &graph);
-    let world = World { scenario: s, graph: &graph, population: &population };
+    let cfg = RunConfig { steps: s.steps, replicates: s.replicates, seed: s.seed };
+    let world = World { graph: &graph, population: &population, model: &s.model, cfg };
 
-    // Every seed set is picked before anything is simulated, so a strategy
-    // that cannot be satisfied (band too small, unknown id) stops the run
-    // as invalid input instead of after minutes of work.
+    // Every seed set (each replicate's, for strategies drawn per replicate)
+    // is picked before anything is simulated, so a strategy that cannot be
+    // satisfied (band too small, unknown id) stops the run as invalid input
+    // instead of after minutes of work.
     say(format!("{}: picking seeds for {} strategies", s.name, s.strategies.len()));
-    let selections: Vec<Selection> = pool
-        .install(|| s.strategies.iter().enumerate().map(|(i, st)| world.select(i, st)).collect::<Result<_, _>>())
-        .map_err(invalid)?;
-    let mut sweep: Vec<(usize, Vec<(f64, Selection)>)> = Vec::new();
-    if !s.budgets.is_empty() {
-        for (i, st) in s.strategies.iter().enumerate() {
-            // Explicit seed lists have no budget to vary.
-            if matches!(st.kind, StrategyKind::Explicit { .. }) {
-                continue;
-            }
-            let mut points = Vec::with_capacity(s.budgets.len());
-            for &b in &s.budgets {
-                let spec = StrategySpec { budget: sweep_budget(st, b), ..st.clone() };
-                let sel =
-                    pool.install(|| world.select(i, &spec)).map_err(|e| invalid(e.context(format!("budget {b}"))))?;
-                points.push((b, sel));
-            }
-            sweep.push((i, points));
-        }
-    }
+    let cells = pool.install(|| pipeline::plan(&world, &s.strategies, &s.budgets)).map_err(|e| {
+        let err = seeding_error(e.strategy, &s.strategies[e.strategy], e.error);
+        invalid(match e.sweep_budget {
+            Some(b) => err.context(format!("budget {b}")),
+            None => err,
+        })
+    })?;
 
     // The folder: created, cleared of a previous run's files under --force,
     // then filled as results come in.
@@ -222,8 +177,18 @@ fn run_plan(plan: &RunPlan, settings: &RunSettings, pool: &rayon::ThreadPool) ->
     export::write_manifest(dir, &manifest)?;
     export::write_resolved(dir, &s.to_resolved_toml())?;
     export::write_degrees(dir, &network::follower_histogram(&graph))?;
+    let seed_rows: Vec<SeedRow> = cells.iter().flat_map(|c| pipeline::seed_rows(&graph, c, s.replicates)).collect();
+    export::write_seeds(dir, &seed_rows)?;
 
-    let cfg = RunConfig { steps: s.steps, replicates: s.replicates, seed: s.seed };
+    // The world without a campaign, first: every strategy's lift is
+    // measured against it, replicate by replicate.
+    let t0 = Instant::now();
+    let pb = progress_bar(settings.progress_bars, u64::from(s.replicates), pipeline::BASELINE);
+    let base = pool.install(|| pipeline::simulate_baseline(&world, &cells, &|| pb.inc(1)));
+    pb.finish_and_clear();
+    say(format!("{}: the no-campaign baseline done in {}", s.name, secs(t0.elapsed())));
+    let baseline_series = pipeline::strategy_series(pipeline::BASELINE, &base.series);
+
     let mut summary = SummaryFile {
         womsim_version: env!("CARGO_PKG_VERSION").to_string(),
         scenario: s.name.clone(),
@@ -233,69 +198,53 @@ fn run_plan(plan: &RunPlan, settings: &RunSettings, pool: &rayon::ThreadPool) ->
         steps: s.steps,
         model: s.model.kind().to_string(),
         network: network::info(s, &graph),
+        baseline: pipeline::baseline_summary(&base),
         strategies: Vec::with_capacity(s.strategies.len()),
     };
     let mut series: Vec<StrategySeries> = Vec::new();
-    let mut replicate_rows: Vec<ReplicateFinals> = Vec::new();
+    let mut replicate_rows =
+        vec![ReplicateFinals { strategy: pipeline::BASELINE.to_string(), finals: base.finals.clone() }];
     let mut reference: Option<Vec<Row>> = None;
-    for (i, (spec, sel)) in s.strategies.iter().zip(&selections).enumerate() {
+    let against = s.strategies[0].name.as_str();
+    let main_cells = cells.iter().enumerate().filter(|(_, c)| c.sweep_budget.is_none());
+    for (ci, cell) in main_cells {
         let t0 = Instant::now();
-        let pb = progress_bar(settings.progress_bars, u64::from(s.replicates), &spec.name);
-        let trajs =
-            pool.install(|| runner::run_replicates(&s.model, &graph, &population, &sel.seeds, &cfg, &|| pb.inc(1)));
+        let pb = progress_bar(settings.progress_bars, u64::from(s.replicates), &cell.spec.name);
+        let run = pool.install(|| pipeline::simulate_cell(&world, cell, &base, &|| pb.inc(1)));
         pb.finish_and_clear();
-        let finals = summary::finals(&trajs);
-        let against = s.strategies[0].name.as_str();
-        let st = summary::strategy_summary(spec, sel, &graph, &trajs, reference.as_deref().map(|r| (against, r)));
-        let agg = stats::series(&trajs);
-        let full = |v: Vec<Row>| -> Vec<Row> {
-            let last = *v.last().expect("row 0");
-            let mut v = v;
-            v.resize(s.steps as usize + 1, last);
-            v
-        };
-        series.push(StrategySeries {
-            strategy: spec.name.clone(),
-            mean: full(agg.mean),
-            q05: full(agg.q05),
-            q95: full(agg.q95),
-        });
-        replicate_rows.push(ReplicateFinals { strategy: spec.name.clone(), finals: finals.clone() });
-        if i == 0 {
-            reference = Some(finals);
+        let st = pipeline::strategy_summary(&graph, cell, ci, &run, &base, reference.as_deref().map(|r| (against, r)));
+        series.push(pipeline::strategy_series(&cell.spec.name, &run.series));
+        replicate_rows.push(ReplicateFinals { strategy: cell.spec.name.clone(), finals: run.finals.clone() });
+        if reference.is_none() {
+            reference = Some(run.finals);
         }
         summary.strategies.push(st);
+        pipeline::adjust_for_multiplicity(&mut summary.strategies);
         // Saved as soon as the strategy finishes; summary.json, the index of
         // the folder, last, so it never names a strategy whose series is
         // not on disk yet.
-        export::write_timeseries(dir, &series)?;
+        export::write_timeseries(dir, s.steps, &baseline_series, &series)?;
         export::write_replicates(dir, &replicate_rows)?;
         export::write_summary(dir, &summary)?;
         say(format!(
             "{}: strategy {}/{} {:?} done in {}",
             s.name,
-            i + 1,
+            cell.strategy + 1,
             s.strategies.len(),
-            spec.name,
+            cell.spec.name,
             secs(t0.elapsed())
         ));
     }
 
-    if !sweep.is_empty() {
-        let mut points: Vec<BudgetPoint> = Vec::new();
-        for (i, budgets) in &sweep {
-            let spec = &s.strategies[*i];
-            for (b, sel) in budgets {
-                let label = format!("{} @ {b}", spec.name);
-                let pb = progress_bar(settings.progress_bars, u64::from(s.replicates), &label);
-                let trajs = pool
-                    .install(|| runner::run_replicates(&s.model, &graph, &population, &sel.seeds, &cfg, &|| pb.inc(1)));
-                pb.finish_and_clear();
-                points.push(budget_point(&spec.name, *b, sel, &trajs));
-            }
-            export::write_budgets(dir, &points)?;
-            say(format!("{}: budget sweep of {:?} done", s.name, spec.name));
-        }
+    let mut points: Vec<BudgetPoint> = Vec::new();
+    for (ci, cell) in cells.iter().enumerate().filter(|(_, c)| c.sweep_budget.is_some()) {
+        let label = format!("{} @ {}", cell.spec.name, cell.sweep_budget.unwrap_or_default());
+        let pb = progress_bar(settings.progress_bars, u64::from(s.replicates), &label);
+        let run = pool.install(|| pipeline::simulate_cell(&world, cell, &base, &|| pb.inc(1)));
+        pb.finish_and_clear();
+        points.push(pipeline::budget_point(cell, ci, &run, &base));
+        export::write_budgets(dir, &points)?;
+        say(format!("{}: budget point {label} done", s.name));
     }
 
     // Charts are drawn from the folder as written, so `womsim plot` on it
@@ -318,26 +267,6 @@ fn run_plan(plan: &RunPlan, settings: &RunSettings, pool: &rayon::ThreadPool) ->
 
 fn secs(d: Duration) -> String {
     format!("{:.1} s", d.as_secs_f64())
-}
-
-/// One row of `budgets.csv`.
-fn budget_point(strategy: &str, budget: f64, sel: &Selection, trajs: &[womsim::metrics::Trajectory]) -> BudgetPoint {
-    use womsim::metrics::Metric;
-    let finals = summary::finals(trajs);
-    let col = |m: Metric| -> Vec<f64> { finals.iter().map(|r| r[m.idx()]).collect() };
-    let reached = stats::summarize(&col(Metric::Reached));
-    let acted = stats::summarize(&col(Metric::Acted));
-    BudgetPoint {
-        strategy: strategy.to_string(),
-        budget,
-        cost: sel.cost,
-        reached_mean: reached.mean,
-        reached_ci95_low: reached.ci95_low,
-        reached_ci95_high: reached.ci95_high,
-        acted_mean: acted.mean,
-        acted_ci95_low: acted.ci95_low,
-        acted_ci95_high: acted.ci95_high,
-    }
 }
 
 #[cfg(test)]
@@ -391,20 +320,5 @@ mod tests {
         let seeds_digest = export::sha256_file(&d.path().join("seeds.txt")).unwrap();
         assert_eq!(files[2].sha256, seeds_digest);
         assert_eq!(files[0].sha256, export::sha256_file(&sc).unwrap());
-    }
-
-    #[test]
-    fn sweep_budget_keeps_the_strategy_unit() {
-        let mut spec = StrategySpec {
-            name: "a".into(),
-            kind: StrategyKind::Random,
-            pool: None,
-            budget: Budget::People(3),
-            cost: Default::default(),
-            reseed: womsim::seeding::Reseed::Once,
-        };
-        assert_eq!(sweep_budget(&spec, 10.0), Budget::People(10));
-        spec.budget = Budget::Cost(5.0);
-        assert_eq!(sweep_budget(&spec, 12.5), Budget::Cost(12.5));
     }
 }

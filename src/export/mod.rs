@@ -19,7 +19,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::metrics::{Metric, Row, NUM_METRICS};
-use crate::results::{BudgetPoint, DegreeRow, RunResults, StrategySeries, SummaryFile};
+use crate::pipeline::BASELINE;
+use crate::results::{BudgetPoint, DegreeRow, RunResults, SeedRow, StrategySeries, SummaryFile};
 
 /// `summary.json`
 pub const SUMMARY: &str = "summary.json";
@@ -27,6 +28,8 @@ pub const SUMMARY: &str = "summary.json";
 pub const TIMESERIES: &str = "timeseries.csv";
 /// `replicates.csv`
 pub const REPLICATES: &str = "replicates.csv";
+/// `seeds.csv`
+pub const SEEDS: &str = "seeds.csv";
 /// `degrees.csv`
 pub const DEGREES: &str = "degrees.csv";
 /// `budgets.csv` (only with a budget sweep)
@@ -41,8 +44,8 @@ pub const CHARTS_DIR: &str = "charts";
 pub const REPORT: &str = "report.html";
 
 /// Every name `womsim run` may create in a results folder.
-pub const ALL_OUTPUTS: [&str; 9] =
-    [SUMMARY, TIMESERIES, REPLICATES, DEGREES, BUDGETS, RESOLVED, MANIFEST, CHARTS_DIR, REPORT];
+pub const ALL_OUTPUTS: [&str; 10] =
+    [SUMMARY, TIMESERIES, REPLICATES, SEEDS, DEGREES, BUDGETS, RESOLVED, MANIFEST, CHARTS_DIR, REPORT];
 
 /// Final values recorded per replicate in `replicates.csv`, in column order.
 pub const REPLICATE_METRICS: [Metric; 9] = [
@@ -166,22 +169,40 @@ pub fn timeseries_header() -> Vec<String> {
     h
 }
 
-/// Write `timeseries.csv` for the strategies finished so far.
-pub fn write_timeseries(dir: &Path, series: &[StrategySeries]) -> anyhow::Result<()> {
-    let rows = series.iter().flat_map(|s| {
-        (0..s.mean.len()).map(move |t| {
+/// Write `timeseries.csv`: the no-campaign baseline (`strategy = "(no
+/// campaign)"`) first, then the strategies finished so far. Every group has
+/// `steps + 1` rows; a series stored up to quiescence has its last row
+/// repeated to the horizon.
+pub fn write_timeseries(
+    dir: &Path,
+    steps: u32,
+    baseline: &StrategySeries,
+    series: &[StrategySeries],
+) -> anyhow::Result<()> {
+    let rows = std::iter::once(baseline).chain(series).flat_map(|s| {
+        (0..=steps as usize).map(move |t| {
+            let i = t.min(s.mean.len().saturating_sub(1));
             let mut r = Vec::with_capacity(2 + 3 * NUM_METRICS);
             r.push(s.strategy.clone());
             r.push(t.to_string());
             for m in 0..NUM_METRICS {
-                r.push(num(s.mean[t][m]));
-                r.push(num(s.q05[t][m]));
-                r.push(num(s.q95[t][m]));
+                r.push(num(s.mean[i][m]));
+                r.push(num(s.q05[i][m]));
+                r.push(num(s.q95[i][m]));
             }
             r
         })
     });
     atomic_write(&dir.join(TIMESERIES), &csv_bytes(&timeseries_header(), rows)?)
+}
+
+/// Write `seeds.csv`: `strategy,budget,replicate,seeds`, one row per
+/// strategy (and budget point) and replicate, the seeds as original ids
+/// separated by spaces, in pick order.
+pub fn write_seeds(dir: &Path, rows: &[SeedRow]) -> anyhow::Result<()> {
+    let header = ["strategy", "budget", "replicate", "seeds"].map(String::from);
+    let rows = rows.iter().map(|r| vec![r.strategy.clone(), num(r.budget), r.replicate.to_string(), r.seeds.join(" ")]);
+    atomic_write(&dir.join(SEEDS), &csv_bytes(&header, rows)?)
 }
 
 /// Write `replicates.csv`: `strategy,replicate,` then the final value of each
@@ -207,7 +228,7 @@ pub fn write_degrees(dir: &Path, rows: &[DegreeRow]) -> anyhow::Result<()> {
 }
 
 /// Header of `budgets.csv` (the fields of [`BudgetPoint`]).
-pub const BUDGETS_HEADER: [&str; 9] = [
+pub const BUDGETS_HEADER: [&str; 15] = [
     "strategy",
     "budget",
     "cost",
@@ -217,23 +238,39 @@ pub const BUDGETS_HEADER: [&str; 9] = [
     "acted_mean",
     "acted_ci95_low",
     "acted_ci95_high",
+    "lift_reached_mean",
+    "lift_reached_ci95_low",
+    "lift_reached_ci95_high",
+    "lift_acted_beyond_seeds_mean",
+    "lift_acted_beyond_seeds_ci95_low",
+    "lift_acted_beyond_seeds_ci95_high",
 ];
 
 /// Write `budgets.csv`.
 pub fn write_budgets(dir: &Path, points: &[BudgetPoint]) -> anyhow::Result<()> {
     let header: Vec<String> = BUDGETS_HEADER.iter().map(|s| s.to_string()).collect();
     let rows = points.iter().map(|p| {
-        vec![
-            p.strategy.clone(),
-            num(p.budget),
-            num(p.cost),
-            num(p.reached_mean),
-            num(p.reached_ci95_low),
-            num(p.reached_ci95_high),
-            num(p.acted_mean),
-            num(p.acted_ci95_low),
-            num(p.acted_ci95_high),
-        ]
+        let mut v = vec![p.strategy.clone()];
+        v.extend(
+            [
+                p.budget,
+                p.cost,
+                p.reached_mean,
+                p.reached_ci95_low,
+                p.reached_ci95_high,
+                p.acted_mean,
+                p.acted_ci95_low,
+                p.acted_ci95_high,
+                p.lift_reached_mean,
+                p.lift_reached_ci95_low,
+                p.lift_reached_ci95_high,
+                p.lift_acted_beyond_seeds_mean,
+                p.lift_acted_beyond_seeds_ci95_low,
+                p.lift_acted_beyond_seeds_ci95_high,
+            ]
+            .map(num),
+        );
+        v
     });
     atomic_write(&dir.join(BUDGETS), &csv_bytes(&header, rows)?)
 }
@@ -251,24 +288,28 @@ fn parse_f64(path: &Path, line: u64, col: &str, s: &str) -> anyhow::Result<f64> 
     s.parse().with_context(|| format!("{}: line {line}: column {col}: {s:?} is not a number", path.display()))
 }
 
-fn read_timeseries(path: &Path, summary: &SummaryFile) -> anyhow::Result<Vec<StrategySeries>> {
+/// Read `timeseries.csv`: the baseline and the series of every strategy in
+/// `summary.json`, in its order. Rows of a strategy that `summary.json`
+/// does not list yet are skipped: `summary.json` is the index of the
+/// folder and is written last, so a run stopped between the two renames
+/// leaves a consistent folder.
+fn read_timeseries(path: &Path, summary: &SummaryFile) -> anyhow::Result<(StrategySeries, Vec<StrategySeries>)> {
     let mut rdr = open_csv(path)?;
     let header: Vec<String> = rdr.headers()?.iter().map(str::to_string).collect();
     let expected = timeseries_header();
     if header != expected {
         bail!("{}: unexpected header (expected {})", path.display(), expected.join(","));
     }
-    let mut series: Vec<StrategySeries> = summary
-        .strategies
-        .iter()
-        .map(|s| StrategySeries { strategy: s.name.clone(), mean: vec![], q05: vec![], q95: vec![] })
+    let mut series: Vec<StrategySeries> = std::iter::once(BASELINE)
+        .chain(summary.strategies.iter().map(|s| s.name.as_str()))
+        .map(|name| StrategySeries { strategy: name.to_string(), mean: vec![], q05: vec![], q95: vec![] })
         .collect();
     for (i, rec) in rdr.records().enumerate() {
         let line = i as u64 + 2;
         let rec = rec.with_context(|| format!("{}: line {line}", path.display()))?;
         let name = &rec[0];
         let Some(s) = series.iter_mut().find(|s| s.strategy == name) else {
-            bail!("{}: line {line}: strategy {name:?} is not in {SUMMARY}", path.display());
+            continue;
         };
         let step: usize =
             rec[1].parse().with_context(|| format!("{}: line {line}: bad step {:?}", path.display(), &rec[1]))?;
@@ -294,7 +335,8 @@ fn read_timeseries(path: &Path, summary: &SummaryFile) -> anyhow::Result<Vec<Str
             bail!("{}: strategy {:?} has {} rows, expected {rows}", path.display(), s.strategy, s.mean.len());
         }
     }
-    Ok(series)
+    let baseline = series.remove(0);
+    Ok((baseline, series))
 }
 
 fn read_degrees(path: &Path) -> anyhow::Result<Vec<DegreeRow>> {
@@ -324,43 +366,62 @@ pub fn read_results(dir: &Path) -> anyhow::Result<RunResults> {
     let sp = dir.join(SUMMARY);
     let summary: SummaryFile =
         serde_json::from_str(&read_text(&sp)?).with_context(|| format!("{} is not a valid summary", sp.display()))?;
-    let series = read_timeseries(&dir.join(TIMESERIES), &summary)?;
+    let (baseline, series) = read_timeseries(&dir.join(TIMESERIES), &summary)?;
     let degrees = read_degrees(&dir.join(DEGREES))?;
     let bp = dir.join(BUDGETS);
     let budgets = if bp.exists() { read_budgets(&bp)? } else { vec![] };
     let resolved_toml = read_text(&dir.join(RESOLVED))?;
-    Ok(RunResults { summary, series, degrees, budgets, resolved_toml })
+    Ok(RunResults { summary, baseline, series, degrees, budgets, resolved_toml })
 }
 
 /// Paths of the contract files in `dir` (for messages and tests).
 pub fn contract_paths(dir: &Path) -> Vec<PathBuf> {
-    [SUMMARY, TIMESERIES, REPLICATES, DEGREES, RESOLVED, MANIFEST].iter().map(|f| dir.join(f)).collect()
+    [SUMMARY, TIMESERIES, REPLICATES, SEEDS, DEGREES, RESOLVED, MANIFEST].iter().map(|f| dir.join(f)).collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::results::{Diff, FinalMetrics, NetworkInfo, PairedDiffs, Stat, StrategySummary};
+    use crate::results::{
+        Baseline, Diff, FinalMetrics, FinalStat, Lift, NetworkInfo, PairedDiffs, Stat, StrategySummary,
+    };
 
     fn stat(m: f64) -> Stat {
         Stat { mean: m, sd: 0.1, ci95_low: m - 0.3, ci95_high: m + 1.0 / 3.0 }
     }
 
+    fn fstat(m: f64) -> FinalStat {
+        FinalStat { mean: m, sd: 0.1, ci95_low: m - 0.3, ci95_high: m + 1.0 / 3.0, q05: m - 1.5, q50: m, q95: m + 0.7 }
+    }
+
+    fn finals(k: f64) -> FinalMetrics {
+        FinalMetrics {
+            reached: fstat(10.0 * k),
+            reached_good: fstat(7.0 * k),
+            reached_bad: fstat(3.0 * k),
+            acted: fstat(2.5 * k),
+            p_bad_exceeds_good: 0.1 * k,
+        }
+    }
+
     fn strategy(name: &str, paired: bool) -> StrategySummary {
-        let d = Diff { mean: 0.1, ci95_low: -0.2, ci95_high: 0.4, significant: false };
+        let d = Diff { mean: 0.1, ci95_low: -0.2, ci95_high: 0.4, p_value: 0.3, p_adjusted: 0.9, significant: false };
         StrategySummary {
             name: name.into(),
             kind: "random".into(),
             budget: 3.0,
             budget_unit: "people".into(),
             cost: 3.0,
+            seeds_vary: paired,
             seeds: vec!["a".into(), "7".into()],
             seed_followers: vec![1, 2],
-            final_: FinalMetrics {
-                reached: stat(10.0),
-                reached_good: stat(7.0),
-                reached_bad: stat(3.0),
+            final_: finals(1.0),
+            lift: Lift {
+                reached: stat(4.0),
+                reached_good: stat(3.0),
+                reached_bad: stat(1.0),
                 acted: stat(2.5),
+                acted_beyond_seeds: stat(0.5),
             },
             action_per_reach: stat(0.25),
             action_per_cost: stat(0.8),
@@ -385,6 +446,7 @@ mod tests {
             steps: 2,
             model: "relationship_chain".into(),
             network: NetworkInfo { kind: "complete".into(), nodes: 5, edges: 10, directed: false },
+            baseline: Baseline { final_: finals(0.5) },
             strategies: vec![strategy("first", false), strategy("second, quoted \"x\"", true)],
         };
         let row = |k: f64| {
@@ -406,6 +468,12 @@ mod tests {
             .collect();
         RunResults {
             summary,
+            baseline: StrategySeries {
+                strategy: BASELINE.into(),
+                mean: (0..3).map(|t| row(t as f64 / 2.0)).collect(),
+                q05: (0..3).map(|t| row(t as f64 / 2.0 - 0.1)).collect(),
+                q95: (0..3).map(|t| row(t as f64 / 2.0 + 0.1)).collect(),
+            },
             series,
             degrees: vec![DegreeRow { degree: 0, count: 1 }, DegreeRow { degree: 4, count: 4 }],
             budgets: vec![BudgetPoint {
@@ -418,6 +486,12 @@ mod tests {
                 acted_mean: 0.3,
                 acted_ci95_low: 0.2,
                 acted_ci95_high: 0.4,
+                lift_reached_mean: 0.05,
+                lift_reached_ci95_low: -0.01,
+                lift_reached_ci95_high: 0.11,
+                lift_acted_beyond_seeds_mean: 1.0 / 3.0,
+                lift_acted_beyond_seeds_ci95_low: 0.25,
+                lift_acted_beyond_seeds_ci95_high: 0.5,
             }],
             resolved_toml: "name = \"t\"\n".into(),
         }
@@ -425,7 +499,7 @@ mod tests {
 
     fn write_all(dir: &Path, r: &RunResults) {
         write_summary(dir, &r.summary).unwrap();
-        write_timeseries(dir, &r.series).unwrap();
+        write_timeseries(dir, r.summary.steps, &r.baseline, &r.series).unwrap();
         write_degrees(dir, &r.degrees).unwrap();
         write_budgets(dir, &r.budgets).unwrap();
         write_resolved(dir, &r.resolved_toml).unwrap();
@@ -458,14 +532,46 @@ mod tests {
     #[test]
     fn truncated_timeseries_is_an_error_naming_the_file() {
         let dir = tempfile::tempdir().unwrap();
-        let mut r = sample();
+        let r = sample();
         write_all(dir.path(), &r);
-        r.series[1].mean.pop();
-        r.series[1].q05.pop();
-        r.series[1].q95.pop();
-        write_timeseries(dir.path(), &r.series).unwrap();
+        let p = dir.path().join(TIMESERIES);
+        let text = fs::read_to_string(&p).unwrap();
+        let kept: Vec<&str> = text.lines().collect();
+        fs::write(&p, kept[..kept.len() - 1].join("\n") + "\n").unwrap();
         let e = format!("{:#}", read_results(dir.path()).unwrap_err());
         assert!(e.contains("timeseries.csv") && e.contains("rows"), "{e}");
+    }
+
+    #[test]
+    fn timeseries_starts_with_the_baseline_and_pads_to_the_horizon() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut r = sample();
+        // A series stored up to quiescence (step 1) is written for every step.
+        for s in &mut r.series {
+            s.mean.truncate(2);
+            s.q05.truncate(2);
+            s.q95.truncate(2);
+        }
+        write_timeseries(dir.path(), 2, &r.baseline, &r.series).unwrap();
+        let text = fs::read_to_string(dir.path().join(TIMESERIES)).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[1].starts_with("(no campaign),0,"), "{text}");
+        assert_eq!(lines.len(), 1 + 3 * 3);
+        let tail = |l: &str| l.split_once(',').unwrap().1.split_once(',').unwrap().1.to_string();
+        assert_eq!(tail(lines[6]), tail(lines[5]), "step 2 repeats step 1");
+    }
+
+    #[test]
+    fn a_strategy_not_yet_in_the_summary_is_skipped() {
+        // summary.json is written last: a run stopped between the renames
+        // leaves a series that the index does not list yet.
+        let dir = tempfile::tempdir().unwrap();
+        let mut r = sample();
+        write_all(dir.path(), &r);
+        r.summary.strategies.pop();
+        r.series.pop();
+        write_summary(dir.path(), &r.summary).unwrap();
+        assert_eq!(read_results(dir.path()).unwrap(), r);
     }
 
     #[test]

@@ -62,6 +62,12 @@ pub struct Scratch {
 }
 
 impl Scratch {
+    /// Whether `v` has acted (is or was active) at the end of the last
+    /// replicate simulated with this scratch.
+    pub fn has_acted(&self, v: u32) -> bool {
+        self.adopted.contains(v)
+    }
+
     pub fn new(n: usize) -> Self {
         Scratch {
             adopted: Stamps::new(n),

@@ -410,6 +410,12 @@ impl Scratch {
         }
     }
 
+    /// Whether `v` is active (has acted) at the end of the last replicate
+    /// simulated with this scratch.
+    pub fn has_acted(&self, v: u32) -> bool {
+        self.visited.get((v >> 6) as usize).is_some_and(|w| w >> (v & 63) & 1 == 1)
+    }
+
     /// Empty the previous replicate's set, then activate the seeds
     /// (duplicates ignored); returns how many.
     fn start(&mut self, n: usize, seeds: &[u32]) -> u64 {

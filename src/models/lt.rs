@@ -51,6 +51,12 @@ pub struct Scratch {
 }
 
 impl Scratch {
+    /// Whether `v` has acted (is or was active) at the end of the last
+    /// replicate simulated with this scratch.
+    pub fn has_acted(&self, v: u32) -> bool {
+        self.active.contains(v)
+    }
+
     pub fn new(n: usize) -> Self {
         Scratch {
             active: Stamps::new(n),

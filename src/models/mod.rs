@@ -127,3 +127,18 @@ pub fn simulate(spec: &ModelSpec, input: &ReplicateInput<'_>, scratch: &mut Scra
         }
     }
 }
+
+/// Whether node `v` has acted (in the classic models: is or was active) at
+/// the end of the replicate last simulated by [`simulate`] with `scratch`
+/// and `spec`. O(1). Used to tell, in the no-campaign world, which of a
+/// strategy's seeds would have acted anyway.
+pub fn has_acted(spec: &ModelSpec, scratch: &Scratch, v: u32) -> bool {
+    match spec {
+        ModelSpec::IndependentCascade(_) => scratch.ic.as_ref().is_some_and(|s| s.has_acted(v)),
+        ModelSpec::IcN(_) => scratch.icn.as_ref().is_some_and(|s| s.has_acted(v)),
+        ModelSpec::LinearThreshold(_) => scratch.lt.as_ref().is_some_and(|s| s.has_acted(v)),
+        ModelSpec::Bass(_) => scratch.bass.as_ref().is_some_and(|s| s.has_acted(v)),
+        ModelSpec::Sir(_) => scratch.sir.as_ref().is_some_and(|s| s.has_acted(v)),
+        ModelSpec::RelationshipChain(_) => scratch.rc.as_ref().is_some_and(|s| s.has_acted(v)),
+    }
+}

@@ -324,6 +324,13 @@ impl Scratch {
         }
     }
 
+    /// Whether `v` has acted by the end of the last replicate simulated
+    /// with this scratch.
+    pub fn has_acted(&self, v: u32) -> bool {
+        let i = v as usize;
+        i < self.n && self.nodes[i].sf >> EPOCH_SHIFT == self.epoch && self.nodes[i].has(flag::ACTED)
+    }
+
     /// Start a replicate: O(1) except when the epoch counter passes
     /// `MAX_EPOCH` (once every 8,388,607 replicates per scratch), which resets
     /// every record in O(n).

@@ -46,6 +46,12 @@ pub struct Scratch {
 }
 
 impl Scratch {
+    /// Whether `v` has acted (is or was active) at the end of the last
+    /// replicate simulated with this scratch.
+    pub fn has_acted(&self, v: u32) -> bool {
+        self.ever.contains(v)
+    }
+
     pub fn new(n: usize) -> Self {
         Scratch { ever: Stamps::new(n), infected: Vec::new(), new: Vec::new() }
     }

@@ -64,7 +64,7 @@ impl Default for OutputSpec {
     fn default() -> Self {
         OutputSpec {
             dir: None,
-            charts: ["reach", "action", "comparison", "sentiment", "layers", "network", "budget"]
+            charts: ["reach", "action", "comparison", "distribution", "sentiment", "layers", "network", "budget"]
                 .iter()
                 .map(|s| s.to_string())
                 .collect(),

@@ -16,7 +16,7 @@ use crate::graph::generators::GeneratorSpec;
 use crate::models::rc::{RoleEffect, RoleTable, Trickle, Valenced};
 use crate::models::{BassParams, EdgeProb, IcParams, IcnParams, LtParams, ModelSpec, RcParams, SirParams};
 use crate::population::PopulationSpec;
-use crate::seeding::{Band, Budget, CostModel, Objective, Pick, Pool, StrategyKind, StrategySpec};
+use crate::seeding::{Band, Budget, CostModel, Objective, Pick, Pool, Reseed, StrategyKind, StrategySpec};
 
 /// Tolerance on the interest mix summing to 1.
 pub const MIX_TOLERANCE: f64 = 1e-9;
@@ -1014,6 +1014,7 @@ fn resolve_strategies(
         let cost = CostModel { base: sec.num("cost.base"), per_follower: sec.num("cost.per_follower") };
 
         let strategy_kind = match kind {
+            "none" => StrategyKind::None,
             "random" => StrategyKind::Random,
             "top_degree" => StrategyKind::TopDegree,
             "friends_of_random" => StrategyKind::FriendsOfRandom,
@@ -1059,7 +1060,11 @@ fn resolve_strategies(
                 max_iter: sec.u32("max_iter"),
             },
             "greedy" => StrategyKind::Greedy {
-                objective: if sec.string("objective") == "action" { Objective::Action } else { Objective::Reach },
+                objective: match sec.string("objective").as_str() {
+                    "action" => Objective::Action,
+                    "lift_action" => Objective::LiftAction,
+                    _ => Objective::Reach,
+                },
                 replicates: sec.u32("replicates"),
             },
             "ris" => StrategyKind::Ris { epsilon: sec.num("epsilon"), ell: sec.num("ell") },
@@ -1168,7 +1173,40 @@ fn resolve_strategies(
             }
             Budget::People(people)
         };
-        let reseed = strategy_kind.default_reseed();
+        let reseed = match sec.raw("reseed").and_then(Value::as_str) {
+            Some("once") => Reseed::Once,
+            Some("per_replicate") => {
+                if !strategy_kind.is_chance_based() {
+                    errs.bad(
+                        &sec.full("reseed"),
+                        sec.raw("reseed"),
+                        format!(
+                            "a {} strategy picks the same seeds every time; only random, magic_middle with \
+                             pick = \"random\" and friends_of_random can be redrawn per replicate (use \"once\")",
+                            strategy_kind.name()
+                        ),
+                    );
+                }
+                Reseed::PerReplicate
+            }
+            _ => strategy_kind.default_reseed(),
+        };
+        if strategy_kind == StrategyKind::None {
+            for k in ["budget", "budget_unit", "pool", "cost.base", "cost.per_follower"] {
+                if sec.given(k) {
+                    errs.bad(&sec.full(k), sec.raw(k), "a `none` strategy has no seeds: remove this key");
+                }
+            }
+            out.push(StrategySpec {
+                name,
+                kind: strategy_kind,
+                pool,
+                budget: Budget::People(0),
+                cost: CostModel { base: 0.0, per_follower: 0.0 },
+                reseed: Reseed::Once,
+            });
+            continue;
+        }
         out.push(StrategySpec { name, kind: strategy_kind, pool, budget, cost, reseed });
     }
     out

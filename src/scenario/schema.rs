@@ -41,6 +41,7 @@ pub const MODEL_KINDS: &[&str] =
     &["relationship_chain", "independent_cascade", "ic_n", "linear_threshold", "bass", "sir"];
 /// Strategy kinds.
 pub const STRATEGY_KINDS: &[&str] = &[
+    "none",
     "random",
     "top_degree",
     "magic_middle",
@@ -53,7 +54,8 @@ pub const STRATEGY_KINDS: &[&str] = &[
     "explicit",
 ];
 /// Chart stems accepted in `output.charts`.
-pub const CHARTS: &[&str] = &["reach", "action", "comparison", "sentiment", "layers", "network", "budget"];
+pub const CHARTS: &[&str] =
+    &["reach", "action", "comparison", "distribution", "sentiment", "layers", "network", "budget"];
 /// Topics of `womsim list`.
 pub const LIST_TOPICS: &[&str] = &["scenario", "networks", "population", "models", "strategies", "output"];
 
@@ -571,9 +573,20 @@ fn build() -> Vec<Section> {
             key_ctx("pool", Ty::Choice(&["friends", "everyone"]), "model decides (friends in relationship_chain, everyone otherwise)", "whom seeds are picked from"),
             key("cost.base", NONNEG, f(1.0), "cost of one seed: base + per_follower × followers"),
             key("cost.per_follower", NONNEG, f(0.0), "cost per follower of a seed"),
+            key_ctx(
+                "reseed",
+                Ty::Choice(&["per_replicate", "once"]),
+                "per_replicate for chance-based picks (random, magic_middle with pick = \"random\", friends_of_random), once otherwise",
+                "draw a fresh seed set for every replicate (the CI then includes the luck of the draw) or one set for the whole run (\"these exact people\"); deterministic kinds allow only once",
+            ),
         ],
     });
     let strat = |kind, doc, keys| Section { table: "strategy", kind: Some(kind), doc, keys };
+    v.push(strat(
+        "none",
+        "No seeds at all (no budget, cost 0): the no-campaign world as a strategy, e.g. as the reference.",
+        vec![],
+    ));
     v.push(strat("random", "Uniformly at random from the pool.", vec![]));
     v.push(strat("top_degree", "The \"influencers\": highest follower count first (ties by id).", vec![]));
     v.push(strat(
@@ -623,9 +636,14 @@ fn build() -> Vec<Section> {
     v.push(strat("kcore", "Highest k-core number (ties by follower count, then id).", vec![]));
     v.push(strat(
         "greedy",
-        "CELF lazy greedy (Leskovec et al. 2007) on the model's own objective, by Monte Carlo.",
+        "CELF lazy greedy (Leskovec et al. 2007) on the model's own objective, by Monte Carlo; under budget_unit = \"cost\" the better of unit-cost and benefit/cost CELF.",
         vec![
-            key("objective", Ty::Choice(&["reach", "action"]), s("reach"), "what to maximize"),
+            key(
+                "objective",
+                Ty::Choice(&["reach", "action", "lift_action"]),
+                s("reach"),
+                "what to maximize: final reach, final action, or action caused beyond the seeds themselves (acted − seeds)",
+            ),
             key("replicates", Ty::Int { min: 1, max: 1_000_000 }, i(100), "Monte Carlo runs per evaluation"),
         ],
     ));

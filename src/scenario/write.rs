@@ -10,7 +10,7 @@ use super::{NetworkSource, Scenario};
 use crate::graph::generators::GeneratorSpec;
 use crate::models::{EdgeProb, ModelSpec};
 use crate::population::Role;
-use crate::seeding::{Band, Budget, Objective, Pick, Pool, StrategyKind};
+use crate::seeding::{Band, Budget, Pick, Pool, StrategyKind};
 
 fn f(x: f64) -> Value {
     Value::Float(x)
@@ -169,6 +169,11 @@ impl Scenario {
         for st in &self.strategies {
             out.push_str("\n[[strategy]]\n");
             let mut v = vec![kv("name", s(&st.name)), kv("kind", s(st.kind.name()))];
+            if st.kind == StrategyKind::None {
+                // No seeds: no budget, cost or pool to repeat.
+                write_keys(&mut out, &v);
+                continue;
+            }
             match st.budget {
                 Budget::People(n) => v.extend([kv("budget", i(n)), kv("budget_unit", s("people"))]),
                 Budget::Cost(c) => v.extend([kv("budget", f(c)), kv("budget_unit", s("cost"))]),
@@ -177,6 +182,7 @@ impl Scenario {
                 v.push(kv("pool", s(if pool == Pool::Friends { "friends" } else { "everyone" })));
             }
             v.extend([kv("cost.base", f(st.cost.base)), kv("cost.per_follower", f(st.cost.per_follower))]);
+            v.push(kv("reseed", s(st.reseed.name())));
             match &st.kind {
                 StrategyKind::MagicMiddle { band, pick } => {
                     match band {
@@ -189,10 +195,9 @@ impl Scenario {
                 StrategyKind::PageRank { damping, tolerance, max_iter } => {
                     v.extend([kv("damping", f(*damping)), kv("tolerance", f(*tolerance)), kv("max_iter", i(*max_iter))])
                 }
-                StrategyKind::Greedy { objective, replicates } => v.extend([
-                    kv("objective", s(if *objective == Objective::Action { "action" } else { "reach" })),
-                    kv("replicates", i(*replicates)),
-                ]),
+                StrategyKind::Greedy { objective, replicates } => {
+                    v.extend([kv("objective", s(objective.name())), kv("replicates", i(*replicates))])
+                }
                 StrategyKind::Ris { epsilon, ell } => v.extend([kv("epsilon", f(*epsilon)), kv("ell", f(*ell))]),
                 StrategyKind::Explicit { nodes } => {
                     v.push(kv("nodes", Value::Array(nodes.iter().map(|n| s(n)).collect())))

@@ -17,7 +17,8 @@
 //!   A relative slack of 1e-9 absorbs float rounding in the running sum.
 //!
 //! Ties are always broken by dense node id, ascending. The only randomness is
-//! the seeding stream `rng::stream(seed, "seeding", &[strategy_index, …])`,
+//! the seeding stream `rng::stream(seed, "seeding", &[strategy_key(name), …])`
+//! (one more part, the replicate, when seeds are drawn per replicate),
 //! and nothing depends on the number of threads (parallel parts compute
 //! independent pieces keyed by index and combine them in index order).
 //!
@@ -32,7 +33,7 @@
 //! | `degree_discount` | Chen, Wang & Yang 2009 | O(n + (k + Σ deg of picks) log P) |
 //! | `pagerank` | PageRank of the "who hears whom" direction | O(V + E) per iteration |
 //! | `kcore` | core number, then followers | O(V + E) |
-//! | `greedy` | CELF lazy greedy on Monte Carlo estimates | O(P · R · sim) first round |
+//! | `greedy` | CELF lazy greedy on Monte Carlo estimates (cost budget: the better of unit-cost and benefit/cost CELF) | O(P · R · sim) first round |
 //! | `ris` | IMM reverse-reachable sets | O((k + ℓ)(n + E) log n / ε²) expected |
 //! | `explicit` | the given original ids, in order | O(n + list) |
 //!
@@ -88,6 +89,17 @@ pub enum Objective {
     /// seed set, so it does not change the ranking). Differs from `Action`
     /// only under a cost budget, where the number of seeds varies.
     LiftAction,
+}
+
+impl Objective {
+    /// Scenario name (`objective = "..."`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Objective::Reach => "reach",
+            Objective::Action => "action",
+            Objective::LiftAction => "lift_action",
+        }
+    }
 }
 
 /// When a chance-based strategy draws its seeds (`reseed`).
@@ -242,8 +254,19 @@ pub struct SeedingContext<'a> {
     pub steps: u32,
     /// Scenario seed.
     pub seed: u64,
-    /// Index of the strategy in the scenario (part of its seeding stream key).
-    pub strategy_index: u32,
+    /// The strategy's part of its seeding stream key: [`strategy_key`] of its
+    /// name, so a strategy's seeds do not depend on its position in the file.
+    pub strategy_key: u64,
+    /// `Some(r)`: the seed set drawn for replicate `r` (`reseed =
+    /// "per_replicate"`), from the stream `(seed, "seeding", [strategy_key,
+    /// r])`; `None`: the one seed set of the run, from `(seed, "seeding",
+    /// [strategy_key])`.
+    pub draw: Option<u32>,
+}
+
+/// The seeding-stream part of a strategy named `name` (FNV-1a of the name).
+pub fn strategy_key(name: &str) -> u64 {
+    crate::rng::hash_str(name)
 }
 
 /// Seeds picked by a strategy and what they cost.
@@ -348,9 +371,19 @@ pub fn select(spec: &StrategySpec, ctx: &SeedingContext<'_>) -> Result<Selection
             let core = centrality::core_numbers(g);
             Box::new(order::ranked_by(pool, |u| (core[u as usize], g.followers(u))))
         }
-        StrategyKind::Greedy { objective, replicates } => {
-            Box::new(greedy::model_greedy(ctx, pool, *objective, *replicates))
-        }
+        StrategyKind::Greedy { objective, replicates } => match spec.budget {
+            Budget::People(_) => Box::new(greedy::model_greedy(ctx, pool, *objective, *replicates)),
+            // Under a cost budget the better of unit-cost and benefit/cost
+            // CELF; its set fits the budget by construction.
+            Budget::Cost(c) => Box::new(order::Order::new(greedy::model_greedy_cost(
+                ctx,
+                pool,
+                *objective,
+                *replicates,
+                &spec.cost,
+                c,
+            ))),
+        },
         StrategyKind::Ris { epsilon, ell } => Box::new(ris::imm(ctx, &pool, max_seeds, *epsilon, *ell)?),
         StrategyKind::Explicit { nodes } => Box::new(order::explicit(g, &pool, nodes, spec.pool.is_some())?),
     };

@@ -8,11 +8,16 @@ use super::{Band, Budget, Pick, Picker, SeedingContext, SeedingError};
 use crate::graph::{Graph, Labels};
 use crate::rng::{self, purpose, Rng64};
 
-/// The seeding stream of the strategy (`seed, "seeding", [strategy_index]`).
-/// Budgets of the same strategy share it, so with `random` the seeds for a
-/// budget of 5 are the first 5 of those for 10 (nested comparisons).
+/// The seeding stream of the strategy: `(seed, "seeding", [strategy_key])`
+/// for its one seed set, `(seed, "seeding", [strategy_key, r])` for the set
+/// of replicate `r`. Budgets of the same strategy share it, so with `random`
+/// the seeds for a budget of 5 are the first 5 of those for 10 (nested
+/// comparisons), replicate by replicate.
 pub(super) fn rng_for(ctx: &SeedingContext<'_>) -> Rng64 {
-    rng::stream(ctx.seed, purpose::SEEDING, &[u64::from(ctx.strategy_index)])
+    match ctx.draw {
+        None => rng::stream(ctx.seed, purpose::SEEDING, &[ctx.strategy_key]),
+        Some(r) => rng::stream(ctx.seed, purpose::SEEDING, &[ctx.strategy_key, u64::from(r)]),
+    }
 }
 
 /// A fixed order, walked once.

@@ -428,8 +428,7 @@ pub fn imm(ctx: &SeedingContext<'_>, pool: &[u32], k: usize, epsilon: f64, ell: 
     let lnc = ln_choose(n, k);
     let eps2 = std::f64::consts::SQRT_2 * epsilon;
     let lambda_p = (2.0 + 2.0 / 3.0 * eps2) * (lnc + ell2 * ln_n + nf.log2().ln().max(0.0)) * nf / (eps2 * eps2);
-    let key =
-        |phase: u64| rng::derive_key(ctx.seed, purpose::SEEDING, &[u64::from(ctx.strategy_index), u64::MAX, phase]);
+    let key = |phase: u64| rng::derive_key(ctx.seed, purpose::SEEDING, &[ctx.strategy_key, u64::MAX, phase]);
     let max_sets = u32::MAX as f64 / 2.0;
     let too_many = |theta: f64| {
         SeedingError::Invalid(format!(

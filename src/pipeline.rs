@@ -1,0 +1,457 @@
+//! A run, from a built world to the results contract: seeds for every
+//! strategy (and budget point), the no-campaign baseline, the strategies'
+//! replicates, and the numbers of `summary.json`, `timeseries.csv`,
+//! `replicates.csv`, `seeds.csv` and `budgets.csv`.
+//!
+//! The pipeline is pure (no files, no printing): the `womsim` binary builds
+//! the network and population, calls these steps in order and writes what
+//! they return, saving each strategy as it finishes.
+//!
+//! ## Honest comparison
+//! * **Baseline.** The world without any campaign (no seeds) is simulated
+//!   with the same dynamics streams as every strategy, replicate by
+//!   replicate, so each strategy's **lift** — its final value minus the
+//!   baseline's, per replicate — is a paired difference with common random
+//!   numbers. `acted_beyond_seeds` also removes the seeds' own actions: in
+//!   replicate r it is `(acted − |S_r|) − (baseline acted − |S_r ∩ A_r|)`,
+//!   where `A_r` is who acted in the baseline, i.e. the difference in action
+//!   among people who are not the strategy's seeds.
+//! * **Seed-draw luck.** A strategy with `reseed = "per_replicate"` draws
+//!   replicate r's seeds from the stream `(seed, "seeding", [key(name), r])`
+//!   ([`crate::seeding::SeedingContext::draw`]), so its confidence intervals
+//!   and paired differences include the variance of the draw.
+//! * **Many comparisons.** Every paired difference's `significant` is
+//!   decided on Holm–Bonferroni adjusted p-values over all the differences
+//!   in the run ([`adjust_for_multiplicity`]).
+
+use rayon::prelude::*;
+
+use crate::graph::Graph;
+use crate::metrics::{Metric, Row, Trajectory};
+use crate::models::{self, ModelSpec, Scratch};
+use crate::population::Population;
+use crate::results::{
+    Baseline, BudgetPoint, Diff, FinalMetrics, FinalStat, Lift, PairedDiffs, SeedRow, Stat, StrategySeries,
+    StrategySummary,
+};
+use crate::runner::{self, RunConfig};
+use crate::seeding::{self, Budget, Reseed, SeedingContext, SeedingError, Selection, StrategyKind, StrategySpec};
+use crate::stats;
+
+/// Name of the no-campaign world in `timeseries.csv` and `replicates.csv`.
+pub const BASELINE: &str = "(no campaign)";
+
+/// The family-wise error rate the `significant` marks control.
+pub const ALPHA: f64 = 0.05;
+
+/// What a run simulates on: the network, the population and the model.
+#[derive(Debug, Clone, Copy)]
+pub struct World<'a> {
+    pub graph: &'a Graph,
+    pub population: &'a Population,
+    pub model: &'a ModelSpec,
+    pub cfg: RunConfig,
+}
+
+/// The seeds one strategy (at one budget) uses in each replicate.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Seeds {
+    /// One seed set for every replicate.
+    Once(Selection),
+    /// Replicate r's own set at index r.
+    PerReplicate(Vec<Selection>),
+}
+
+impl Seeds {
+    /// The selection of replicate `r`.
+    pub fn of(&self, r: u32) -> &Selection {
+        match self {
+            Seeds::Once(s) => s,
+            Seeds::PerReplicate(v) => &v[r as usize],
+        }
+    }
+
+    /// Whether the replicates have their own sets.
+    pub fn vary(&self) -> bool {
+        matches!(self, Seeds::PerReplicate(_))
+    }
+
+    /// Cost per replicate.
+    pub fn costs(&self, replicates: u32) -> Vec<f64> {
+        (0..replicates).map(|r| self.of(r).cost).collect()
+    }
+}
+
+/// One strategy at one budget: what is simulated as a unit.
+#[derive(Debug, Clone)]
+pub struct Cell {
+    /// Index of the strategy in the scenario.
+    pub strategy: usize,
+    /// The strategy, with the budget of this cell.
+    pub spec: StrategySpec,
+    /// `Some(b)`: a point of the budget sweep; `None`: the strategy as given.
+    pub sweep_budget: Option<f64>,
+    pub seeds: Seeds,
+}
+
+impl Cell {
+    /// The budget amount as reported (`budget` in summary.json and
+    /// seeds.csv).
+    pub fn budget_amount(&self) -> f64 {
+        budget_parts(&self.spec.budget).0
+    }
+}
+
+/// `(amount, unit)` of a budget.
+pub fn budget_parts(b: &Budget) -> (f64, &'static str) {
+    match *b {
+        Budget::People(n) => (f64::from(n), "people"),
+        Budget::Cost(c) => (c, "cost"),
+    }
+}
+
+/// The budget of a sweep point, in the strategy's own unit.
+pub fn sweep_budget(spec: &StrategySpec, b: f64) -> Budget {
+    match spec.budget {
+        Budget::Cost(_) => Budget::Cost(b),
+        Budget::People(_) => Budget::People(b.round() as u32),
+    }
+}
+
+/// The seeding context of `spec` in `world`, for one draw.
+pub fn seeding_context<'a>(world: &World<'a>, spec: &StrategySpec, draw: Option<u32>) -> SeedingContext<'a> {
+    SeedingContext {
+        graph: world.graph,
+        population: world.population,
+        model: world.model,
+        steps: world.cfg.steps,
+        seed: world.cfg.seed,
+        strategy_key: seeding::strategy_key(&spec.name),
+        draw,
+    }
+}
+
+/// Pick the seeds of `spec`: one set, or one per replicate (in parallel on
+/// the caller's rayon pool; each draw depends only on its replicate index,
+/// so the result does not depend on the number of threads). The first
+/// failing draw's error is returned.
+///
+/// Cost: one [`seeding::select`] per draw.
+pub fn pick_seeds(world: &World<'_>, spec: &StrategySpec) -> Result<Seeds, SeedingError> {
+    match spec.reseed {
+        Reseed::PerReplicate if spec.kind.is_chance_based() => {
+            let sets: Result<Vec<Selection>, SeedingError> = (0..world.cfg.replicates)
+                .into_par_iter()
+                .map(|r| seeding::select(spec, &seeding_context(world, spec, Some(r))))
+                .collect();
+            Ok(Seeds::PerReplicate(sets?))
+        }
+        _ => Ok(Seeds::Once(seeding::select(spec, &seeding_context(world, spec, None))?)),
+    }
+}
+
+/// Why seeds could not be picked for a cell.
+#[derive(Debug)]
+pub struct PlanError {
+    /// Index of the strategy in the scenario.
+    pub strategy: usize,
+    /// The sweep point, if the failing cell is one.
+    pub sweep_budget: Option<f64>,
+    pub error: SeedingError,
+}
+
+/// Every cell of a run: each strategy as given (in scenario order), then,
+/// with a budget sweep, each strategy (except `explicit` and `none`, which
+/// have no budget to vary) at each budget. All seeds are picked here,
+/// before anything is simulated, so an unsatisfiable strategy stops the run
+/// as invalid input.
+pub fn plan(world: &World<'_>, strategies: &[StrategySpec], budgets: &[f64]) -> Result<Vec<Cell>, PlanError> {
+    let mut cells = Vec::new();
+    for (i, spec) in strategies.iter().enumerate() {
+        let seeds = pick_seeds(world, spec).map_err(|error| PlanError { strategy: i, sweep_budget: None, error })?;
+        cells.push(Cell { strategy: i, spec: spec.clone(), sweep_budget: None, seeds });
+    }
+    for (i, st) in strategies.iter().enumerate() {
+        if matches!(st.kind, StrategyKind::Explicit { .. } | StrategyKind::None) {
+            continue;
+        }
+        for &b in budgets {
+            let spec = StrategySpec { budget: sweep_budget(st, b), ..st.clone() };
+            let seeds =
+                pick_seeds(world, &spec).map_err(|error| PlanError { strategy: i, sweep_budget: Some(b), error })?;
+            cells.push(Cell { strategy: i, spec, sweep_budget: Some(b), seeds });
+        }
+    }
+    Ok(cells)
+}
+
+/// Run the replicates of one seed plan ([`runner::run_replicates`]).
+fn replicates<'s, T: Send>(
+    world: &World<'_>,
+    seeds_of: &(dyn Fn(u32) -> &'s [u32] + Sync),
+    progress: &(dyn Fn() + Sync),
+    inspect: &(dyn Fn(u32, &Scratch) -> T + Sync),
+) -> Vec<(Trajectory, T)> {
+    runner::run_replicates(world.model, world.graph, world.population, seeds_of, &world.cfg, progress, inspect)
+}
+
+/// The no-campaign world, replicate by replicate.
+#[derive(Debug, Clone)]
+pub struct BaselineRun {
+    /// Final row of each replicate.
+    pub finals: Vec<Row>,
+    /// Reach per step of each replicate, as stored (later steps repeat the
+    /// last value), for the lift's trajectory.
+    pub reached: Vec<Vec<f64>>,
+    /// Per cell, per replicate: how many of the cell's seeds acted in the
+    /// baseline (they would have acted without the campaign).
+    pub seeds_acted: Vec<Vec<u32>>,
+    /// Per-step aggregates (`timeseries.csv`).
+    pub series: stats::SeriesStats,
+}
+
+/// Simulate the world without seeds, and note which of every cell's seeds
+/// act in it. Cost: one simulation per replicate plus O(Σ seeds) lookups.
+pub fn simulate_baseline(world: &World<'_>, cells: &[Cell], progress: &(dyn Fn() + Sync)) -> BaselineRun {
+    let runs = replicates(world, &|_| &[], progress, &|r, scratch| {
+        cells
+            .iter()
+            .map(|c| c.seeds.of(r).seeds.iter().filter(|&&u| models::has_acted(world.model, scratch, u)).count() as u32)
+            .collect::<Vec<u32>>()
+    });
+    let mut seeds_acted = vec![Vec::with_capacity(world.cfg.replicates as usize); cells.len()];
+    let mut trajs = Vec::with_capacity(runs.len());
+    for (t, per_cell) in runs {
+        for (c, k) in per_cell.into_iter().enumerate() {
+            seeds_acted[c].push(k);
+        }
+        trajs.push(t);
+    }
+    let series = stats::series(&trajs);
+    let finals = trajs.iter().map(Trajectory::last).collect();
+    let reached = trajs.iter().map(|t| t.stored().iter().map(|row| row[Metric::Reached.idx()]).collect()).collect();
+    BaselineRun { finals, reached, seeds_acted, series }
+}
+
+/// One cell's replicates, reduced to what the results need.
+#[derive(Debug, Clone)]
+pub struct CellRun {
+    /// Final row of each replicate.
+    pub finals: Vec<Row>,
+    /// First step at which the lift in reach reaches half its final value,
+    /// per replicate.
+    pub half_lift: Vec<f64>,
+    /// Per-step aggregates (`timeseries.csv`).
+    pub series: stats::SeriesStats,
+}
+
+/// Simulate one cell. Memory: the cell's trajectories (stored rows only)
+/// until they are aggregated.
+pub fn simulate_cell(world: &World<'_>, cell: &Cell, base: &BaselineRun, progress: &(dyn Fn() + Sync)) -> CellRun {
+    let runs = replicates(world, &|r| cell.seeds.of(r).seeds.as_slice(), progress, &|_, _| ());
+    let trajs: Vec<Trajectory> = runs.into_iter().map(|(t, ())| t).collect();
+    let half_lift = trajs.iter().zip(&base.reached).map(|(t, b)| f64::from(steps_to_half_lift(t, b))).collect();
+    CellRun { finals: trajs.iter().map(Trajectory::last).collect(), half_lift, series: stats::series(&trajs) }
+}
+
+/// First step at which `t`'s reach minus the baseline's (`base`, stored
+/// rows; later steps repeat its last value) is at least half its final
+/// value; 0 when the final lift is not positive.
+pub fn steps_to_half_lift(t: &Trajectory, base: &[f64]) -> u32 {
+    let b = |s: usize| base.get(s).or(base.last()).copied().unwrap_or(0.0);
+    let horizon = t.steps() as usize;
+    let last_needed = t.stored().len().max(base.len()).min(horizon + 1);
+    let lift = |s: usize| t.get(s as u32, Metric::Reached) - b(s);
+    let fin = lift(horizon);
+    if fin <= 0.0 {
+        return 0;
+    }
+    (0..last_needed).find(|&s| lift(s) >= fin / 2.0).unwrap_or(last_needed.min(horizon)) as u32
+}
+
+fn column(rows: &[Row], m: Metric) -> Vec<f64> {
+    rows.iter().map(|r| r[m.idx()]).collect()
+}
+
+fn stat(xs: &[f64]) -> Stat {
+    stats::summarize(xs).into()
+}
+
+/// Mean, CI and quantiles of a final value.
+pub fn final_stat(xs: &[f64]) -> FinalStat {
+    let s = stats::summarize(xs);
+    let mut sorted = xs.to_vec();
+    sorted.sort_unstable_by(f64::total_cmp);
+    FinalStat {
+        mean: s.mean,
+        sd: s.sd,
+        ci95_low: s.ci95_low,
+        ci95_high: s.ci95_high,
+        q05: stats::quantile_sorted(&sorted, 0.05),
+        q50: stats::quantile_sorted(&sorted, 0.5),
+        q95: stats::quantile_sorted(&sorted, 0.95),
+    }
+}
+
+/// Final metrics over replicates.
+pub fn final_metrics(rows: &[Row]) -> FinalMetrics {
+    let bad_wins = rows.iter().filter(|r| r[Metric::ReachedBad.idx()] > r[Metric::ReachedGood.idx()]).count();
+    FinalMetrics {
+        reached: final_stat(&column(rows, Metric::Reached)),
+        reached_good: final_stat(&column(rows, Metric::ReachedGood)),
+        reached_bad: final_stat(&column(rows, Metric::ReachedBad)),
+        acted: final_stat(&column(rows, Metric::Acted)),
+        p_bad_exceeds_good: if rows.is_empty() { 0.0 } else { bad_wins as f64 / rows.len() as f64 },
+    }
+}
+
+/// The baseline's block of `summary.json`.
+pub fn baseline_summary(base: &BaselineRun) -> Baseline {
+    Baseline { final_: final_metrics(&base.finals) }
+}
+
+/// Per replicate: action among people who are not the cell's seeds, minus
+/// the same in the baseline.
+pub fn acted_beyond_seeds(cell: &Cell, cell_index: usize, run: &CellRun, base: &BaselineRun) -> Vec<f64> {
+    run.finals
+        .iter()
+        .zip(&base.finals)
+        .enumerate()
+        .map(|(r, (row, b))| {
+            let k = cell.seeds.of(r as u32).seeds.len() as f64;
+            let own_base = f64::from(base.seeds_acted[cell_index][r]);
+            (row[Metric::Acted.idx()] - k) - (b[Metric::Acted.idx()] - own_base)
+        })
+        .collect()
+}
+
+/// Paired difference `a − b` with its unadjusted 95% CI and p-value;
+/// `p_adjusted` and `significant` are provisional (the unadjusted p) until
+/// [`adjust_for_multiplicity`] runs over the whole family.
+pub fn diff(a: &[f64], b: &[f64]) -> Diff {
+    let s = stats::paired_diff(a, b);
+    let p = stats::p_value(&s);
+    Diff {
+        mean: s.mean,
+        ci95_low: s.ci95_low,
+        ci95_high: s.ci95_high,
+        p_value: p,
+        p_adjusted: p,
+        significant: p < ALPHA,
+    }
+}
+
+/// Everything `summary.json` says about one cell. `reference` is the first
+/// strategy's name and final rows (`None` for the first strategy).
+pub fn strategy_summary(
+    graph: &Graph,
+    cell: &Cell,
+    cell_index: usize,
+    run: &CellRun,
+    base: &BaselineRun,
+    reference: Option<(&str, &[Row])>,
+) -> StrategySummary {
+    let rows = &run.finals;
+    let n = rows.len() as u32;
+    let lift_of = |m: Metric| stats::paired_diff(&column(rows, m), &column(&base.finals, m)).into();
+    let beyond = acted_beyond_seeds(cell, cell_index, run, base);
+    let costs = cell.seeds.costs(n);
+    // A zero-cost selection has no meaningful action per cost; report 0
+    // rather than infinity (JSON has no infinity).
+    let per_cost: Vec<f64> = beyond.iter().zip(&costs).map(|(&a, &c)| if c > 0.0 { a / c } else { 0.0 }).collect();
+    let per_reach: Vec<f64> = rows
+        .iter()
+        .map(|r| if r[Metric::Reached.idx()] > 0.0 { r[Metric::Acted.idx()] / r[Metric::Reached.idx()] } else { 0.0 })
+        .collect();
+    let (budget, unit) = budget_parts(&cell.spec.budget);
+    let paired = reference.map(|(against, refr)| PairedDiffs {
+        against: against.to_string(),
+        reached: diff(&column(rows, Metric::Reached), &column(refr, Metric::Reached)),
+        reached_good: diff(&column(rows, Metric::ReachedGood), &column(refr, Metric::ReachedGood)),
+        reached_bad: diff(&column(rows, Metric::ReachedBad), &column(refr, Metric::ReachedBad)),
+        acted: diff(&column(rows, Metric::Acted), &column(refr, Metric::Acted)),
+    });
+    let first = cell.seeds.of(0);
+    StrategySummary {
+        name: cell.spec.name.clone(),
+        kind: cell.spec.kind.name().to_string(),
+        budget,
+        budget_unit: unit.to_string(),
+        cost: if cell.seeds.vary() { stats::summarize(&costs).mean } else { first.cost },
+        seeds_vary: cell.seeds.vary(),
+        seeds: first.seeds.iter().map(|&u| graph.label(u).to_string()).collect(),
+        seed_followers: first.seeds.iter().map(|&u| graph.followers(u)).collect(),
+        final_: final_metrics(rows),
+        lift: Lift {
+            reached: lift_of(Metric::Reached),
+            reached_good: lift_of(Metric::ReachedGood),
+            reached_bad: lift_of(Metric::ReachedBad),
+            acted: lift_of(Metric::Acted),
+            acted_beyond_seeds: stat(&beyond),
+        },
+        action_per_reach: stat(&per_reach),
+        action_per_cost: stat(&per_cost),
+        steps_to_half_reach: stat(&run.half_lift),
+        paired,
+    }
+}
+
+/// Holm–Bonferroni over every paired difference in `strategies` (all
+/// strategies × the four metrics): sets each `p_adjusted` and decides
+/// `significant` at [`ALPHA`] family-wise.
+pub fn adjust_for_multiplicity(strategies: &mut [StrategySummary]) {
+    let ps: Vec<f64> =
+        strategies.iter_mut().filter_map(|s| s.paired.as_mut()).flat_map(|p| p.all_mut().map(|d| d.p_value)).collect();
+    let adj = stats::holm(&ps);
+    let mut it = adj.into_iter();
+    for p in strategies.iter_mut().filter_map(|s| s.paired.as_mut()) {
+        for d in p.all_mut() {
+            d.p_adjusted = it.next().expect("one adjusted p per difference");
+            d.significant = d.p_adjusted < ALPHA;
+        }
+    }
+}
+
+/// A cell's series under its strategy's name.
+pub fn strategy_series(name: &str, s: &stats::SeriesStats) -> StrategySeries {
+    StrategySeries { strategy: name.to_string(), mean: s.mean.clone(), q05: s.q05.clone(), q95: s.q95.clone() }
+}
+
+/// One row of `budgets.csv`.
+pub fn budget_point(cell: &Cell, cell_index: usize, run: &CellRun, base: &BaselineRun) -> BudgetPoint {
+    let reached = stats::summarize(&column(&run.finals, Metric::Reached));
+    let acted = stats::summarize(&column(&run.finals, Metric::Acted));
+    let lift = stats::paired_diff(&column(&run.finals, Metric::Reached), &column(&base.finals, Metric::Reached));
+    let beyond = stats::summarize(&acted_beyond_seeds(cell, cell_index, run, base));
+    let costs = cell.seeds.costs(run.finals.len() as u32);
+    BudgetPoint {
+        strategy: cell.spec.name.clone(),
+        budget: cell.sweep_budget.unwrap_or_else(|| cell.budget_amount()),
+        cost: stats::summarize(&costs).mean,
+        reached_mean: reached.mean,
+        reached_ci95_low: reached.ci95_low,
+        reached_ci95_high: reached.ci95_high,
+        acted_mean: acted.mean,
+        acted_ci95_low: acted.ci95_low,
+        acted_ci95_high: acted.ci95_high,
+        lift_reached_mean: lift.mean,
+        lift_reached_ci95_low: lift.ci95_low,
+        lift_reached_ci95_high: lift.ci95_high,
+        lift_acted_beyond_seeds_mean: beyond.mean,
+        lift_acted_beyond_seeds_ci95_low: beyond.ci95_low,
+        lift_acted_beyond_seeds_ci95_high: beyond.ci95_high,
+    }
+}
+
+/// The rows of `seeds.csv` for one cell: one per replicate.
+pub fn seed_rows(graph: &Graph, cell: &Cell, replicates: u32) -> Vec<SeedRow> {
+    let budget = cell.sweep_budget.unwrap_or_else(|| cell.budget_amount());
+    (0..replicates)
+        .map(|r| SeedRow {
+            strategy: cell.spec.name.clone(),
+            budget,
+            replicate: r,
+            seeds: cell.seeds.of(r).seeds.iter().map(|&u| graph.label(u).to_string()).collect(),
+        })
+        .collect()
+}
