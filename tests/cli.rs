@@ -132,6 +132,12 @@ fn run_writes_every_contract_file() {
     // The summary table names every strategy.
     let table = stdout_of(&out);
     assert!(table.contains("influencers") && table.contains("random"), "{table}");
+    // ... with the world without a campaign and each strategy's lift.
+    assert!(
+        table.contains("(no campaign)") && table.contains("extra reach") && table.contains("action caused"),
+        "{table}"
+    );
+    assert!(table.contains("Holm–Bonferroni"), "{table}");
 
     // summary.json
     let summary: Value = serde_json::from_str(&fs::read_to_string(out_dir.join("summary.json")).unwrap()).unwrap();

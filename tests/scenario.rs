@@ -751,3 +751,46 @@ fn cost_budgets_resolve_and_sweep_in_their_unit() {
     assert_eq!(s.strategies_at_budget(2.5)[0].budget, Budget::Cost(2.5));
     assert_eq!(parse_str(&s.to_resolved_toml(), None).unwrap(), s);
 }
+
+// ------------------------------------------------------------ honest comparison keys
+
+#[test]
+fn reseed_none_and_lift_action_parse_and_round_trip() {
+    use womsim::seeding::{Objective, Reseed};
+    let net = "kind = \"erdos_renyi\"\nnodes = 100";
+    let text = with(
+        net,
+        "kind = \"independent_cascade\"",
+        "[[strategy]]\nname = \"nothing\"\nkind = \"none\"\n\
+         [[strategy]]\nname = \"r\"\nkind = \"random\"\nbudget = 3\n\
+         [[strategy]]\nname = \"same people\"\nkind = \"random\"\nbudget = 3\nreseed = \"once\"\n\
+         [[strategy]]\nname = \"g\"\nkind = \"greedy\"\nbudget = 2\nobjective = \"lift_action\"\n",
+    );
+    let s = parse_str(&text, None).unwrap();
+    assert_eq!(s.strategies[0].kind, StrategyKind::None);
+    assert_eq!(s.strategies[0].budget, Budget::People(0));
+    assert_eq!(s.strategies[1].reseed, Reseed::PerReplicate, "chance-based kinds redraw by default");
+    assert_eq!(s.strategies[2].reseed, Reseed::Once);
+    assert_eq!(s.strategies[3].reseed, Reseed::Once, "deterministic kinds draw once");
+    assert!(matches!(s.strategies[3].kind, StrategyKind::Greedy { objective: Objective::LiftAction, .. }));
+    let again = parse_str(&s.to_resolved_toml(), None).unwrap();
+    assert_eq!(again.strategies, s.strategies);
+}
+
+#[test]
+fn reseed_and_none_misuse_are_errors_naming_the_key() {
+    let net = "kind = \"erdos_renyi\"\nnodes = 100";
+    let e = err_text(&with(
+        net,
+        "kind = \"independent_cascade\"",
+        "[[strategy]]\nkind = \"top_degree\"\nbudget = 2\nreseed = \"per_replicate\"\n\
+         [[strategy]]\nname = \"n\"\nkind = \"none\"\nbudget = 4\n\
+         [[strategy]]\nname = \"x\"\nkind = \"random\"\nreseed = \"sometimes\"\n",
+    ));
+    assert_has(&e, "strategy[1].reseed");
+    assert_has(&e, "only random, magic_middle");
+    assert_has(&e, "strategy[2].budget");
+    assert_has(&e, "no seeds");
+    assert_has(&e, "strategy[3].reseed");
+    assert_has(&e, "per_replicate");
+}

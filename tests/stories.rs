@@ -169,6 +169,22 @@ fn magic_middle_reach_is_partial_and_strategies_differ() {
         assert_paired_gt(&format!("reach {a} > {b}"), &r.col(a, |x| x.reached), &r.col(b, |x| x.reached));
         assert_paired_gt(&format!("action {a} > {b}"), &r.col(a, |x| x.acted), &r.col(b, |x| x.acted));
     }
+    // The README's headline, under lift: without a campaign the detractors'
+    // bad news reaches about 300; influencers cause about 25x the magic
+    // middle's extra reach and action, and the most action per unit of cost
+    // (then the magic middle, then random friends), with intervals apart.
+    let base = &r.summary.baseline.final_;
+    assert!((280.0..320.0).contains(&base.reached.mean) && base.acted.mean == 0.0, "{base:?}");
+    let lift = |s: &str| r.strategy(s).lift.clone();
+    let ratio = lift("top influencers").reached.mean / lift("magic middle").reached.mean;
+    assert!((15.0..40.0).contains(&ratio), "extra reach ratio {ratio}");
+    let ratio = lift("top influencers").acted_beyond_seeds.mean / lift("magic middle").acted_beyond_seeds.mean;
+    assert!((15.0..40.0).contains(&ratio), "action caused ratio {ratio}");
+    let apc = |s: &str| r.strategy(s).action_per_cost;
+    assert!(apc("top influencers").ci95_low > apc("magic middle").ci95_high, "{:?}", apc("top influencers"));
+    assert!(apc("magic middle").ci95_low > apc("random friends").ci95_high, "{:?}", apc("magic middle"));
+    let p_bad = r.strategy("top influencers").final_.p_bad_exceeds_good;
+    assert!((0.3..0.6).contains(&p_bad), "bad news outruns good in {p_bad} of replicates");
     // The seeds are what they say: influencers have far more followers.
     let followers = |s: &str| r.strategy(s).seed_followers.iter().map(|&f| f64::from(f)).sum::<f64>();
     assert!(followers("top influencers") > 5.0 * followers("magic middle"));
@@ -251,6 +267,9 @@ fn karate_ic_leaders_beat_random_and_every_method_finds_them() {
     assert_mean_within("leaders' reach", &lead, 3.0, 17.0);
     let random = r.col("random", |x| x.reached);
     assert_paired_gt("leaders > 1.5 x random", &lead, &random.iter().map(|x| 1.5 * x).collect::<Vec<_>>());
+    // Beyond the seeds themselves: about 2.5 times (at least twice).
+    let beyond = |s: &str| r.strategy(s).lift.acted_beyond_seeds.mean;
+    assert!(beyond("top degree") > 2.0 * beyond("random"), "{} vs {}", beyond("top degree"), beyond("random"));
 }
 
 #[test]
