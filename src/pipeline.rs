@@ -92,6 +92,8 @@ pub struct Cell {
     /// `Some(b)`: a point of the budget sweep; `None`: the strategy as given.
     pub sweep_budget: Option<f64>,
     pub seeds: Seeds,
+    /// `magic_middle`: its follower-count band, resolved.
+    pub band: Option<[u32; 2]>,
 }
 
 impl Cell {
@@ -169,7 +171,8 @@ pub fn plan(world: &World<'_>, strategies: &[StrategySpec], budgets: &[f64]) -> 
     let mut cells = Vec::new();
     for (i, spec) in strategies.iter().enumerate() {
         let seeds = pick_seeds(world, spec).map_err(|error| PlanError { strategy: i, sweep_budget: None, error })?;
-        cells.push(Cell { strategy: i, spec: spec.clone(), sweep_budget: None, seeds });
+        let band = seeding::band_followers(spec, &seeding_context(world, spec, None));
+        cells.push(Cell { strategy: i, spec: spec.clone(), sweep_budget: None, seeds, band });
     }
     for (i, st) in strategies.iter().enumerate() {
         if matches!(st.kind, StrategyKind::Explicit { .. } | StrategyKind::None) {
@@ -179,7 +182,8 @@ pub fn plan(world: &World<'_>, strategies: &[StrategySpec], budgets: &[f64]) -> 
             let spec = StrategySpec { budget: sweep_budget(st, b), ..st.clone() };
             let seeds =
                 pick_seeds(world, &spec).map_err(|error| PlanError { strategy: i, sweep_budget: Some(b), error })?;
-            cells.push(Cell { strategy: i, spec, sweep_budget: Some(b), seeds });
+            let band = seeding::band_followers(&spec, &seeding_context(world, &spec, None));
+            cells.push(Cell { strategy: i, spec, sweep_budget: Some(b), seeds, band });
         }
     }
     Ok(cells)
@@ -381,6 +385,7 @@ pub fn strategy_summary(
         seeds_vary: cell.seeds.vary(),
         seeds: first.seeds.iter().map(|&u| graph.label(u).to_string()).collect(),
         seed_followers: first.seeds.iter().map(|&u| graph.followers(u)).collect(),
+        band: cell.band,
         final_: final_metrics(rows),
         lift: Lift {
             reached: lift_of(Metric::Reached),

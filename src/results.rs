@@ -136,6 +136,10 @@ pub struct StrategySummary {
     pub seeds: Vec<String>,
     /// Follower count (out-degree) of each seed, aligned with `seeds`.
     pub seed_followers: Vec<u32>,
+    /// `magic_middle` only: the follower-count band `[lo, hi]` it picks
+    /// from (percentile bands resolved to follower counts).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub band: Option<[u32; 2]>,
     #[serde(rename = "final")]
     pub final_: FinalMetrics,
     /// The strategy's effect over the no-campaign world.

@@ -101,6 +101,7 @@ fn synthetic(model: &str) -> RunResults {
             budget_unit: "people".to_string(),
             cost: 10.0,
             seeds_vary: i == 2,
+            band: (i == 1).then_some([20, 100]),
             seeds: (0..10).map(|k| format!("n{}", 100 * i + k)).collect(),
             seed_followers,
             final_: FinalMetrics {
@@ -409,4 +410,17 @@ fn degenerate_results_still_render() {
     let html = fs::read_to_string(dir.path().join("report.html")).unwrap();
     assert!(!html.contains("NaN") && !html.contains("inf%") && !html.contains(">inf"), "non-finite numbers leaked");
     assert!(html.contains("nothing to compare"));
+}
+
+#[test]
+fn network_chart_shades_the_scenarios_own_band() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut r = synthetic("relationship_chain");
+    r.summary.strategies[1].band = Some([5, 40]);
+    let mut out = output((960, 540));
+    out.charts = vec!["network".to_string()];
+    render_all(&r, dir.path(), &out).unwrap();
+    let svg = fs::read_to_string(dir.path().join("network.svg")).unwrap();
+    assert!(svg.contains("magic middle (5–40 followers)"), "the band's legend follows the scenario");
+    assert!(!svg.contains("(20–100 followers)"), "no fixed 20–100 band");
 }

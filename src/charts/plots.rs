@@ -634,21 +634,32 @@ where
 /// Models whose messages carry a valence (as in the chart catalogue).
 const VALENCE_MODELS_PLOTS: [&str; 2] = ["relationship_chain", "ic_n"];
 
+/// The magic-middle band to shade: the first `magic_middle` strategy's own
+/// band (as resolved in the run), else the classic 20–100 followers. The
+/// axes are logarithmic, so a lower bound of 0 is drawn from 1.
+fn magic_middle_band(r: &RunResults) -> (f64, f64) {
+    let [lo, hi] = r.summary.strategies.iter().find_map(|s| s.band).unwrap_or([20, 100]);
+    (f64::from(lo.max(1)), f64::from(hi.max(lo.max(1))))
+}
+
 /// `network`: the follower-count distribution (log–log) with the magic
-/// middle (20–100 followers) shaded, and below it, on the same axis, where
-/// each strategy's seeds sit.
+/// middle (the scenario's band, by default 20–100 followers) shaded, and
+/// below it, on the same axis, where each strategy's seeds sit.
 pub fn draw_network<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, t: &Theme, r: &RunResults) -> anyhow::Result<()>
 where
     DB::ErrorType: 'static,
 {
-    const MM_LO: f64 = 20.0;
-    const MM_HI: f64 = 100.0;
+    let (mm_lo, mm_hi) = magic_middle_band(r);
     let band = RGBColor(0x00, 0x9E, 0x73);
     let sub = subtitle(r);
     let zero_nodes: u64 = r.degrees.iter().filter(|d| d.degree == 0).map(|d| d.count).sum();
     let mut legend = vec![
         LegendItem { label: "nodes with this many followers".to_string(), color: INK, swatch: Swatch::Dot },
-        LegendItem { label: "magic middle (20–100 followers)".to_string(), color: band, swatch: Swatch::Shade },
+        LegendItem {
+            label: format!("magic middle ({}–{} followers)", fmt_num(mm_lo, 0), fmt_num(mm_hi, 0)),
+            color: band,
+            swatch: Swatch::Shade,
+        },
     ];
     legend.extend(strategy_legend(r, Swatch::Dot).into_iter().map(|mut it| {
         it.label = format!("seeds: {}", it.label);
@@ -663,7 +674,7 @@ where
 
     let max_deg = r.degrees.iter().filter(|d| d.count > 0).map(|d| d.degree).max().unwrap_or(1).max(1);
     let max_seed = r.summary.strategies.iter().flat_map(|s| s.seed_followers.iter().copied()).max().unwrap_or(1);
-    let x_hi = (max_deg.max(max_seed).max(120) as f64) * 1.5;
+    let x_hi = (f64::from(max_deg.max(max_seed).max(120))).max(mm_hi) * 1.5;
     let x_lo = 0.8;
     let max_count = r.degrees.iter().map(|d| d.count).max().unwrap_or(1).max(1) as f64;
     let y_hi = max_count * 2.0;
@@ -722,11 +733,11 @@ where
             .y_label_formatter(&yf)
             .draw()?;
     }
-    chart.draw_series(std::iter::once(Rectangle::new([(MM_LO, y_lo), (MM_HI, y_hi)], band.mix(0.16).filled())))?;
+    chart.draw_series(std::iter::once(Rectangle::new([(mm_lo, y_lo), (mm_hi, y_hi)], band.mix(0.16).filled())))?;
     let pts: Vec<(f64, f64)> =
         r.degrees.iter().filter(|d| d.degree > 0 && d.count > 0).map(|d| (d.degree as f64, d.count as f64)).collect();
     chart.draw_series(pts.iter().map(|&p| Circle::new(p, t.upx(6.0), INK.mix(0.6).filled())))?;
-    let (bx, by) = chart.backend_coord(&((MM_LO * MM_HI).sqrt(), y_hi));
+    let (bx, by) = chart.backend_coord(&((mm_lo * mm_hi).sqrt(), y_hi));
     text(root, "magic middle", &t.note(), &band, (bx, by + t.px(10.0)), (HPos::Center, VPos::Top))?;
 
     // Bottom: one row of seed markers per strategy, same x axis.
@@ -757,7 +768,7 @@ where
             .draw()?;
     }
     strip
-        .draw_series(std::iter::once(Rectangle::new([(MM_LO, 0.0), (MM_HI, rows as f64)], band.mix(0.16).filled())))?;
+        .draw_series(std::iter::once(Rectangle::new([(mm_lo, 0.0), (mm_hi, rows as f64)], band.mix(0.16).filled())))?;
     let tick_font = t.tick();
     for (i, st) in r.summary.strategies.iter().enumerate() {
         let c = strategy_color(i);

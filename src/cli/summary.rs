@@ -126,6 +126,7 @@ mod tests {
             budget_unit: "people".into(),
             cost: 2.0,
             seeds_vary: paired.is_some(),
+            band: None,
             seeds: vec!["1".into(), "2".into()],
             seed_followers: vec![3, 1],
             final_: finals(r, 3.0),

@@ -413,6 +413,7 @@ mod tests {
             budget_unit: "people".into(),
             cost: 3.0,
             seeds_vary: paired,
+            band: paired.then_some([20, 100]),
             seeds: vec!["a".into(), "7".into()],
             seed_followers: vec![1, 2],
             final_: finals(1.0),

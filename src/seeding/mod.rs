@@ -303,6 +303,19 @@ pub fn effective_pool(ctx: &SeedingContext<'_>, spec: &StrategySpec) -> Vec<u32>
     }
 }
 
+/// The follower-count band `[lo, hi]` (inclusive) a `magic_middle`
+/// strategy picks from, with percentile bands resolved over its pool;
+/// `None` for other kinds. O(P log P) for percentile bands.
+pub fn band_followers(spec: &StrategySpec, ctx: &SeedingContext<'_>) -> Option<[u32; 2]> {
+    match spec.kind {
+        StrategyKind::MagicMiddle { band, .. } => {
+            let (lo, hi, _) = order::band_followers(ctx.graph, &effective_pool(ctx, spec), band);
+            Some([lo, hi])
+        }
+        _ => None,
+    }
+}
+
 /// The pool kind in effect for `spec`.
 pub fn pool_kind(ctx: &SeedingContext<'_>, spec: &StrategySpec) -> Pool {
     spec.pool.unwrap_or(if ctx.model.has_roles() { Pool::Friends } else { Pool::Everyone })

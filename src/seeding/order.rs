@@ -96,6 +96,25 @@ fn nearest_rank(sorted: &[u32], q: f64) -> u32 {
     sorted[rank.clamp(1, n) - 1]
 }
 
+/// The follower-count bounds `[lo, hi]` (inclusive) of `band` over `pool`,
+/// and a description for messages. An empty pool gives the empty band
+/// `(1, 0)`.
+pub(super) fn band_followers(g: &Graph, pool: &[u32], band: Band) -> (u32, u32, String) {
+    match band {
+        Band::Degree(lo, hi) => (lo, hi, format!("{lo}–{hi} followers")),
+        Band::Percentile(plo, phi) => {
+            let mut f: Vec<u32> = pool.iter().map(|&u| g.followers(u)).collect();
+            f.sort_unstable();
+            if f.is_empty() {
+                (1, 0, format!("percentiles {plo}–{phi} (empty pool)"))
+            } else {
+                let (lo, hi) = (nearest_rank(&f, plo), nearest_rank(&f, phi));
+                (lo, hi, format!("percentiles {plo}–{phi} ({lo}–{hi} followers)"))
+            }
+        }
+    }
+}
+
 /// `magic_middle`: pool members whose follower count is in the band.
 ///
 /// `Band::Degree(lo, hi)` is inclusive. `Band::Percentile(lo, hi)` is turned
@@ -113,19 +132,7 @@ pub(super) fn magic_middle(
     budget: Budget,
 ) -> Result<Box<dyn Picker>, SeedingError> {
     let g = ctx.graph;
-    let (lo, hi, desc) = match band {
-        Band::Degree(lo, hi) => (lo, hi, format!("{lo}–{hi} followers")),
-        Band::Percentile(plo, phi) => {
-            let mut f: Vec<u32> = pool.iter().map(|&u| g.followers(u)).collect();
-            f.sort_unstable();
-            if f.is_empty() {
-                (1, 0, format!("percentiles {plo}–{phi} (empty pool)"))
-            } else {
-                let (lo, hi) = (nearest_rank(&f, plo), nearest_rank(&f, phi));
-                (lo, hi, format!("percentiles {plo}–{phi} ({lo}–{hi} followers)"))
-            }
-        }
-    };
+    let (lo, hi, desc) = band_followers(g, &pool, band);
     let in_band: Vec<u32> = pool.into_iter().filter(|&u| (lo..=hi).contains(&g.followers(u))).collect();
     if let Budget::People(k) = budget {
         if in_band.len() < k as usize {
