@@ -448,8 +448,14 @@ pub fn budget_point(cell: &Cell, cell_index: usize, run: &CellRun, base: &Baseli
     }
 }
 
-/// The rows of `seeds.csv` for one cell: one per replicate.
+/// The rows of `seeds.csv` for one cell: one per replicate when its seeds
+/// are drawn per replicate, none otherwise (its one set is `seeds` in
+/// summary.json; repeating it on every replicate's row would make the file
+/// grow with replicates for nothing).
 pub fn seed_rows(graph: &Graph, cell: &Cell, replicates: u32) -> Vec<SeedRow> {
+    if !cell.seeds.vary() {
+        return Vec::new();
+    }
     let budget = cell.sweep_budget.unwrap_or_else(|| cell.budget_amount());
     (0..replicates)
         .map(|r| SeedRow {

@@ -51,14 +51,19 @@ pub fn run_replicates<'s, T: Send>(
 ) -> Vec<(Trajectory, T)> {
     (0..cfg.replicates)
         .into_par_iter()
-        .map_init(Scratch::default, |scratch, r| {
-            let input =
-                ReplicateInput { graph, population, seeds: seeds_of(r), dynamics_key: dynamics_key(cfg.seed, r) };
-            let mut out = Trajectory::new(cfg.steps);
-            models::simulate(model, &input, scratch, &mut out);
-            let seen = inspect(r, scratch);
-            progress();
-            (out, seen)
-        })
+        .map_init(
+            // The worker's trajectory is reused (it keeps its capacity), and
+            // each replicate's rows are copied out once at their final size:
+            // no reallocation while a cascade grows.
+            || (Scratch::default(), Trajectory::new(cfg.steps)),
+            |(scratch, work), r| {
+                let input =
+                    ReplicateInput { graph, population, seeds: seeds_of(r), dynamics_key: dynamics_key(cfg.seed, r) };
+                models::simulate(model, &input, scratch, work);
+                let seen = inspect(r, scratch);
+                progress();
+                (work.clone(), seen)
+            },
+        )
         .collect()
 }

@@ -354,6 +354,70 @@ fn quantile_by(n: usize, q: f64, kth: impl Fn(usize) -> f64) -> f64 {
     x + (h - lo as f64) * (y - x)
 }
 
+/// The positions of the active values (`a` of them, beside `b` values of
+/// quiescent replicates, `n = a + b`) that [`kth_of_union`] reads for the
+/// quantiles `qs`: for rank k it takes between `k + 1 − b` and `k + 1`
+/// values from the active side, so it reads positions
+/// `k − b ..= k` (clamped). Returned as ascending, disjoint, inclusive
+/// windows.
+fn union_windows(n: usize, a: usize, b: usize, qs: &[f64]) -> Vec<(usize, usize)> {
+    let mut w: Vec<(usize, usize)> = Vec::with_capacity(2 * qs.len());
+    for &q in qs {
+        let h = (n.saturating_sub(1)) as f64 * q;
+        for k in [h.floor() as usize, h.ceil() as usize] {
+            let need = k + 1;
+            let (lo, hi) = (need.saturating_sub(b), need.min(a));
+            if hi > 0 {
+                w.push((lo.saturating_sub(1), hi - 1));
+            }
+        }
+    }
+    w.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::with_capacity(w.len());
+    for (lo, hi) in w {
+        match merged.last_mut() {
+            Some(last) if lo <= last.1 + 1 => last.1 = last.1.max(hi),
+            _ => merged.push((lo, hi)),
+        }
+    }
+    merged
+}
+
+/// Reorder `a` so that every window `lo..=hi` holds, in order, exactly the
+/// values a full sort would put there — O(len) per window by selection
+/// plus the sort of the windows themselves, instead of a full sort (the
+/// per-step quantiles need only a few order statistics). Windows ascending
+/// and disjoint.
+fn sort_windows(a: &mut [f64], windows: &[(usize, usize)]) {
+    let covered: usize = windows.iter().map(|&(lo, hi)| hi + 1 - lo).sum();
+    if 2 * covered >= a.len() {
+        a.sort_unstable_by(f64::total_cmp);
+        return;
+    }
+    let mut start = 0;
+    for &(lo, hi) in windows {
+        let s = &mut a[start..];
+        let (lo, hi) = (lo - start, hi - start);
+        if lo > 0 {
+            s.select_nth_unstable_by(lo, f64::total_cmp);
+        }
+        let rest = &mut s[lo..];
+        if hi - lo + 1 < rest.len() {
+            rest.select_nth_unstable_by(hi - lo, f64::total_cmp);
+        }
+        rest[..=hi - lo].sort_unstable_by(f64::total_cmp);
+        start += hi + 1;
+    }
+}
+
+/// `s + x` when both are integers and the result stays within ±2^53
+/// (where every integer is a float, so the addition is exact); `None`
+/// otherwise.
+fn add_int(s: f64, x: f64) -> Option<f64> {
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
+    (x.fract() == 0.0 && s.abs() + x.abs() <= EXACT).then_some(s + x)
+}
+
 /// Per-step mean, 5% and 95% quantiles across replicates, for steps
 /// `0..rows.len()`; every later step up to the horizon repeats the last row
 /// (all replicates are quiescent there, see [`series`]).
@@ -403,33 +467,55 @@ pub fn series(trajs: &[Trajectory]) -> SeriesStats {
         sets.push(RankSet::new(order.iter().map(|&r| tails[r][m]).collect()));
     }
     let mut ended_sum: Vec<ExactSum> = vec![ExactSum::default(); NUM_METRICS];
+    // The same sums while every term is an integer (counts, the common
+    // case): f64 addition of integers is exact up to 2^53, so these equal
+    // the exact sums and spare the per-row copy of the partials.
+    let mut ended_int: [Option<f64>; NUM_METRICS] = [Some(0.0); NUM_METRICS];
     let mut next_end = 0usize;
     let mut active: Vec<usize> = (0..n).collect();
     let mut mean = Vec::with_capacity(rows);
     let mut q05 = Vec::with_capacity(rows);
     let mut q95 = Vec::with_capacity(rows);
-    let mut buf: Vec<f64> = Vec::with_capacity(n);
+    let mut cols: Vec<Vec<f64>> = (0..NUM_METRICS).map(|_| Vec::with_capacity(n)).collect();
     for t in 0..rows {
         while next_end < by_end.len() && by_end[next_end].0 <= t {
             let r = by_end[next_end].1;
             for m in 0..NUM_METRICS {
                 ended_sum[m].add(tails[r][m]);
+                ended_int[m] = ended_int[m].and_then(|s| add_int(s, tails[r][m]));
                 sets[m].insert(slot[r][m]);
             }
             next_end += 1;
         }
         active.retain(|&r| trajs[r].stored().len() > t);
+        // One pass over the active replicates' rows (each in its own
+        // allocation: a cache miss apiece), split into a column per metric.
+        for c in cols.iter_mut() {
+            c.clear();
+        }
+        for &r in &active {
+            let row = &trajs[r].stored()[t];
+            for (c, &x) in cols.iter_mut().zip(row) {
+                c.push(x);
+            }
+        }
         let (mut mr, mut lr, mut hr) = ([0.0; NUM_METRICS], [0.0; NUM_METRICS], [0.0; NUM_METRICS]);
         for m in 0..NUM_METRICS {
-            buf.clear();
-            buf.extend(active.iter().map(|&r| trajs[r].stored()[t][m]));
-            let mut sum = ended_sum[m].clone();
-            for &x in &buf {
-                sum.add(x);
-            }
-            mr[m] = sum.value() / n as f64;
-            buf.sort_unstable_by(f64::total_cmp);
-            let kth = |k: usize| kth_of_union(&buf, &sets[m], k);
+            let buf = &mut cols[m];
+            let int_sum = ended_int[m].and_then(|s0| buf.iter().try_fold(s0, |s, &x| add_int(s, x)));
+            mr[m] = match int_sum {
+                Some(sum) => sum / n as f64,
+                None => {
+                    let mut sum = ended_sum[m].clone();
+                    for &x in buf.iter() {
+                        sum.add(x);
+                    }
+                    sum.value() / n as f64
+                }
+            };
+            let windows = union_windows(n, buf.len(), sets[m].len, &[0.05, 0.95]);
+            sort_windows(buf, &windows);
+            let kth = |k: usize| kth_of_union(buf, &sets[m], k);
             lr[m] = quantile_by(n, 0.05, kth);
             hr[m] = quantile_by(n, 0.95, kth);
         }
@@ -599,5 +685,23 @@ mod tests {
         // 0.8·2 caps at 1; 0.9·1 is raised to the running maximum 1.
         assert_eq!(holm(&[0.9, 0.8]), vec![1.0, 1.0]);
         assert!(holm(&[]).is_empty());
+    }
+
+    #[test]
+    fn windowed_sort_matches_a_full_sort_where_it_is_read() {
+        let mut rng = crate::rng::stream(11, "test", &[]);
+        for _ in 0..300 {
+            let len = 1 + crate::rng::below(&mut rng, 200) as usize;
+            let b = crate::rng::below(&mut rng, 50) as usize;
+            let a: Vec<f64> = (0..len).map(|_| crate::rng::below(&mut rng, 30) as f64 - 5.0).collect();
+            let mut full = a.clone();
+            full.sort_unstable_by(f64::total_cmp);
+            let windows = union_windows(len + b, len, b, &[0.05, 0.95]);
+            let mut part = a.clone();
+            sort_windows(&mut part, &windows);
+            for &(lo, hi) in &windows {
+                assert_eq!(part[lo..=hi], full[lo..=hi], "len {len} b {b} window {lo}..={hi}");
+            }
+        }
     }
 }

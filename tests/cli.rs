@@ -286,10 +286,10 @@ fn run_writes_every_contract_file() {
     // seeds.csv: every replicate's seeds; random redraws, top degree does not.
     let (h, rows) = read_csv(&out_dir.join("seeds.csv"));
     assert_eq!(h, ["strategy", "budget", "replicate", "seeds"]);
-    assert_eq!(rows.len(), 2 * 8);
+    assert_eq!(rows.len(), 8, "only the strategy that redraws is listed");
     let sets = |name: &str| -> Vec<String> { rows.iter().filter(|r| r[0] == name).map(|r| r[3].clone()).collect() };
-    let (top, random) = (sets("influencers"), sets("random"));
-    assert!(top.iter().all(|x| x == &top[0]) && top[0].split(' ').count() == 5, "{top:?}");
+    let random = sets("random");
+    assert!(random.iter().all(|x| x.split(' ').count() == 5), "{random:?}");
     assert!(random.iter().any(|x| x != &random[0]), "random seeds were not redrawn: {random:?}");
     let seeds0: Vec<String> =
         strategies[1]["seeds"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();

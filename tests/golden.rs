@@ -80,3 +80,69 @@ fn bundled_scenarios_reproduce_their_golden_outputs() {
         failures.join("\n")
     );
 }
+
+/// Run `womsim run` on `scenario` text (written to `dir/name.toml`) into
+/// `dir/name/`.
+fn run_text(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let sc = dir.join(format!("{name}.toml"));
+    fs::write(&sc, text).unwrap();
+    let out = dir.join(name);
+    let o = Command::new(env!("CARGO_BIN_EXE_womsim"))
+        .args(["run", "--quiet", "--replicates", "300", "--out"])
+        .arg(&out)
+        .arg(&sc)
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{name}: {}", String::from_utf8_lossy(&o.stderr));
+    out
+}
+
+/// Trajectories are stored up to quiescence: raising `steps` tenfold on a
+/// scenario whose cascades all end within its steps changes nothing but the
+/// horizon — the rows both runs have are identical, the later rows repeat
+/// the last one, and every final number is the same.
+#[test]
+fn steps_raised_tenfold_repeat_the_rows_both_have() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Independent cascade on 34 nodes: every cascade has ended by step 34.
+    let text = fs::read_to_string(root().join("scenarios/karate_ic.toml"))
+        .unwrap()
+        .replace("path = \"data/", &format!("path = \"{}/scenarios/data/", root().display()));
+    assert!(text.contains("\nsteps = 34"), "karate_ic.toml runs 34 steps");
+    let short = run_text(tmp.path(), "short", &text);
+    let long = run_text(tmp.path(), "long", &text.replace("\nsteps = 34", "\nsteps = 340"));
+    for f in ["replicates.csv", "seeds.csv"] {
+        assert_eq!(fs::read(short.join(f)).unwrap(), fs::read(long.join(f)).unwrap(), "{f}");
+    }
+    let summary = |d: &Path| fs::read_to_string(d.join("summary.json")).unwrap();
+    assert_eq!(summary(&short).replace("\"steps\": 34", "\"steps\": 340"), summary(&long));
+    let rows = |d: &Path| -> Vec<(String, usize, String)> {
+        fs::read_to_string(d.join("timeseries.csv"))
+            .unwrap()
+            .lines()
+            .skip(1)
+            .map(|l| {
+                let mut it = l.splitn(3, ',');
+                let (s, t, rest) = (it.next().unwrap(), it.next().unwrap(), it.next().unwrap());
+                (s.to_string(), t.parse().unwrap(), rest.to_string())
+            })
+            .collect()
+    };
+    let (a, b) = (rows(&short), rows(&long));
+    assert_eq!(b.len(), a.len() / 35 * 341);
+    for (s, t, rest) in &b {
+        let k = (*t).min(34);
+        let want = a.iter().find(|(s2, t2, _)| s2 == s && *t2 == k).unwrap();
+        if *t <= 34 {
+            assert_eq!(rest, &want.2, "{s} step {t}");
+        } else {
+            // Past quiescence every row is the same: cumulative values as at
+            // step 34 (reach mean, q05, q95 come first), per-step ones 0.
+            let at35 = &b.iter().find(|(s2, t2, _)| s2 == s && *t2 == 35).unwrap().2;
+            assert_eq!(rest, at35, "{s} step {t}");
+            let head = |x: &str| x.split(',').take(12).collect::<Vec<_>>().join(",");
+            assert_eq!(head(rest), head(&want.2), "{s} step {t}: reached…acted");
+        }
+    }
+}

@@ -61,6 +61,65 @@ def womsim_bin():
     sys.exit("could not find the peer_ic bench binary")
 
 
+def womsim_cli():
+    """Build the `womsim` binary (release) and snapshot it under work/, like the bench binary."""
+    root = os.path.join(HERE, "..", "..")
+    subprocess.run(["cargo", "build", "--release", "--bin", "womsim"], check=True, capture_output=True, cwd=root)
+    snap = os.path.join(WORK, "womsim")
+    shutil.copy2(os.path.join(root, "target", "release", "womsim"), snap)
+    return snap
+
+
+CLI_STEPS = 200  # a generous horizon, as users set it; every cascade here ends long before
+
+
+def cli_scenario(graph, n, p, R):
+    """The peer job as a scenario file: the same graph, p and 50 seeds, R replicates, no charts or report."""
+    d = os.path.join(WORK, "cli")
+    os.makedirs(d, exist_ok=True)
+    path = os.path.join(d, f"{graph}_{p}_{R}.toml")
+    with open(path, "w") as f:
+        f.write(f"""name = "{graph}_{p}_{R}"
+seed = 1
+replicates = {R}
+steps = {CLI_STEPS}
+[network]
+kind = "edge_list"
+path = "{os.path.join(GRAPHS, graph + '.txt')}"
+directed = false
+[model]
+kind = "independent_cascade"
+p = {p}
+[[strategy]]
+name = "peer seeds"
+kind = "explicit"
+file = "{os.path.join(GRAPHS, f'seeds_n{n}_k50_s7.txt')}"
+pool = "everyone"
+[output]
+charts = []
+report = false
+""")
+    return path
+
+
+def run_cli(cli, graph, n, p, R):
+    """`womsim run` end to end, one thread: the per-simulation cost is the whole-process time difference between
+    R + 1 replicates and 1 replicate over R (loading, seeding, writing the horizon's rows cancel)."""
+    times = {1: [], R + 1: []}
+    # Whole processes are noisy by several ms: best of 3 of each, alternating.
+    for _ in range(3):
+        for reps in times:
+            sc = cli_scenario(graph, n, p, reps)
+            out = os.path.join(WORK, "cli", f"out_{reps}")
+            t0 = time.perf_counter()
+            sh([cli, "run", sc, "--threads", "1", "--quiet", "--force", "--out", out])
+            times[reps].append(time.perf_counter() - t0)
+    times = {k: min(v) for k, v in times.items()}
+    with open(os.path.join(WORK, "cli", f"out_{R + 1}", "summary.json")) as f:
+        st = json.load(f)["strategies"][0]["final"]["reached"]
+    return dict(s_per_sim=(times[R + 1] - times[1]) / R, spread_mean=st["mean"], R=R)
+
+
 def versions():
     v = {"date": time.strftime("%Y-%m-%d %H:%M %Z"), "cpus": os.cpu_count(), "python": platform.python_version()}
     try:
@@ -136,6 +195,7 @@ def main():
     ap.add_argument("--no-load", action="store_true", help="skip the edge-list loading times")
     args = ap.parse_args()
     binary = womsim_bin()
+    cli = womsim_cli()
     peers = [x for x in args.peers.split(",") if x]
     scale = 10 if args.quick else 1
     rows, raw = [], []
@@ -143,13 +203,15 @@ def main():
         if args.jobs and f"{graph}:{p}" not in args.jobs.split(","):
             continue
         rw, rc = max(20, rw // scale), max(10, rc // scale)
-        res = {"womsim_1t": [], "womsim_2t": [], **{k: [] for k in peers}}
+        res = {"womsim_1t": [], "womsim_2t": [], "cli": [], **{k: [] for k in peers}}
         for rnd in range(args.rounds):
             for peer in peers:
                 # EoN / NDlib are 100–2000× slower: a few simulations are enough for their time.
                 r_peer = rc if peer == "cynetdiff" else max(5, rc // 50)
                 res[peer].append(run_peer(peer, graph, p, r_peer, 3 if peer == "cynetdiff" else 1, rnd))
             res["womsim_1t"].append(run_womsim(binary, graph, n, p, rw, 1, 3))
+            # Enough replicates that their cost dwarfs the few ms of process-time noise.
+            res["cli"].append(run_cli(cli, graph, n, p, max(rw, 1000)))
             res["womsim_2t"].append(run_womsim(binary, graph, n, p, rw, 2, 3))
             print(f"  {graph} p={p} round {rnd + 1}/{args.rounds} done", file=sys.stderr, flush=True)
         w1 = res["womsim_1t"]
@@ -164,12 +226,16 @@ def main():
                    scaling_2t=w_med / w2_med, scaling_2t_best=w_best / w2_best, womsim_spread=wm["spread_mean"], womsim_se=wm["spread_stderr"],
                    womsim_R=wm["R"], max_rss_kib=max(r["max_rss_kib"] for r in res["womsim_2t"]),
                    load_s=min(r["load_s"] for r in w1))
+        # The command users run: `womsim run` on the same job, against the engine and the peers.
+        cli_med = statistics.median(r["s_per_sim"] for r in res["cli"])
+        row.update(cli_s_per_sim=cli_med, cli_vs_engine=cli_med / w_med, cli_spread=res["cli"][-1]["spread_mean"])
         for peer in peers:
             rs = res[peer]
             med = statistics.median(r["s_per_sim"] for r in rs)
             best = min(r["s_per_sim_best"] for r in rs)
             last = rs[-1]
             row[peer] = dict(s_per_sim=med, best=best, ratio_median=med / w_med, ratio_best=best / w_best,
+                             ratio_cli=med / cli_med,
                              spread=last["spread_mean"], se=last["spread_stderr"], R=last["R"],
                              z=z(wm["spread_mean"], wm["spread_stderr"], last["spread_mean"], last["spread_stderr"]))
         rows.append(row)
@@ -215,6 +281,14 @@ def main():
     print("\nload (womsim, parse + CSR, best of rounds):", ", ".join(f"{r['graph']} {r['load_s']:.3f} s" for r in rows))
     print("peak RSS (womsim, 2 threads):", ", ".join(f"{r['graph']} p={r['p']} {r['max_rss_kib'] / 1024:.0f} MB"
                                                    for r in rows))
+    print(f"\nthe command users run: `womsim run` on the job as a scenario (steps = {CLI_STEPS}, 1 thread), per "
+          "simulation = (time at R + 1 replicates − time at 1) / R, median of rounds")
+    head = "| graph | p | womsim run per sim | CLI / engine |" + "".join(f" {peer} / CLI |" for peer in peers)
+    print(head)
+    print("|" + "---|" * (head.count("|") - 1))
+    for r in rows:
+        print(f"| {r['graph']} | {r['p']} | {fmt_t(r['cli_s_per_sim'])} | {r['cli_vs_engine']:.2f}× |"
+              + "".join(f" **{r[peer]['ratio_cli']:.1f}×** |" for peer in peers))
     if rc_rows:
         print("\nrelationship chain vs IC (womsim, the same 50 seeds, p = 0.05, 1 thread, 200-row trajectories)")
         print("| graph | model | time/sim (median / best) | mean reached | cost / IC (ic-traj) |")
