@@ -17,6 +17,7 @@
 //! * [`runner`] — Monte Carlo replicates in parallel (rayon), deterministic.
 //! * [`stats`], [`metrics`], [`results`] — what is measured and reported.
 //! * [`scenario`] — scenario files (TOML) validated into a [`scenario::Scenario`].
+//! * [`inputs`] — opening input files safely (regular files only, bounded reads).
 //!
 //! ## Time and one step
 //! Time is discrete. One step is one period (a day, say). Updates are
@@ -41,6 +42,7 @@
 pub mod charts;
 pub mod export;
 pub mod graph;
+pub mod inputs;
 pub mod metrics;
 pub mod models;
 pub mod population;

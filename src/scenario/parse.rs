@@ -12,6 +12,7 @@ use toml::{Table, Value};
 
 use super::schema::{self, value_text, Key, Section, Ty};
 use super::{NetworkSource, OutputSpec, Scenario};
+use crate::graph::edgelist::IdMode;
 use crate::graph::generators::GeneratorSpec;
 use crate::models::rc::{RoleEffect, RoleTable, Trickle, Valenced};
 use crate::models::{BassParams, EdgeProb, IcParams, IcnParams, LtParams, ModelSpec, RcParams, SirParams};
@@ -84,9 +85,11 @@ impl ScenarioErrors {
     }
 }
 
-/// Read and validate a scenario file.
+/// Read and validate a scenario file. Only a regular file of at most
+/// [`MAX_TEXT_BYTES`](crate::inputs::MAX_TEXT_BYTES) of UTF-8 is read (a FIFO
+/// or a device is refused at once).
 pub fn load(path: &Path) -> Result<super::Scenario, ScenarioErrors> {
-    match std::fs::read_to_string(path) {
+    match crate::inputs::read_text_bounded(path, crate::inputs::MAX_TEXT_BYTES) {
         Ok(text) => parse_str(&text, Some(path)),
         Err(e) => Err(ScenarioErrors::single(Some(path), format!("cannot read the scenario file: {e}"))),
     }
@@ -804,7 +807,8 @@ fn resolve_network(t: &Table, base: &Path, errs: &mut Errs<'_>) -> (Option<Netwo
                 },
                 _ => None,
             };
-            return (path.map(|path| NetworkSource::EdgeList { path, directed, ids: Default::default() }), None);
+            let ids = IdMode::from_name(&sec.string("ids")).unwrap_or_default();
+            return (path.map(|path| NetworkSource::EdgeList { path, directed, ids }), None);
         }
     };
     let known = match &spec {
@@ -928,7 +932,8 @@ fn resolve_population(t: &Table, errs: &mut Errs<'_>) -> PopulationSpec {
 
 /// Node ids from an explicit seed file: whitespace/comma separated, `#` comments.
 fn read_ids(path: &Path) -> Result<Vec<String>, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let text = crate::inputs::read_text_bounded(path, crate::inputs::MAX_TEXT_BYTES)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     Ok(text
         .lines()
         .map(|l| l.split('#').next().unwrap_or(""))
