@@ -545,7 +545,7 @@ fn error_catalogue_exits_2_naming_the_key_or_the_line() {
             [edge_list("named.edges"), one("p = 0.1", "weights = \"edge\"")].concat(),
             vec!["model.weights = \"edge\"", "named.edges has none", "weights = \"uniform\""],
         ),
-        ("control_character", edge_list("control.edges"), vec!["control.edges:2:", "control character 0x1b"]),
+        ("control_character", edge_list("control.edges"), vec!["control.edges:2:", "control character U+001B"]),
         ("endless_line", edge_list("one_line.edges"), vec!["one_line.edges:1: the line is longer than 1 MiB"]),
         (
             "duplicate_names",

@@ -146,6 +146,22 @@ fn edge_list_id_mode_is_parsed_and_written_back() {
     assert!(e.contains("network.ids = \"text\"") && e.contains("\"auto\", \"numeric\", \"names\""), "{e}");
 }
 
+#[test]
+fn control_characters_never_reach_the_terminal_raw() {
+    // A strategy name with ESC (written as a TOML escape) is refused, and the
+    // message shows it escaped; so is a C1 character in an unknown key.
+    let text = "[network]\nkind = \"ring\"\nnodes = 5\n[[strategy]]\nkind = \"random\"\nbudget = 1\n\
+                name = \"x\\u001b[2Jy\"\n\"k\u{85}\" = 1\n";
+    let e = parse_str(text, None).unwrap_err();
+    let shown = e.to_string();
+    assert!(!shown.chars().any(|c| c.is_control() && c != '\n'), "{shown:?}");
+    assert!(
+        shown.contains("strategy[1].name = \"x\\u001B[2Jy\": must be a non-empty string without control"),
+        "{shown}"
+    );
+    assert!(shown.contains("k\\u{85}"), "{shown}");
+}
+
 #[cfg(unix)]
 #[test]
 fn scenario_files_must_be_regular_and_bounded() {

@@ -21,7 +21,7 @@
 //! error naming that line, not a silent switch to names. Either way
 //! [`Graph::label`] gives back the id as the user wrote it. Ids must not
 //! contain control characters (bytes below 0x20 other than the tab, which
-//! separates fields, and 0x7f), and names must be UTF-8.
+//! separates fields, and 0x7f), and names must be UTF-8 without control characters (C1 included).
 //!
 //! **Header.** In `auto` and `numeric` mode, a first line with a non-numeric
 //! id followed by a line of numeric ids is a column header (`source,target`
@@ -49,7 +49,7 @@
 //! `karate.edges:17: expected two node ids and an optional weight, found "1 x y z"`.
 
 use std::collections::HashMap;
-use std::io::{self, BufRead, BufReader};
+use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use flate2::bufread::MultiGzDecoder;
@@ -185,13 +185,43 @@ pub fn parse_with_info<R: BufRead>(
 }
 
 /// [`parse_with_info`] with every option. The text is read as it is (a
-/// gzip stream is not recognised here; [`load_with_options`] does that).
+/// gzip stream is not recognised here; [`parse_input`] does that).
 pub fn parse_with_options<R: BufRead>(
     reader: R,
     source: &str,
     opts: &Options,
 ) -> Result<(Graph, EdgeListInfo), LoadError> {
     Parser::new(source, opts).run(reader, opts.directed)
+}
+
+/// [`parse_with_options`], decompressing on the fly when the input starts
+/// like a gzip stream (whatever its name). An error in the gzip data is a
+/// [`LoadError::Io`] saying so.
+pub fn parse_input<R: BufRead>(
+    mut reader: R,
+    source: &str,
+    opts: &Options,
+) -> Result<(Graph, EdgeListInfo), LoadError> {
+    let io_err = |e| LoadError::Io { path: PathBuf::from(source), source: e };
+    // Peek at the first two bytes, then put them back in front.
+    let mut head = [0u8; 2];
+    let mut got = 0;
+    while got < 2 {
+        match reader.read(&mut head[got..]) {
+            Ok(0) => break,
+            Ok(k) => got += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(io_err(e)),
+        }
+    }
+    let reader = io::Cursor::new(head).take(got as u64).chain(reader);
+    let parser = Parser::new(source, opts);
+    if head[..got] == GZIP_MAGIC {
+        let decoder = GzipErrors(MultiGzDecoder::new(reader));
+        parser.run(BufReader::with_capacity(1 << 18, decoder), opts.directed)
+    } else {
+        parser.run(reader, opts.directed)
+    }
 }
 
 /// Load the edge list at `path`.
@@ -207,19 +237,9 @@ pub fn load_with_info(path: &Path, directed: bool) -> Result<(Graph, EdgeListInf
 /// [`load_with_info`] with every option. The file must be a regular file;
 /// it is decompressed on the fly when it starts like a gzip stream.
 pub fn load_with_options(path: &Path, opts: &Options) -> Result<(Graph, EdgeListInfo), LoadError> {
-    let io_err = |source| LoadError::Io { path: path.to_path_buf(), source };
-    let file = inputs::open_regular(path).map_err(io_err)?;
-    let mut reader = BufReader::with_capacity(1 << 18, file);
-    let gzip = reader.fill_buf().map_err(io_err)?.starts_with(&GZIP_MAGIC);
-    let name = path.display().to_string();
-    let parser = Parser::new(&name, opts);
-    let result = if gzip {
-        let decoder = GzipErrors(MultiGzDecoder::new(reader));
-        parser.run(BufReader::with_capacity(1 << 18, decoder), opts.directed)
-    } else {
-        parser.run(reader, opts.directed)
-    };
-    result.map_err(|e| match e {
+    let file = inputs::open_regular(path).map_err(|source| LoadError::Io { path: path.to_path_buf(), source })?;
+    let reader = BufReader::with_capacity(1 << 18, file);
+    parse_input(reader, &path.display().to_string(), opts).map_err(|e| match e {
         // The reader was made from `path`: name the path, not the label.
         LoadError::Io { source, .. } => LoadError::Io { path: path.to_path_buf(), source },
         other => other,
@@ -529,7 +549,7 @@ impl<'a> Parser<'a> {
             return Err(self.syntax(line_no, "expected two node ids and an optional weight", line));
         }
         if let Some(&c) = fields[..2].iter().flat_map(|f| f.iter()).find(|&&c| is_control(c)) {
-            let msg = format!("a node id contains the control character 0x{c:02x}; ids must be printable text");
+            let msg = format!("a node id contains the control character U+{c:04X}; ids must be printable text");
             return Err(self.syntax(line_no, msg, line));
         }
         let numeric = parse_id(fields[0]).is_some() && parse_id(fields[1]).is_some();
@@ -609,8 +629,16 @@ impl<'a> Parser<'a> {
             }
             self.switch_to_names(fields, line_no, line)?;
         }
-        if std::str::from_utf8(a).is_err() || std::str::from_utf8(b).is_err() {
-            return Err(self.syntax(line_no, "a node id is not valid UTF-8 text", line));
+        for id in [a, b] {
+            let Ok(text) = std::str::from_utf8(id) else {
+                return Err(self.syntax(line_no, "a node id is not valid UTF-8 text", line));
+            };
+            // (C0 and DEL were refused by `line`; this finds C1, e.g. U+0085.)
+            if let Some(c) = text.chars().find(|c| c.is_control()) {
+                let msg =
+                    format!("a node id contains the control character U+{:04X}; ids must be printable text", c as u32);
+                return Err(self.syntax(line_no, msg, line));
+            }
         }
         let Ids::Names { index, edges } = &mut self.ids else { unreachable!("switched to names above") };
         match (intern(index, a), intern(index, b)) {
@@ -953,10 +981,12 @@ mod tests {
                 let e = p_ids(text, mode).unwrap_err();
                 assert!(matches!(e, LoadError::Syntax { line: l, .. } if l == line), "{mode:?} {text:?}: {e}");
                 let msg = e.to_string();
-                assert!(msg.contains("control character 0x"), "{msg}");
+                assert!(msg.contains("control character U+00"), "{msg}");
                 assert!(!msg.bytes().any(is_control), "raw control character in {msg:?}");
             }
         }
+        let e = p_ids("a b\nb c\u{85}\n", IdMode::Auto).unwrap_err().to_string();
+        assert!(e.starts_with("t.edges:2: a node id contains the control character U+0085"), "{e}");
         // Tabs separate fields; control characters in comments are harmless.
         assert!(p_ids("1\t2\n# \x07 bell\n", IdMode::Auto).is_ok());
         // Names must be UTF-8 (labels are text).

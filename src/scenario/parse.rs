@@ -38,13 +38,32 @@ pub struct Problem {
 }
 
 impl fmt::Display for Problem {
+    /// `key = value: message`, control characters escaped (`\u{1b}`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (&self.key.is_empty(), &self.value) {
-            (true, _) => write!(f, "{}", self.message),
-            (false, Some(v)) => write!(f, "{} = {}: {}", self.key, v, self.message),
-            (false, None) => write!(f, "{}: {}", self.key, self.message),
+        let text = match (&self.key.is_empty(), &self.value) {
+            (true, _) => self.message.clone(),
+            (false, Some(v)) => format!("{} = {}: {}", self.key, v, self.message),
+            (false, None) => format!("{}: {}", self.key, self.message),
+        };
+        f.write_str(&printable(&text))
+    }
+}
+
+/// `s` with every control character (C0, DEL, C1) escaped as Rust does
+/// (`\n`, `\u{1b}`), so that none from a scenario reaches a terminal raw.
+pub(crate) fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
         }
     }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Every problem of a scenario, reported together.
@@ -60,6 +79,7 @@ impl fmt::Display for ScenarioErrors {
     /// One problem per line: `file:line: key = value: what is allowed`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let file = self.file.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| "<scenario>".into());
+        let file = printable(&file);
         for (i, p) in self.problems.iter().enumerate() {
             if i > 0 {
                 writeln!(f)?;
@@ -186,7 +206,9 @@ fn valid(ty: &Ty, v: &Value) -> bool {
         Ty::Prob | Ty::Frac => as_num(v).is_some_and(|x| (0.0..=1.0).contains(&x)),
         Ty::Str => v.is_str(),
         Ty::Name => v.as_str().is_some_and(valid_name),
-        Ty::Label => v.as_str().is_some_and(|s| !s.trim().is_empty() && s.trim() == s),
+        Ty::Label => {
+            v.as_str().is_some_and(|s| !s.trim().is_empty() && s.trim() == s && !s.chars().any(char::is_control))
+        }
         Ty::Choice(c) => v.as_str().is_some_and(|s| c.contains(&s)),
         Ty::IntPair { min, max } => match v.as_array() {
             Some(a) if a.len() == 2 => match (&a[0], &a[1]) {

@@ -138,7 +138,7 @@ impl Ty {
             Ty::Frac => "a fraction in [0, 1]".into(),
             Ty::Str => "a string".into(),
             Ty::Name => "a non-empty name of letters, digits, `_`, `-` or `.` (used as a folder name)".into(),
-            Ty::Label => "a non-empty string".into(),
+            Ty::Label => "a non-empty string without control characters or leading/trailing spaces".into(),
             Ty::Choice(c) => format!("one of {}", quoted(c)),
             Ty::IntPair { min, max } => format!("a pair [lo, hi] of integers {}, lo <= hi", int_range(*min, *max)),
             Ty::NumPair { min, max } => {
