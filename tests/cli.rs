@@ -596,9 +596,11 @@ fn edge_list_variants_validate() {
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     std::io::Write::write_all(&mut gz, b"# c\n1 2 0.5\n2 3 0.25\n3 1 1\n").unwrap();
     fs::write(dir.join("weighted.dat"), gz.finish().unwrap()).unwrap();
-    let cases: [(&str, &str, &str, &str); 2] = [
+    fs::write(dir.join("header.edges"), "sourse,target\n1,2\n2,3\n").unwrap();
+    let cases: [(&str, &str, &str, &str); 3] = [
         ("typo.edges", "ids = \"names\"", "p = 0.1", "5 nodes, 4 undirected edges"),
         ("weighted.dat", "", "weights = \"edge\"", "3 nodes, 3 undirected edges"),
+        ("header.edges", "", "p = 0.1", "the first line is not numeric and was taken as a column header, skipped"),
     ];
     for (i, (file, extra, model, stats)) in cases.into_iter().enumerate() {
         let net = format!("kind = \"edge_list\"\npath = \"{file}\"\n{extra}");
@@ -655,7 +657,8 @@ fn special_files_are_refused_at_once() {
     );
     let out = womsim().args(["validate", s(&sc)]).timeout(std::time::Duration::from_secs(20)).output().unwrap();
     assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
-    assert!(stderr_of(&out).contains("network.path"), "{}", stderr_of(&out));
+    let err = stderr_of(&out);
+    assert!(err.contains("network.path") && err.contains("a FIFO (named pipe) is not a regular file"), "{err}");
 }
 
 #[test]

@@ -181,6 +181,18 @@ fn scenario_files_must_be_regular_and_bounded() {
     );
     let e = parse_str(&sc, None).unwrap_err().to_string();
     assert!(e.contains("line 2: the text is not valid UTF-8"), "{e}");
+    // A symbolic-link loop is not "file not found".
+    let a = dir.path().join("a.edges");
+    let b = dir.path().join("b.edges");
+    std::os::unix::fs::symlink(&a, &b).unwrap();
+    std::os::unix::fs::symlink(&b, &a).unwrap();
+    let sc = format!(
+        "[network]\nkind = \"edge_list\"\npath = {:?}\n[[strategy]]\nkind = \"random\"\nbudget = 1\n",
+        a.display()
+    );
+    let e = parse_str(&sc, None).unwrap_err().to_string();
+    assert!(e.contains(&format!("network.path = {:?}: cannot read {}: ", a.display(), a.display())), "{e}");
+    assert!(!e.contains("not found"), "{e}");
 }
 
 #[test]

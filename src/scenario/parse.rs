@@ -477,9 +477,16 @@ fn kinded<'v>(
 fn resolve_file(base: &Path, rel: &str) -> Result<PathBuf, String> {
     let p = base.join(rel);
     match std::fs::canonicalize(&p) {
-        Ok(abs) if abs.is_file() => Ok(abs),
-        Ok(abs) => Err(format!("{} is not a file", abs.display())),
-        Err(_) => Err(format!("file not found (looked for {})", p.display())),
+        // Opened (without blocking) to check that it is a readable regular file.
+        Ok(abs) => match crate::inputs::open_regular(&abs) {
+            Ok(_) => Ok(abs),
+            Err(e) => Err(format!("cannot read {}: {e}", abs.display())),
+        },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err(format!("file not found (looked for {})", p.display()))
+        }
+        // A symbolic-link loop, a folder that may not be searched, …
+        Err(e) => Err(format!("cannot read {}: {e}", p.display())),
     }
 }
 
