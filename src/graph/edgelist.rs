@@ -21,7 +21,8 @@
 //! error naming that line, not a silent switch to names. Either way
 //! [`Graph::label`] gives back the id as the user wrote it. Ids must not
 //! contain control characters (bytes below 0x20 other than the tab, which
-//! separates fields, and 0x7f), and names must be UTF-8 without control characters (C1 included).
+//! separates fields, and 0x7f), and names must be UTF-8 without control
+//! characters (C1 included).
 //!
 //! **Header.** In `auto` and `numeric` mode, a first line with a non-numeric
 //! id followed by a line of numeric ids is a column header (`source,target`
