@@ -20,6 +20,7 @@
 //!   differences with Holm–Bonferroni, risk quantiles).
 //! * [`stats`], [`metrics`], [`results`] — what is measured and reported.
 //! * [`scenario`] — scenario files (TOML) validated into a [`scenario::Scenario`].
+//! * [`inputs`] — opening input files safely (regular files only, bounded reads).
 //!
 //! ## Time and one step
 //! Time is discrete. One step is one period (a day, say). Updates are
@@ -44,6 +45,7 @@
 pub mod charts;
 pub mod export;
 pub mod graph;
+pub mod inputs;
 pub mod metrics;
 pub mod models;
 pub mod pipeline;

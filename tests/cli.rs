@@ -551,12 +551,20 @@ fn error_catalogue_exits_2_naming_the_key_or_the_line() {
     let dir = t.path();
     fs::write(dir.join("garbage.edges"), "1 2\n2 3\nhello\n3 1\n").unwrap();
     fs::write(dir.join("comments.edges"), "# only comments\n% and more\n\n").unwrap();
-    let edge_list = |file: &'static str| -> Edits {
+    fs::write(dir.join("typo.edges"), "# c\n1 2\n2 3\n3 x4\n4 1\n").unwrap();
+    fs::write(dir.join("named.edges"), "ann bob\nbob cy\ncy ann\n").unwrap();
+    fs::write(dir.join("control.edges"), "1 2\n2 3\x1b[2J\n").unwrap();
+    fs::write(dir.join("one_line.edges"), "7".repeat(3 << 20)).unwrap();
+    let edge_list_with = |file: &'static str, extra: &'static str| -> Edits {
         vec![
-            ("kind = \"barabasi_albert\"\nnodes = 50\nm = 2", format!("kind = \"edge_list\"\npath = \"{file}\"")),
+            (
+                "kind = \"barabasi_albert\"\nnodes = 50\nm = 2",
+                format!("kind = \"edge_list\"\npath = \"{file}\"\n{extra}"),
+            ),
             ("budget = 3", "budget = 1".into()),
         ]
     };
+    let edge_list = |file: &'static str| edge_list_with(file, "");
     let one = |a: &'static str, b: &'static str| vec![(a, b.to_string())];
     // (case, edits, every text the error must contain)
     let cases: Vec<(&str, Edits, Vec<&str>)> = vec![
@@ -580,6 +588,28 @@ fn error_catalogue_exits_2_naming_the_key_or_the_line() {
         ),
         ("garbage_line", edge_list("garbage.edges"), vec!["garbage.edges:3:", "\"hello\""]),
         ("empty_network", edge_list("comments.edges"), vec!["comments.edges", "no edges"]),
+        (
+            "mixed_ids",
+            edge_list("typo.edges"),
+            vec!["typo.edges:4: node id \"x4\" is not a number", "from line 2 on", "network.ids = \"names\""],
+        ),
+        (
+            "numeric_ids",
+            edge_list_with("named.edges", "ids = \"numeric\""),
+            vec!["named.edges:1: node id \"ann\" is not a non-negative integer"],
+        ),
+        (
+            "bad_id_mode",
+            edge_list_with("named.edges", "ids = \"text\""),
+            vec!["network.ids = \"text\"", "\"auto\", \"numeric\", \"names\""],
+        ),
+        (
+            "edge_weights_missing",
+            [edge_list("named.edges"), one("p = 0.1", "weights = \"edge\"")].concat(),
+            vec!["model.weights = \"edge\"", "named.edges has none", "weights = \"uniform\""],
+        ),
+        ("control_character", edge_list("control.edges"), vec!["control.edges:2:", "control character U+001B"]),
+        ("endless_line", edge_list("one_line.edges"), vec!["one_line.edges:1: the line is longer than 1 MiB"]),
         (
             "duplicate_names",
             one("budget = 3", "budget = 3\n\n[[strategy]]\nname = \"one\"\nkind = \"random\"\nbudget = 2"),
@@ -611,12 +641,87 @@ fn error_catalogue_exits_2_naming_the_key_or_the_line() {
         let run = stderr_of(&run_expect(&["run", s(&sc), "--out", s(&out_dir), "--quiet"], dir, 2));
         for err in [validate, run] {
             assert!(err.starts_with("error: "), "{name}: {err}");
+            assert!(!err.contains('\x1b'), "{name}: a raw escape reaches the terminal: {err:?}");
             for n in needles {
                 assert!(err.contains(n), "{name}: error lacks {n:?}:\n{err}");
             }
         }
         assert!(!out_dir.exists(), "{name}: invalid input must not create a results folder");
     }
+}
+
+#[test]
+fn edge_list_variants_validate() {
+    // Names asked for, gzip by content (any file name), weights present.
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path();
+    fs::write(dir.join("typo.edges"), "1 2\n2 3\n3 x4\n4 1\n").unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    std::io::Write::write_all(&mut gz, b"# c\n1 2 0.5\n2 3 0.25\n3 1 1\n").unwrap();
+    fs::write(dir.join("weighted.dat"), gz.finish().unwrap()).unwrap();
+    fs::write(dir.join("header.edges"), "sourse,target\n1,2\n2,3\n").unwrap();
+    let cases: [(&str, &str, &str, &str); 3] = [
+        ("typo.edges", "ids = \"names\"", "p = 0.1", "5 nodes, 4 undirected edges"),
+        ("weighted.dat", "", "weights = \"edge\"", "3 nodes, 3 undirected edges"),
+        ("header.edges", "", "p = 0.1", "the first line is not numeric and was taken as a column header, skipped"),
+    ];
+    for (i, (file, extra, model, stats)) in cases.into_iter().enumerate() {
+        let net = format!("kind = \"edge_list\"\npath = \"{file}\"\n{extra}");
+        let name = format!("variant{i}");
+        let sc = catalogue_case(
+            dir,
+            &name,
+            &[
+                ("kind = \"barabasi_albert\"\nnodes = 50\nm = 2", &net),
+                ("p = 0.1", model),
+                ("budget = 3", "budget = 1"),
+            ],
+        );
+        let out = stdout_of(&run_expect(&["validate", s(&sc)], dir, 0));
+        assert!(out.contains(stats), "{file}: {out}");
+        if !extra.is_empty() {
+            assert!(out.contains(extra), "the resolved scenario keeps {extra}: {out}");
+        }
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn special_files_are_refused_at_once() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path();
+    let fifo = dir.join("fifo.toml");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let cases = [
+        (fifo.to_str().unwrap(), "a FIFO (named pipe) is not a regular file"),
+        ("/dev/zero", "a character device is not a regular file"),
+        (dir.to_str().unwrap(), "a directory is not a regular file"),
+    ];
+    for (path, needle) in cases {
+        for cmd in ["validate", "run"] {
+            let out = womsim()
+                .args([cmd, path])
+                .current_dir(dir)
+                .timeout(std::time::Duration::from_secs(20))
+                .output()
+                .expect("womsim starts");
+            let err = stderr_of(&out);
+            assert_eq!(out.status.code(), Some(2), "{cmd} {path}: {err}");
+            assert!(err.contains(needle), "{cmd} {path}: {err}");
+        }
+    }
+    // A FIFO as the edge list or a seed file: refused, no blocking.
+    let sc = catalogue_case(
+        dir,
+        "fifo_net",
+        &[("kind = \"barabasi_albert\"\nnodes = 50\nm = 2", "kind = \"edge_list\"\npath = \"fifo.toml\"")],
+    );
+    let out = womsim().args(["validate", s(&sc)]).timeout(std::time::Duration::from_secs(20)).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+    let err = stderr_of(&out);
+    assert!(err.contains("network.path") && err.contains("a FIFO (named pipe) is not a regular file"), "{err}");
 }
 
 #[test]

@@ -119,6 +119,83 @@ fn magic_middle_demo_is_what_the_issue_asks() {
 }
 
 #[test]
+fn edge_list_id_mode_is_parsed_and_written_back() {
+    use womsim::graph::edgelist::IdMode;
+    let karate = root().join("scenarios/data/karate.edges");
+    let text = |ids: &str| {
+        format!(
+            "[network]\nkind = \"edge_list\"\npath = {:?}\n{ids}\n[[strategy]]\nkind = \"random\"\nbudget = 1\n",
+            karate.display()
+        )
+    };
+    for (line, want) in [
+        ("", IdMode::Auto),
+        ("ids = \"auto\"", IdMode::Auto),
+        ("ids = \"numeric\"", IdMode::Numeric),
+        ("ids = \"names\"", IdMode::Names),
+    ] {
+        let s = parse_str(&text(line), None).unwrap_or_else(|e| panic!("{line}: {e}"));
+        assert!(matches!(s.network, NetworkSource::EdgeList { ids, .. } if ids == want), "{line}");
+        // The resolved file repeats the mode (and leaves out the default, so
+        // the resolved files of existing scenarios are unchanged).
+        let resolved = s.to_resolved_toml();
+        assert_eq!(resolved.contains("ids = "), want != IdMode::Auto, "{resolved}");
+        assert_eq!(parse_str(&resolved, None).unwrap(), s);
+    }
+    let e = parse_str(&text("ids = \"text\""), None).unwrap_err().to_string();
+    assert!(e.contains("network.ids = \"text\"") && e.contains("\"auto\", \"numeric\", \"names\""), "{e}");
+}
+
+#[test]
+fn control_characters_never_reach_the_terminal_raw() {
+    // A strategy name with ESC (written as a TOML escape) is refused, and the
+    // message shows it escaped; so is a C1 character in an unknown key.
+    let text = "[network]\nkind = \"ring\"\nnodes = 5\n[[strategy]]\nkind = \"random\"\nbudget = 1\n\
+                name = \"x\\u001b[2Jy\"\n\"k\u{85}\" = 1\n";
+    let e = parse_str(text, None).unwrap_err();
+    let shown = e.to_string();
+    assert!(!shown.chars().any(|c| c.is_control() && c != '\n'), "{shown:?}");
+    assert!(
+        shown.contains("strategy[1].name = \"x\\u001B[2Jy\": must be a non-empty string without control"),
+        "{shown}"
+    );
+    assert!(shown.contains("k\\u{85}"), "{shown}");
+}
+
+#[cfg(unix)]
+#[test]
+fn scenario_files_must_be_regular_and_bounded() {
+    let e = scenario::load(Path::new("/dev/zero")).unwrap_err().to_string();
+    assert!(e.contains("cannot read the scenario file: a character device is not a regular file"), "{e}");
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("bad.toml");
+    std::fs::write(&p, b"name = \"x\"\ndescription = \"\xff\"\n").unwrap();
+    let e = scenario::load(&p).unwrap_err().to_string();
+    assert!(e.ends_with("cannot read the scenario file: line 2: the text is not valid UTF-8"), "{e}");
+    // A seed-id file goes through the same reader.
+    let seeds = dir.path().join("seeds.txt");
+    std::fs::write(&seeds, b"1 2\n\xfe\n").unwrap();
+    let sc = format!(
+        "[network]\nkind = \"ring\"\nnodes = 5\n[[strategy]]\nkind = \"explicit\"\nfile = {:?}\nbudget = 1\n",
+        seeds.display()
+    );
+    let e = parse_str(&sc, None).unwrap_err().to_string();
+    assert!(e.contains("line 2: the text is not valid UTF-8"), "{e}");
+    // A symbolic-link loop is not "file not found".
+    let a = dir.path().join("a.edges");
+    let b = dir.path().join("b.edges");
+    std::os::unix::fs::symlink(&a, &b).unwrap();
+    std::os::unix::fs::symlink(&b, &a).unwrap();
+    let sc = format!(
+        "[network]\nkind = \"edge_list\"\npath = {:?}\n[[strategy]]\nkind = \"random\"\nbudget = 1\n",
+        a.display()
+    );
+    let e = parse_str(&sc, None).unwrap_err().to_string();
+    assert!(e.contains(&format!("network.path = {:?}: cannot read {}: ", a.display(), a.display())), "{e}");
+    assert!(!e.contains("not found"), "{e}");
+}
+
+#[test]
 fn karate_edge_list_resolves_against_the_scenario_file() {
     let s = scenario::load(&root().join("scenarios/karate_ic.toml")).unwrap();
     match &s.network {

@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use anyhow::Context;
 use womsim::graph::stats::{self, NetworkStats};
 use womsim::graph::{edgelist, generators, Graph};
+use womsim::models::{EdgeProb, ModelSpec};
 use womsim::population::Population;
 use womsim::results::{DegreeRow, NetworkInfo};
 use womsim::scenario::{NetworkSource, Scenario};
@@ -26,13 +27,31 @@ pub fn build_with_stats(scenario: &Scenario) -> anyhow::Result<(Graph, NetworkSt
             let st = stats::compute(&g);
             Ok((g, st))
         }
-        NetworkSource::EdgeList { path, directed, .. } => {
-            let (g, info) = edgelist::load_with_info(path, *directed)
+        NetworkSource::EdgeList { path, directed, ids } => {
+            let opts = edgelist::Options::new(*directed).ids(*ids);
+            let (g, info) = edgelist::load_with_options(path, &opts)
                 .map_err(anyhow::Error::new)
                 .with_context(|| format!("cannot load the edge list {}", path.display()))?;
+            if !info.weighted && uses_edge_weights(&scenario.model) {
+                anyhow::bail!(
+                    "model.weights = \"edge\" reads the weight column of the edge list, but {} has none \
+                     (its lines are `u v`); add a third column with each arc's weight in [0, 1], or choose \
+                     weights = \"uniform\" or \"inverse_in_degree\"",
+                    path.display()
+                );
+            }
             let st = stats::compute_loaded(&g, &info);
             Ok((g, st))
         }
+    }
+}
+
+/// Whether the model reads each arc's weight from the graph (`weights = "edge"`).
+fn uses_edge_weights(model: &ModelSpec) -> bool {
+    match model {
+        ModelSpec::IndependentCascade(p) => p.prob == EdgeProb::Weights,
+        ModelSpec::LinearThreshold(p) => p.weights == EdgeProb::Weights,
+        _ => false,
     }
 }
 

@@ -3,24 +3,42 @@
 //! **Format.** One edge per line: `u v` or `u v w`. Fields are separated by
 //! spaces, tabs or commas (runs count as one separator; CRLF is fine). Lines
 //! whose first non-blank character is `#` or `%` are comments, and so is the
-//! rest of a line from a field starting with `#`; blank lines are skipped. The optional third field is a weight (e.g. a per-edge
-//! independent-cascade probability): an `f32` in [0, 1]; either every edge
-//! line has one or none does.
+//! rest of a line from a field starting with `#`; blank lines are skipped.
+//! The optional third field is a weight (e.g. a per-edge independent-cascade
+//! probability): an `f32` in [0, 1]; either every edge line has one or none
+//! does. A gzip-compressed file (as SNAP distributes them) is recognised by
+//! its first bytes, whatever its name, and read as it is decompressed.
 //!
-//! **Node ids.** If every id is a canonical non-negative decimal integer (no
-//! sign, no leading zero) below 2^64, nodes are numbered densely in ascending
-//! order of their original id and [`Labels::Numeric`] keeps the originals
-//! ([`Labels::Dense`] when the ids are exactly `0..n`, saving the table).
-//! Otherwise the ids are names: nodes are numbered in order of first
-//! appearance and [`Labels::Names`] keeps the text. Either way
-//! [`Graph::label`] gives back the id as the user wrote it.
+//! **Node ids** ([`IdMode`], `network.ids`). `numeric`: every id must be a
+//! canonical non-negative decimal integer (no sign, no leading zero) below
+//! 2^64; nodes are numbered densely in ascending order of their original id
+//! and [`Labels::Numeric`] keeps the originals ([`Labels::Dense`] when the
+//! ids are exactly `0..n`, saving the table). `names`: every id is text, even
+//! `007` or `42`; nodes are numbered in order of first appearance and
+//! [`Labels::Names`] keeps the text. `auto` (the default): numeric if the
+//! first edge line has numeric ids, names otherwise — and then a later line
+//! that does not fit (a name after numeric lines, typically a typo) is an
+//! error naming that line, not a silent switch to names. Either way
+//! [`Graph::label`] gives back the id as the user wrote it. Ids must not
+//! contain control characters (bytes below 0x20 other than the tab, which
+//! separates fields, and 0x7f), and names must be UTF-8 without control
+//! characters (C1 included).
 //!
-//! **Header.** A first line with a non-numeric id followed by a line of
-//! numeric ids is a column header (`source,target` or `u v weight`) and is
-//! skipped ([`EdgeListInfo::header_skipped`]); followed by another
-//! non-numeric line, or alone, it is an edge between named nodes. A node that only
-//! appears in a self-loop line still counts as a node (as SNAP counts them);
-//! the loop itself is dropped, as are repeated edges (first weight wins).
+//! **Header.** In `auto` and `numeric` mode, a first line with a non-numeric
+//! id followed by a line of numeric ids is a column header (`source,target`
+//! or `u v weight`) and is skipped ([`EdgeListInfo::header_skipped`]). In
+//! `auto` mode a first non-numeric line followed by another, or alone, is an
+//! edge between named nodes. In `names` mode every line is an edge (comment a
+//! header out with `#`). A node that only appears in a self-loop line still
+//! counts as a node (as SNAP counts them); the loop itself is dropped, as are
+//! repeated edges (first weight wins).
+//!
+//! **Bounds.** A line longer than [`MAX_LINE_BYTES`] is an error (file and
+//! line), so a file without newlines cannot grow a buffer without end, and
+//! reading stops with an error after [`MAX_EDGE_LIST_BYTES`] bytes of text
+//! (counted after decompression, so a small compressed "bomb" cannot expand
+//! past it). The file must be a regular file ([`crate::inputs::open_regular`]):
+//! a FIFO or a device is refused.
 //!
 //! **Cost.** One pass over the bytes with a reused line buffer and hand-rolled
 //! integer parsing (no allocation per line), then the id remap — a dense
@@ -32,10 +50,25 @@
 //! `karate.edges:17: expected two node ids and an optional weight, found "1 x y z"`.
 
 use std::collections::HashMap;
-use std::io::{self, BufRead, BufReader};
+use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
+use flate2::bufread::MultiGzDecoder;
+
 use super::{Graph, GraphError, Labels};
+use crate::inputs;
+
+/// Longest line read: 1 MiB (an edge line is a few dozen bytes).
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+
+/// Most text read from one edge list: 4 GiB, counted after decompression.
+/// Larger than any text edge list whose graph fits the CSR and memory of a
+/// workstation comfortably (SNAP's com-Orkut, 117 million edges, is 1.7 GB),
+/// small enough that a gzip bomb or an endless file stops early.
+pub const MAX_EDGE_LIST_BYTES: u64 = 4 << 30;
+
+/// The first two bytes of a gzip stream.
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 
 /// Why an edge list could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -50,6 +83,12 @@ pub enum LoadError {
     /// A line is not `u v [weight]`.
     #[error("{file}:{line}: {message}, found \"{text}\"")]
     Syntax { file: String, line: u64, message: String, text: String },
+    /// A line is longer than the limit ([`MAX_LINE_BYTES`]).
+    #[error("{file}:{line}: the line is longer than {} (the limit); is this an edge list?", inputs::human_bytes(*limit as u64))]
+    LineTooLong { file: String, line: u64, limit: usize },
+    /// The text is longer than the limit ([`MAX_EDGE_LIST_BYTES`]).
+    #[error("{file}: more than {} of text (counted after decompression), the limit of the edge-list loader", inputs::human_bytes(*limit))]
+    TooLarge { file: String, limit: u64 },
     /// No edge at all (only comments, blank lines or self-loops).
     #[error("{file}: the network has no edges ({reason})")]
     Empty { file: String, reason: &'static str },
@@ -75,6 +114,14 @@ pub enum IdMode {
 }
 
 impl IdMode {
+    /// Every mode, in the order the scenario reference lists them.
+    pub const ALL: [IdMode; 3] = [IdMode::Auto, IdMode::Numeric, IdMode::Names];
+
+    /// The mode called `name` in scenarios (`"auto"`, `"numeric"`, `"names"`).
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|m| m.name() == name)
+    }
+
     /// Scenario name of the mode.
     pub fn name(self) -> &'static str {
         match self {
@@ -98,6 +145,31 @@ pub struct EdgeListInfo {
     pub header_skipped: bool,
 }
 
+/// How to read an edge list: direction, id mode and size limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// Read `u v` as the arc u → v only.
+    pub directed: bool,
+    /// How ids are read.
+    pub ids: IdMode,
+    /// Longest line accepted, in bytes (newline excluded).
+    pub max_line: usize,
+    /// Most bytes of text read (after decompression).
+    pub max_bytes: u64,
+}
+
+impl Options {
+    /// `directed`, ids read in `auto` mode, the default limits.
+    pub fn new(directed: bool) -> Self {
+        Options { directed, ids: IdMode::Auto, max_line: MAX_LINE_BYTES, max_bytes: MAX_EDGE_LIST_BYTES }
+    }
+
+    /// The same options with id mode `ids`.
+    pub fn ids(self, ids: IdMode) -> Self {
+        Options { ids, ..self }
+    }
+}
+
 /// Parse an edge list from `reader`. `source` names it in error messages
 /// (usually the file path). Pure: reads only from `reader`.
 pub fn parse<R: BufRead>(reader: R, source: &str, directed: bool) -> Result<Graph, LoadError> {
@@ -110,7 +182,47 @@ pub fn parse_with_info<R: BufRead>(
     source: &str,
     directed: bool,
 ) -> Result<(Graph, EdgeListInfo), LoadError> {
-    Parser::new(source).run(reader, directed)
+    parse_with_options(reader, source, &Options::new(directed))
+}
+
+/// [`parse_with_info`] with every option. The text is read as it is (a
+/// gzip stream is not recognised here; [`parse_input`] does that).
+pub fn parse_with_options<R: BufRead>(
+    reader: R,
+    source: &str,
+    opts: &Options,
+) -> Result<(Graph, EdgeListInfo), LoadError> {
+    Parser::new(source, opts).run(reader, opts.directed)
+}
+
+/// [`parse_with_options`], decompressing on the fly when the input starts
+/// like a gzip stream (whatever its name). An error in the gzip data is a
+/// [`LoadError::Io`] saying so.
+pub fn parse_input<R: BufRead>(
+    mut reader: R,
+    source: &str,
+    opts: &Options,
+) -> Result<(Graph, EdgeListInfo), LoadError> {
+    let io_err = |e| LoadError::Io { path: PathBuf::from(source), source: e };
+    // Peek at the first two bytes, then put them back in front.
+    let mut head = [0u8; 2];
+    let mut got = 0;
+    while got < 2 {
+        match reader.read(&mut head[got..]) {
+            Ok(0) => break,
+            Ok(k) => got += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(io_err(e)),
+        }
+    }
+    let reader = io::Cursor::new(head).take(got as u64).chain(reader);
+    let parser = Parser::new(source, opts);
+    if head[..got] == GZIP_MAGIC {
+        let decoder = GzipErrors(MultiGzDecoder::new(reader));
+        parser.run(BufReader::with_capacity(1 << 18, decoder), opts.directed)
+    } else {
+        parser.run(reader, opts.directed)
+    }
 }
 
 /// Load the edge list at `path`.
@@ -120,14 +232,28 @@ pub fn load(path: &Path, directed: bool) -> Result<Graph, LoadError> {
 
 /// [`load`], also returning what was read (lines, self-loops dropped).
 pub fn load_with_info(path: &Path, directed: bool) -> Result<(Graph, EdgeListInfo), LoadError> {
-    let file = std::fs::File::open(path).map_err(|e| LoadError::Io { path: path.to_path_buf(), source: e })?;
+    load_with_options(path, &Options::new(directed))
+}
+
+/// [`load_with_info`] with every option. The file must be a regular file;
+/// it is decompressed on the fly when it starts like a gzip stream.
+pub fn load_with_options(path: &Path, opts: &Options) -> Result<(Graph, EdgeListInfo), LoadError> {
+    let file = inputs::open_regular(path).map_err(|source| LoadError::Io { path: path.to_path_buf(), source })?;
     let reader = BufReader::with_capacity(1 << 18, file);
-    let name = path.display().to_string();
-    Parser::new(&name).run(reader, directed).map_err(|e| match e {
+    parse_input(reader, &path.display().to_string(), opts).map_err(|e| match e {
         // The reader was made from `path`: name the path, not the label.
         LoadError::Io { source, .. } => LoadError::Io { path: path.to_path_buf(), source },
         other => other,
     })
+}
+
+/// A gzip decoder whose errors say that the gzip data is at fault.
+struct GzipErrors<R>(R);
+
+impl<R: io::Read> io::Read for GzipErrors<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.0.read(buf).map_err(|e| io::Error::new(e.kind(), format!("bad gzip data: {e}")))
+    }
 }
 
 /// Node ids collected so far, in line order.
@@ -142,6 +268,11 @@ enum Ids {
 
 struct Parser<'a> {
     source: &'a str,
+    mode: IdMode,
+    max_line: usize,
+    max_bytes: u64,
+    /// Bytes read so far.
+    read: u64,
     ids: Ids,
     max_id: u64,
     weights: Option<Vec<f32>>,
@@ -229,22 +360,45 @@ fn fast_id(b: &[u8], i: usize) -> Option<(u32, usize)> {
     Some((x as u32, j))
 }
 
-/// The line as quoted in an error message (trimmed, at most 80 characters).
+/// A control character as refused inside ids: below 0x20 (the tab, CR and
+/// LF are separators) or DEL.
+fn is_control(c: u8) -> bool {
+    c < 0x20 || c == 0x7f
+}
+
+/// The line as quoted in an error message (trimmed, at most 80 characters,
+/// control characters escaped so that none reaches a terminal raw).
 fn quote(line: &[u8]) -> String {
     let s = String::from_utf8_lossy(line);
     let s = s.trim();
-    if s.chars().count() > 80 {
-        format!("{}…", s.chars().take(80).collect::<String>())
-    } else {
-        s.to_string()
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i == 80 {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
     }
+    out
 }
 
 impl<'a> Parser<'a> {
-    fn new(source: &'a str) -> Self {
+    fn new(source: &'a str, opts: &Options) -> Self {
+        let ids = match opts.ids {
+            IdMode::Names => Ids::Names { index: HashMap::new(), edges: Vec::new() },
+            IdMode::Auto | IdMode::Numeric => Ids::Narrow(Vec::new()),
+        };
         Parser {
             source,
-            ids: Ids::Narrow(Vec::new()),
+            mode: opts.ids,
+            max_line: opts.max_line,
+            max_bytes: opts.max_bytes,
+            read: 0,
+            ids,
             max_id: 0,
             weights: None,
             first_edge_line: 0,
@@ -256,6 +410,14 @@ impl<'a> Parser<'a> {
 
     fn syntax(&self, line: u64, message: impl Into<String>, text: &[u8]) -> LoadError {
         LoadError::Syntax { file: self.source.to_string(), line, message: message.into(), text: quote(text) }
+    }
+
+    /// Line `line` is `len` bytes long (so far): an error past the limit.
+    fn check_len(&self, len: usize, line: u64) -> Result<(), LoadError> {
+        if len > self.max_line {
+            return Err(LoadError::LineTooLong { file: self.source.to_string(), line, limit: self.max_line });
+        }
+        Ok(())
     }
 
     fn run<R: BufRead>(mut self, mut reader: R, directed: bool) -> Result<(Graph, EdgeListInfo), LoadError> {
@@ -273,11 +435,16 @@ impl<'a> Parser<'a> {
                 break;
             }
             let len = buf.len();
+            self.read += len as u64;
+            if self.read > self.max_bytes {
+                return Err(LoadError::TooLarge { file: self.source.to_string(), limit: self.max_bytes });
+            }
             let mut at = 0usize;
             if !carry.is_empty() {
                 // Finish the line begun in the previous buffer.
                 match buf.iter().position(|&c| c == b'\n') {
                     Some(k) => {
+                        self.check_len(carry.len() + k, line_no + 1)?;
                         carry.extend_from_slice(&buf[..=k]);
                         line_no += 1;
                         self.line(&carry, line_no)?;
@@ -285,6 +452,7 @@ impl<'a> Parser<'a> {
                         at = k + 1;
                     }
                     None => {
+                        self.check_len(carry.len() + len, line_no + 1)?;
                         carry.extend_from_slice(buf);
                         reader.consume(len);
                         continue;
@@ -303,10 +471,12 @@ impl<'a> Parser<'a> {
                 match rest.iter().position(|&c| c == b'\n') {
                     Some(k) => {
                         line_no += 1;
+                        self.check_len(k, line_no)?;
                         self.line(&rest[..=k], line_no)?;
                         at += k + 1;
                     }
                     None => {
+                        self.check_len(rest.len(), line_no + 1)?;
                         carry.extend_from_slice(rest);
                         at = len;
                     }
@@ -348,7 +518,9 @@ impl<'a> Parser<'a> {
         while j < b.len() && matches!(b[j], b' ' | b'\t' | b'\r') {
             j += 1;
         }
-        if j < b.len() && b[j] == b'\n' {
+        // (A line over the length limit, possible with long runs of blanks,
+        // takes the general path and its error.)
+        if j < b.len() && b[j] == b'\n' && j <= self.max_line {
             Some((u, v, j + 1))
         } else {
             None
@@ -377,10 +549,14 @@ impl<'a> Parser<'a> {
         if !(2..=3).contains(&count) {
             return Err(self.syntax(line_no, "expected two node ids and an optional weight", line));
         }
+        if let Some(&c) = fields[..2].iter().flat_map(|f| f.iter()).find(|&&c| is_control(c)) {
+            let msg = format!("a node id contains the control character U+{c:04X}; ids must be printable text");
+            return Err(self.syntax(line_no, msg, line));
+        }
         let numeric = parse_id(fields[0]).is_some() && parse_id(fields[1]).is_some();
         if !self.seen_first {
             self.seen_first = true;
-            if !numeric {
+            if !numeric && self.mode != IdMode::Names {
                 self.pending = Some((line.to_vec(), line_no));
                 return Ok(());
             }
@@ -452,7 +628,18 @@ impl<'a> Parser<'a> {
                 }
                 return Ok(());
             }
-            self.switch_to_names(line_no, line)?;
+            self.switch_to_names(fields, line_no, line)?;
+        }
+        for id in [a, b] {
+            let Ok(text) = std::str::from_utf8(id) else {
+                return Err(self.syntax(line_no, "a node id is not valid UTF-8 text", line));
+            };
+            // (C0 and DEL were refused by `line`; this finds C1, e.g. U+0085.)
+            if let Some(c) = text.chars().find(|c| c.is_control()) {
+                let msg =
+                    format!("a node id contains the control character U+{:04X}; ids must be printable text", c as u32);
+                return Err(self.syntax(line_no, msg, line));
+            }
         }
         let Ids::Names { index, edges } = &mut self.ids else { unreachable!("switched to names above") };
         match (intern(index, a), intern(index, b)) {
@@ -464,33 +651,35 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// The first non-numeric id turns every id into a name: replay the
-    /// numeric edges read so far (in line order, so first appearance is kept).
-    fn switch_to_names(&mut self, line_no: u64, line: &[u8]) -> Result<(), LoadError> {
-        let mut index: HashMap<Vec<u8>, u32> = HashMap::new();
-        let mut edges = Vec::new();
-        let mut ok = true;
-        let mut add = |u: u64, v: u64, index: &mut HashMap<Vec<u8>, u32>| match (
-            intern(index, u.to_string().as_bytes()),
-            intern(index, v.to_string().as_bytes()),
-        ) {
-            (Some(a), Some(b)) => edges.push((a, b)),
-            _ => ok = false,
-        };
-        match std::mem::replace(&mut self.ids, Ids::Narrow(Vec::new())) {
-            Ids::Narrow(e) => e.iter().for_each(|&(u, v)| add(u64::from(u), u64::from(v), &mut index)),
-            Ids::Wide(e) => e.iter().for_each(|&(u, v)| add(u, v, &mut index)),
-            Ids::Names { .. } => unreachable!(),
+    /// A non-numeric id while the ids are not names: names from now on in
+    /// `auto` mode if this is the first edge line, an error otherwise.
+    fn switch_to_names(&mut self, fields: [&[u8]; 4], line_no: u64, line: &[u8]) -> Result<(), LoadError> {
+        let odd = if parse_id(fields[0]).is_none() { fields[0] } else { fields[1] };
+        let odd = quote(odd);
+        if self.mode == IdMode::Numeric {
+            let msg = format!(
+                "node id \"{odd}\" is not a non-negative integer (no sign, no leading zero, below 2^64), \
+                 as network.ids = \"numeric\" requires; for text ids set ids = \"names\""
+            );
+            return Err(self.syntax(line_no, msg, line));
         }
-        if !ok {
-            return Err(self.syntax(line_no, "too many distinct node ids (at most 4,294,967,294)", line));
+        if self.info.edge_lines > 1 {
+            // Numeric edges were read: a typo, or a file of names whose first
+            // lines happen to look like numbers.
+            let msg = format!(
+                "node id \"{odd}\" is not a number, but the edge lines from line {} on have numeric ids; \
+                 fix the line, or set network.ids = \"names\" if the ids are names",
+                self.first_edge_line
+            );
+            return Err(self.syntax(line_no, msg, line));
         }
-        self.ids = Ids::Names { index, edges };
+        self.ids = Ids::Names { index: HashMap::new(), edges: Vec::new() };
         Ok(())
     }
 
     fn finish(mut self, directed: bool) -> Result<(Graph, EdgeListInfo), LoadError> {
-        // A lone non-numeric line is an edge, not a header of nothing.
+        // A lone non-numeric line is an edge, not a header of nothing (and
+        // an error in `numeric` mode).
         if let Some((first, first_no)) = self.pending.take() {
             self.replay(&first, first_no)?;
         }
@@ -609,7 +798,7 @@ mod tests {
             "source,target\n0 1\n1\t2\r\n3,4\n5 5\n# c\n6 7 # x\n10   0\n  8 9\n2 3 \n1 2",
             "0 1\n1 2\n2 0\n3 999999999\n",
             "0 1\n1 2\n1000000000 3\n4294967296 5\n",
-            "0 1\n01 2\n",
+            "01 2\n0 1\n",
             "0 1 0.5\n1 2 0.25\n",
             "a b\n0 1\n",
         ];
@@ -728,6 +917,172 @@ mod tests {
         // A held-back first line is still checked when it turns out to be an edge.
         let e = p("a b c\nb c\n", false).unwrap_err().to_string();
         assert_eq!(e, "t.edges:1: the weight must be a number in [0, 1], found \"a b c\"");
+    }
+
+    fn opts(ids: IdMode) -> Options {
+        Options::new(true).ids(ids)
+    }
+
+    fn p_ids(text: &str, ids: IdMode) -> Result<(Graph, EdgeListInfo), LoadError> {
+        parse_with_options(text.as_bytes(), "t.edges", &opts(ids))
+    }
+
+    fn labels(g: &Graph) -> Vec<String> {
+        (0..g.n()).map(|u| g.label(u).to_string()).collect()
+    }
+
+    #[test]
+    fn id_modes() {
+        // names: numbers are text, in order of first appearance, no header.
+        let (g, info) = p_ids("u v\n10 2\n2 007\n", IdMode::Names).unwrap();
+        assert_eq!(labels(&g), ["u", "v", "10", "2", "007"]);
+        assert!(matches!(g.labels(), Labels::Names(_)) && !info.header_skipped);
+        // numeric: a header is still skipped; a non-numeric id is an error.
+        let (g, info) = p_ids("source,target\n10,2\n", IdMode::Numeric).unwrap();
+        assert!(info.header_skipped);
+        assert_eq!(labels(&g), ["2", "10"]);
+        let e = p_ids("1 2\n2 -3\n", IdMode::Numeric).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "t.edges:2: node id \"-3\" is not a non-negative integer (no sign, no leading zero, below 2^64), as \
+             network.ids = \"numeric\" requires; for text ids set ids = \"names\", found \"2 -3\""
+        );
+        for text in ["a b\nc d\n1 2\n", "a b\n"] {
+            let e = p_ids(text, IdMode::Numeric).unwrap_err();
+            assert!(matches!(e, LoadError::Syntax { line: 1, .. }), "{e}");
+        }
+        assert_eq!(IdMode::from_name("names"), Some(IdMode::Names));
+        assert_eq!(IdMode::from_name("Names"), None);
+    }
+
+    #[test]
+    fn auto_mode_refuses_a_name_after_numeric_lines() {
+        let e = p_ids("# c\n1 2\n2 3\n3 x4\n4 5\n", IdMode::Auto).unwrap_err();
+        assert!(matches!(e, LoadError::Syntax { line: 4, .. }), "{e}");
+        assert_eq!(
+            e.to_string(),
+            "t.edges:4: node id \"x4\" is not a number, but the edge lines from line 2 on have numeric ids; fix \
+             the line, or set network.ids = \"names\" if the ids are names, found \"3 x4\""
+        );
+        // After a header too; a leading zero is not a canonical number.
+        let e = p_ids("from to\n1 2\n01 3\n", IdMode::Auto).unwrap_err();
+        assert!(matches!(e, LoadError::Syntax { line: 3, .. }), "{e}");
+        // The same file reads as names when asked.
+        let (g, _) = p_ids("1 2\n2 3\n3 x4\n", IdMode::Names).unwrap();
+        assert_eq!(labels(&g), ["1", "2", "3", "x4"]);
+        // Names first, numbers later: all names, as before.
+        let (g, _) = p_ids("a b\nb c\n1 2\n", IdMode::Auto).unwrap();
+        assert_eq!(labels(&g), ["a", "b", "c", "1", "2"]);
+    }
+
+    #[test]
+    fn control_characters_in_ids_are_refused() {
+        for (text, line) in [("a b\nb c\x1b[31m\n", 2), ("1 2\x00\n", 1), ("x\x7f y\n", 1), ("1 2\n2 3\x0b4\n", 2)] {
+            for mode in IdMode::ALL {
+                let e = p_ids(text, mode).unwrap_err();
+                assert!(matches!(e, LoadError::Syntax { line: l, .. } if l == line), "{mode:?} {text:?}: {e}");
+                let msg = e.to_string();
+                assert!(msg.contains("control character U+00"), "{msg}");
+                assert!(!msg.bytes().any(is_control), "raw control character in {msg:?}");
+            }
+        }
+        let e = p_ids("a b\nb c\u{85}\n", IdMode::Auto).unwrap_err().to_string();
+        assert!(e.starts_with("t.edges:2: a node id contains the control character U+0085"), "{e}");
+        // Tabs separate fields; control characters in comments are harmless.
+        assert!(p_ids("1\t2\n# \x07 bell\n", IdMode::Auto).is_ok());
+        // Names must be UTF-8 (labels are text).
+        let e = p_ids("a b\n\u{e9} c\n", IdMode::Auto)
+            .map(|_| ())
+            .and(parse_with_options(&b"a b\n\xff c\n"[..], "t.edges", &opts(IdMode::Auto)).map(|_| ()));
+        assert!(e.unwrap_err().to_string().starts_with("t.edges:2: a node id is not valid UTF-8"));
+    }
+
+    #[test]
+    fn long_lines_and_large_inputs_stop_with_an_error() {
+        let mut o = opts(IdMode::Auto);
+        o.max_line = 10;
+        // Exactly at the limit is fine, in any buffer size.
+        for cap in [1, 3, 7, 64] {
+            let ok = "0 1\n12345678 9\n";
+            assert!(parse_with_options(BufReader::with_capacity(cap, ok.as_bytes()), "f", &o).is_ok());
+            for bad in ["0 1\n123456789 0\n", "0 1\n1         2\n", "0 1\n12345678 90", "0 1\n# a long comment\n"] {
+                let e = parse_with_options(BufReader::with_capacity(cap, bad.as_bytes()), "f", &o).unwrap_err();
+                assert_eq!(e.to_string(), "f:2: the line is longer than 10 bytes (the limit); is this an edge list?");
+            }
+        }
+        // A default-limit line of 1 MiB + 1 byte.
+        let long = format!("0 1\n{}\n", "7".repeat(MAX_LINE_BYTES + 1));
+        let e = parse(long.as_bytes(), "f", false).unwrap_err();
+        assert_eq!(e.to_string(), "f:2: the line is longer than 1 MiB (the limit); is this an edge list?");
+        let mut o = opts(IdMode::Auto);
+        o.max_bytes = 8;
+        let e = parse_with_options(BufReader::with_capacity(4, "0 1\n1 2\n2 3\n".as_bytes()), "f", &o).unwrap_err();
+        assert!(matches!(e, LoadError::TooLarge { limit: 8, .. }), "{e}");
+        assert_eq!(
+            e.to_string(),
+            "f: more than 8 bytes of text (counted after decompression), the limit of the edge-list loader"
+        );
+    }
+
+    fn gzip(bytes: &[u8]) -> Vec<u8> {
+        use std::io::Write;
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        enc.write_all(bytes).unwrap();
+        enc.finish().unwrap()
+    }
+
+    #[test]
+    fn gzip_files_are_recognised_by_content() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "# c\n1 2\n2 3\n3 1\n";
+        let plain = load(&write(&dir, "plain.edges", text.as_bytes()), false).unwrap();
+        // Any name; two gzip members back to back are one stream (as `cat a.gz b.gz`).
+        for name in ["net.edges", "net.gz", "net.txt.gz"] {
+            let g = load(&write(&dir, name, &gzip(text.as_bytes())), false).unwrap();
+            assert_eq!(g, plain, "{name}");
+        }
+        let mut two = gzip(b"# c\n1 2\n2 3\n");
+        two.extend(gzip(b"3 1\n"));
+        assert_eq!(load(&write(&dir, "two.gz", &two), false).unwrap(), plain);
+        // Bad data after a gzip header: an I/O error naming the file.
+        let mut broken = gzip(text.as_bytes());
+        broken.truncate(12);
+        let path = write(&dir, "broken.gz", &broken);
+        let e = load(&path, false).unwrap_err();
+        assert!(matches!(e, LoadError::Io { .. }), "{e}");
+        assert!(e.to_string().starts_with(&format!("cannot read {}: bad gzip data", path.display())), "{e}");
+        // Limits apply to the decompressed text (a small "bomb").
+        let bomb = gzip("1 2\n".repeat(1 << 20).as_bytes());
+        assert!(bomb.len() < 10_000);
+        let path = write(&dir, "bomb.gz", &bomb);
+        let o = Options { max_bytes: 1 << 20, ..Options::new(false) };
+        let e = load_with_options(&path, &o).unwrap_err();
+        assert!(matches!(e, LoadError::TooLarge { .. }), "{e}");
+        let gz_line = gzip(&vec![b'9'; MAX_LINE_BYTES + 10]);
+        let e = load(&write(&dir, "line.gz", &gz_line), false).unwrap_err();
+        assert!(matches!(e, LoadError::LineTooLong { line: 1, .. }), "{e}");
+    }
+
+    fn write(dir: &tempfile::TempDir, name: &str, bytes: &[u8]) -> PathBuf {
+        let p = dir.path().join(name);
+        std::fs::write(&p, bytes).unwrap();
+        p
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn special_files_are_refused() {
+        for path in ["/dev/zero", "/dev/null"] {
+            let e = load(Path::new(path), false).unwrap_err();
+            assert!(matches!(e, LoadError::Io { .. }), "{e}");
+            assert_eq!(
+                e.to_string(),
+                format!("cannot read {path}: a character device is not a regular file; womsim reads inputs only from regular files")
+            );
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let e = load(dir.path(), false).unwrap_err();
+        assert!(e.to_string().contains("a directory is not a regular file"), "{e}");
     }
 
     #[test]

@@ -33,6 +33,9 @@ pub struct NetworkStats {
     /// Edge lines merged into an edge already read (e.g. an undirected edge
     /// listed in both directions); `None` when not loaded.
     pub duplicates_merged: Option<u64>,
+    /// Whether the edge list's first line was taken as a column header and
+    /// skipped (said by `validate`: a typo in a first edge would be lost).
+    pub header_skipped: bool,
 }
 
 /// Compute [`NetworkStats`] in O(V + E α(V)) with union–find.
@@ -62,6 +65,7 @@ pub fn compute(g: &Graph) -> NetworkStats {
         largest_component,
         self_loops_dropped: None,
         duplicates_merged: None,
+        header_skipped: false,
     }
 }
 
@@ -70,6 +74,7 @@ pub fn compute_loaded(g: &Graph, info: &EdgeListInfo) -> NetworkStats {
     let mut s = compute(g);
     s.self_loops_dropped = Some(info.self_loops);
     s.duplicates_merged = Some(info.edge_lines.saturating_sub(info.self_loops).saturating_sub(s.edges));
+    s.header_skipped = info.header_skipped;
     s
 }
 
@@ -166,6 +171,13 @@ impl fmt::Display for NetworkStats {
         if let (Some(loops), Some(dups)) = (self.self_loops_dropped, self.duplicates_merged) {
             write!(f, "\nwhile loading: {loops} self-loops dropped, {dups} repeated edges merged")?;
         }
+        if self.header_skipped {
+            write!(
+                f,
+                "\nthe first line is not numeric and was taken as a column header, skipped \
+                 (if it is an edge, fix its ids; comment it out with `#` to say it is a header)"
+            )?;
+        }
         Ok(())
     }
 }
@@ -194,6 +206,7 @@ mod tests {
                 largest_component: 4,
                 self_loops_dropped: None,
                 duplicates_merged: None,
+                header_skipped: false,
             }
         );
         assert_eq!(degree_histogram(&g, true), vec![(0, 4), (1, 2), (2, 1)]);

@@ -12,6 +12,7 @@ use toml::{Table, Value};
 
 use super::schema::{self, value_text, Key, Section, Ty};
 use super::{NetworkSource, OutputSpec, Scenario};
+use crate::graph::edgelist::IdMode;
 use crate::graph::generators::GeneratorSpec;
 use crate::models::rc::{RoleEffect, RoleTable, Trickle, Valenced};
 use crate::models::{BassParams, EdgeProb, IcParams, IcnParams, LtParams, ModelSpec, RcParams, SirParams};
@@ -37,13 +38,32 @@ pub struct Problem {
 }
 
 impl fmt::Display for Problem {
+    /// `key = value: message`, control characters escaped (`\u{1b}`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (&self.key.is_empty(), &self.value) {
-            (true, _) => write!(f, "{}", self.message),
-            (false, Some(v)) => write!(f, "{} = {}: {}", self.key, v, self.message),
-            (false, None) => write!(f, "{}: {}", self.key, self.message),
+        let text = match (&self.key.is_empty(), &self.value) {
+            (true, _) => self.message.clone(),
+            (false, Some(v)) => format!("{} = {}: {}", self.key, v, self.message),
+            (false, None) => format!("{}: {}", self.key, self.message),
+        };
+        f.write_str(&printable(&text))
+    }
+}
+
+/// `s` with every control character (C0, DEL, C1) escaped as Rust does
+/// (`\n`, `\u{1b}`), so that none from a scenario reaches a terminal raw.
+pub(crate) fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
         }
     }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Every problem of a scenario, reported together.
@@ -59,6 +79,7 @@ impl fmt::Display for ScenarioErrors {
     /// One problem per line: `file:line: key = value: what is allowed`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let file = self.file.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| "<scenario>".into());
+        let file = printable(&file);
         for (i, p) in self.problems.iter().enumerate() {
             if i > 0 {
                 writeln!(f)?;
@@ -84,9 +105,11 @@ impl ScenarioErrors {
     }
 }
 
-/// Read and validate a scenario file.
+/// Read and validate a scenario file. Only a regular file of at most
+/// [`MAX_TEXT_BYTES`](crate::inputs::MAX_TEXT_BYTES) of UTF-8 is read (a FIFO
+/// or a device is refused at once).
 pub fn load(path: &Path) -> Result<super::Scenario, ScenarioErrors> {
-    match std::fs::read_to_string(path) {
+    match crate::inputs::read_text_bounded(path, crate::inputs::MAX_TEXT_BYTES) {
         Ok(text) => parse_str(&text, Some(path)),
         Err(e) => Err(ScenarioErrors::single(Some(path), format!("cannot read the scenario file: {e}"))),
     }
@@ -183,7 +206,9 @@ fn valid(ty: &Ty, v: &Value) -> bool {
         Ty::Prob | Ty::Frac => as_num(v).is_some_and(|x| (0.0..=1.0).contains(&x)),
         Ty::Str => v.is_str(),
         Ty::Name => v.as_str().is_some_and(valid_name),
-        Ty::Label => v.as_str().is_some_and(|s| !s.trim().is_empty() && s.trim() == s),
+        Ty::Label => {
+            v.as_str().is_some_and(|s| !s.trim().is_empty() && s.trim() == s && !s.chars().any(char::is_control))
+        }
         Ty::Choice(c) => v.as_str().is_some_and(|s| c.contains(&s)),
         Ty::IntPair { min, max } => match v.as_array() {
             Some(a) if a.len() == 2 => match (&a[0], &a[1]) {
@@ -452,9 +477,16 @@ fn kinded<'v>(
 fn resolve_file(base: &Path, rel: &str) -> Result<PathBuf, String> {
     let p = base.join(rel);
     match std::fs::canonicalize(&p) {
-        Ok(abs) if abs.is_file() => Ok(abs),
-        Ok(abs) => Err(format!("{} is not a file", abs.display())),
-        Err(_) => Err(format!("file not found (looked for {})", p.display())),
+        // Opened (without blocking) to check that it is a readable regular file.
+        Ok(abs) => match crate::inputs::open_regular(&abs) {
+            Ok(_) => Ok(abs),
+            Err(e) => Err(format!("cannot read {}: {e}", abs.display())),
+        },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err(format!("file not found (looked for {})", p.display()))
+        }
+        // A symbolic-link loop, a folder that may not be searched, …
+        Err(e) => Err(format!("cannot read {}: {e}", p.display())),
     }
 }
 
@@ -804,7 +836,8 @@ fn resolve_network(t: &Table, base: &Path, errs: &mut Errs<'_>) -> (Option<Netwo
                 },
                 _ => None,
             };
-            return (path.map(|path| NetworkSource::EdgeList { path, directed, ids: Default::default() }), None);
+            let ids = IdMode::from_name(&sec.string("ids")).unwrap_or_default();
+            return (path.map(|path| NetworkSource::EdgeList { path, directed, ids }), None);
         }
     };
     let known = match &spec {
@@ -928,7 +961,8 @@ fn resolve_population(t: &Table, errs: &mut Errs<'_>) -> PopulationSpec {
 
 /// Node ids from an explicit seed file: whitespace/comma separated, `#` comments.
 fn read_ids(path: &Path) -> Result<Vec<String>, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let text = crate::inputs::read_text_bounded(path, crate::inputs::MAX_TEXT_BYTES)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     Ok(text
         .lines()
         .map(|l| l.split('#').next().unwrap_or(""))

@@ -23,6 +23,8 @@ pub const MAX_COMPLETE_NODES: i64 = 10_000;
 pub const MIN_SIZE: (i64, i64) = (320, 240);
 /// Largest chart side in pixels.
 pub const MAX_SIDE: i64 = 10_000;
+/// How edge-list ids are read (`network.ids`, see [`crate::graph::edgelist::IdMode`]).
+pub const EDGE_LIST_IDS: &[&str] = &["auto", "numeric", "names"];
 /// Network kinds.
 pub const NETWORK_KINDS: &[&str] = &[
     "erdos_renyi",
@@ -138,7 +140,7 @@ impl Ty {
             Ty::Frac => "a fraction in [0, 1]".into(),
             Ty::Str => "a string".into(),
             Ty::Name => "a non-empty name of letters, digits, `_`, `-` or `.` (used as a folder name)".into(),
-            Ty::Label => "a non-empty string".into(),
+            Ty::Label => "a non-empty string without control characters or leading/trailing spaces".into(),
             Ty::Choice(c) => format!("one of {}", quoted(c)),
             Ty::IntPair { min, max } => format!("a pair [lo, hi] of integers {}, lo <= hi", int_range(*min, *max)),
             Ty::NumPair { min, max } => {
@@ -397,7 +399,7 @@ fn build() -> Vec<Section> {
     v.push(net("ring", "Ring: each node linked to its two neighbours; undirected.", vec![nodes_key(3, MAX_NODES)]));
     v.push(net(
         "edge_list",
-        "Load an edge list: one `u v [weight]` per line, whitespace or comma separated, `#`/`%` comments; any ids.",
+        "Load an edge list: one `u v [weight]` per line, whitespace or comma separated, `#`/`%` comments; plain or gzip-compressed.",
         vec![
             key(
                 "path",
@@ -406,6 +408,13 @@ fn build() -> Vec<Section> {
                 "edge-list file, relative to the scenario file (written absolute in resolved files)",
             ),
             key("directed", Ty::Bool, b(false), "read `u v` as u→v only (v follows u)"),
+            key(
+                "ids",
+                Ty::Choice(EDGE_LIST_IDS),
+                s("auto"),
+                "node ids: `numeric` (non-negative integers), `names` (any text, even `007`), or `auto` \
+                 (numeric if the first edge line is; a later line that does not fit is an error)",
+            ),
         ],
     ));
 

@@ -1,4 +1,5 @@
-//! The resolved scenario as TOML (every default filled in), and the starter
+//! The resolved scenario as TOML (every default filled in, but `network.ids`
+//! only when not `auto`), and the starter
 //! scenario of `womsim new`.
 
 use std::fmt::Write as _;
@@ -7,6 +8,7 @@ use toml::Value;
 
 use super::schema::value_text;
 use super::{NetworkSource, Scenario};
+use crate::graph::edgelist::IdMode;
 use crate::graph::generators::GeneratorSpec;
 use crate::models::{EdgeProb, ModelSpec};
 use crate::population::Role;
@@ -37,11 +39,19 @@ fn kv(k: &str, v: Value) -> (String, Value) {
 /// Keys of the `[network]` table of `src`.
 pub(crate) fn network_keys(src: &NetworkSource) -> Vec<(String, Value)> {
     match src {
-        NetworkSource::EdgeList { path, directed, .. } => vec![
-            kv("kind", s("edge_list")),
-            kv("path", s(&path.to_string_lossy())),
-            kv("directed", Value::Boolean(*directed)),
-        ],
+        NetworkSource::EdgeList { path, directed, ids } => {
+            let mut v = vec![
+                kv("kind", s("edge_list")),
+                kv("path", s(&path.to_string_lossy())),
+                kv("directed", Value::Boolean(*directed)),
+            ];
+            // Written only when not the default, so that the resolved files
+            // of existing scenarios stay byte-identical.
+            if *ids != IdMode::Auto {
+                v.push(kv("ids", s(ids.name())));
+            }
+            v
+        }
         NetworkSource::Generated(g) => {
             let mut v = vec![kv("kind", s(g.kind()))];
             match g {
