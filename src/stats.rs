@@ -415,7 +415,10 @@ fn sort_windows(a: &mut [f64], windows: &[(usize, usize)]) {
 /// otherwise.
 fn add_int(s: f64, x: f64) -> Option<f64> {
     const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
-    (x.fract() == 0.0 && s.abs() + x.abs() <= EXACT).then_some(s + x)
+                                                // `x as i64` saturates and maps NaN to 0, so the round trip holds
+                                                // exactly for integral x within ±2^63 (cheaper than `fract`).
+    let integral = (x as i64) as f64 == x;
+    (integral && s.abs() + x.abs() <= EXACT).then_some(s + x)
 }
 
 /// Per-step mean, 5% and 95% quantiles across replicates, for steps
@@ -459,12 +462,14 @@ pub fn series(trajs: &[Trajectory]) -> SeriesStats {
     let mut sets = Vec::with_capacity(NUM_METRICS);
     let mut slot = vec![[0usize; NUM_METRICS]; n];
     for m in 0..NUM_METRICS {
-        let mut order: Vec<usize> = by_end.iter().map(|&(_, r)| r).collect();
-        order.sort_by(|&a, &b| tails[a][m].total_cmp(&tails[b][m]).then(a.cmp(&b)));
-        for (rank, &r) in order.iter().enumerate() {
+        // (value, replicate) pairs are distinct, so an unstable sort gives
+        // the one order by value, then replicate.
+        let mut order: Vec<(f64, usize)> = by_end.iter().map(|&(_, r)| (tails[r][m], r)).collect();
+        order.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        for (rank, &(_, r)) in order.iter().enumerate() {
             slot[r][m] = rank;
         }
-        sets.push(RankSet::new(order.iter().map(|&r| tails[r][m]).collect()));
+        sets.push(RankSet::new(order.iter().map(|&(x, _)| x).collect()));
     }
     let mut ended_sum: Vec<ExactSum> = vec![ExactSum::default(); NUM_METRICS];
     // The same sums while every term is an integer (counts, the common
@@ -503,6 +508,9 @@ pub fn series(trajs: &[Trajectory]) -> SeriesStats {
         for m in 0..NUM_METRICS {
             let buf = &mut cols[m];
             let int_sum = ended_int[m].and_then(|s0| buf.iter().try_fold(s0, |s, &x| add_int(s, x)));
+            // A column with one value (a metric this model does not use, or
+            // one every active replicate agrees on) is already in order.
+            let constant = buf.first().is_some_and(|&x0| buf.iter().all(|&x| x.to_bits() == x0.to_bits()));
             mr[m] = match int_sum {
                 Some(sum) => sum / n as f64,
                 None => {
@@ -513,8 +521,10 @@ pub fn series(trajs: &[Trajectory]) -> SeriesStats {
                     sum.value() / n as f64
                 }
             };
-            let windows = union_windows(n, buf.len(), sets[m].len, &[0.05, 0.95]);
-            sort_windows(buf, &windows);
+            if !constant {
+                let windows = union_windows(n, buf.len(), sets[m].len, &[0.05, 0.95]);
+                sort_windows(buf, &windows);
+            }
             let kth = |k: usize| kth_of_union(buf, &sets[m], k);
             lr[m] = quantile_by(n, 0.05, kth);
             hr[m] = quantile_by(n, 0.95, kth);
