@@ -1,5 +1,8 @@
 //! Scenario files: raw TOML → validated, resolved [`Scenario`].
 //!
+//! * [`decl`]: model and population parameters, each declared once (key,
+//!   type, range, doc, the field it fills); the schema, parser, resolved file
+//!   and starter are derived from the declarations.
 //! * [`schema()`]: every table, kind and key with type, range, default and doc,
 //!   as data. Validation, `womsim list` ([`list_text`]) and the reference in
 //!   `scenarios/README.md` ([`reference_markdown`]) all read it.
@@ -18,6 +21,7 @@
 //! resolved to absolute paths; `output.dir` is relative to the working
 //! directory, like the default `output/<name>/`.
 
+pub mod decl;
 mod parse;
 pub mod schema;
 mod write;

@@ -2,14 +2,16 @@
 //! scenario of `womsim new`.
 
 use std::fmt::Write as _;
+use std::sync::OnceLock;
 
 use toml::Value;
 
+use super::decl::Declared;
 use super::schema::value_text;
 use super::{NetworkSource, Scenario};
 use crate::graph::generators::GeneratorSpec;
-use crate::models::{EdgeProb, ModelSpec};
-use crate::population::Role;
+use crate::models::{ModelSpec, RcParams};
+use crate::population::PopulationSpec;
 use crate::seeding::{Band, Budget, Pick, Pool, StrategyKind};
 
 fn f(x: f64) -> Value {
@@ -76,51 +78,44 @@ pub(crate) fn network_keys(src: &NetworkSource) -> Vec<(String, Value)> {
     }
 }
 
-fn weights_keys(v: &mut Vec<(String, Value)>, w: &EdgeProb, pkey: &str) {
-    match w {
-        EdgeProb::Uniform(p) => v.extend([kv("weights", s("uniform")), kv(pkey, f(*p))]),
-        EdgeProb::Weights => v.push(kv("weights", s("edge"))),
-        EdgeProb::InverseInDegree => v.push(kv("weights", s("inverse_in_degree"))),
-    }
-}
-
-/// Keys of the `[model]` table of `m`.
+/// Keys of the `[model]` table of `m`: its kind, then its declared parameters.
 pub(crate) fn model_keys(m: &ModelSpec) -> Vec<(String, Value)> {
     let mut v = vec![kv("kind", s(m.kind()))];
-    match m {
-        ModelSpec::RelationshipChain(p) => {
-            v.extend([
-                kv("share.good", f(p.share.good)),
-                kv("share.bad", f(p.share.bad)),
-                kv("talk.good", i(p.talk.good)),
-                kv("talk.bad", i(p.talk.bad)),
-                kv("act", f(p.act)),
-                kv("quality", f(p.quality)),
-                kv("negativity_bias", f(p.negativity_bias)),
-                kv("ask", f(p.ask)),
-                kv("openness", f(p.openness)),
-                kv("defense", f(p.defense)),
-                kv("trickle.conversion", f(p.trickle.conversion)),
-                kv("trickle.recruit_rate", f(p.trickle.recruit_rate)),
-                kv("trickle.recruit_cap", i(p.trickle.recruit_cap)),
-            ]);
-            for r in Role::ALL {
-                let e = p.roles.get(r);
-                let n = r.name();
-                v.extend([
-                    (format!("roles.{n}.share"), f(e.share)),
-                    (format!("roles.{n}.persuade"), f(e.persuade)),
-                    (format!("roles.{n}.act"), f(e.act)),
-                ]);
+    v.extend(match m {
+        ModelSpec::RelationshipChain(p) => p.values(),
+        ModelSpec::IndependentCascade(p) => p.values(),
+        ModelSpec::IcN(p) => p.values(),
+        ModelSpec::LinearThreshold(p) => p.values(),
+        ModelSpec::Bass(p) => p.values(),
+        ModelSpec::Sir(p) => p.values(),
+    });
+    v
+}
+
+/// A table of dotted keys written as `[table]` with its plain keys, then one
+/// `[table.sub]` per first part of the dotted ones (`[population.mix]`).
+fn write_table(out: &mut String, table: &str, keys: &[(String, Value)]) {
+    let _ = writeln!(out, "\n[{table}]");
+    let plain: Vec<(String, Value)> = keys.iter().filter(|(k, _)| !k.contains('.')).cloned().collect();
+    write_keys(out, &plain);
+    let mut subs: Vec<&str> = Vec::new();
+    for (k, _) in keys {
+        if let Some((sub, _)) = k.split_once('.') {
+            if !subs.contains(&sub) {
+                subs.push(sub);
             }
         }
-        ModelSpec::IndependentCascade(p) => weights_keys(&mut v, &p.prob, "p"),
-        ModelSpec::IcN(p) => v.extend([kv("p", f(p.p)), kv("quality", f(p.quality))]),
-        ModelSpec::LinearThreshold(p) => weights_keys(&mut v, &p.weights, "weight"),
-        ModelSpec::Bass(p) => v.extend([kv("p", f(p.p)), kv("q", f(p.q)), kv("dt", f(p.dt))]),
-        ModelSpec::Sir(p) => v.extend([kv("beta", f(p.beta)), kv("gamma", f(p.gamma))]),
     }
-    v
+    for sub in subs {
+        let _ = writeln!(out, "\n[{table}.{sub}]");
+        let inner: Vec<(String, Value)> = keys
+            .iter()
+            .filter_map(|(k, v)| {
+                k.strip_prefix(sub).and_then(|r| r.strip_prefix('.')).map(|r| (r.to_string(), v.clone()))
+            })
+            .collect();
+        write_keys(out, &inner);
+    }
 }
 
 impl Scenario {
@@ -156,11 +151,7 @@ impl Scenario {
         write_keys(&mut out, &network_keys(&self.network));
 
         if self.model.has_roles() {
-            let p = &self.population;
-            out.push_str("\n[population]\n");
-            write_keys(&mut out, &[kv("friends", f(p.friends))]);
-            out.push_str("\n[population.mix]\n");
-            write_keys(&mut out, &[kv("mild", f(p.mild)), kv("fan", f(p.fan)), kv("detractor", f(p.detractor))]);
+            write_table(&mut out, "population", &self.population.values());
         }
 
         out.push_str("\n[model]\n");
@@ -237,12 +228,54 @@ fn number(x: f64) -> Value {
 }
 
 /// A commented starter scenario for `womsim new`: validates and runs in a
-/// few seconds.
+/// few seconds. The `[population]` and `[model]` keys are the declared
+/// parameters marked for the starter ([`super::decl::Param::starter`]), at their
+/// defaults.
 pub fn starter_toml() -> &'static str {
-    STARTER
+    static STARTER: OnceLock<String> = OnceLock::new();
+    STARTER.get_or_init(|| {
+        let mut out = String::from(STARTER_HEAD);
+        out.push_str("\n# Who follows the organization, and how they feel about it.\n[population]\n");
+        let pop = starter_lines::<PopulationSpec>();
+        for (key, value, comment) in &pop {
+            if !key.contains('.') {
+                out.push_str(&commented(&format!("{key} = {value}"), comment));
+            }
+        }
+        out.push_str(&commented("\n[population.mix]", "fractions of friends; must sum to 1"));
+        for (key, value, comment) in &pop {
+            if let Some(key) = key.strip_prefix("mix.") {
+                out.push_str(&commented(&format!("{key} = {value}"), comment));
+            }
+        }
+        out.push_str("\n# The relationship-chain model; leave a key out to use its default.\n[model]\n");
+        out.push_str("kind = \"relationship_chain\"\n");
+        for (key, value, comment) in starter_lines::<RcParams>() {
+            out.push_str(&commented(&format!("{key} = {value}"), comment));
+        }
+        out.push_str(STARTER_TAIL);
+        out
+    })
 }
 
-const STARTER: &str = r#"# A womsim scenario: one experiment comparing whom to seed as ambassadors.
+/// `line`, then `# comment` at the starter's comment column, then a newline.
+fn commented(line: &str, comment: &str) -> String {
+    if comment.is_empty() {
+        format!("{line}\n")
+    } else {
+        // Width counted from the line's start (after a leading newline).
+        let width = 31 + usize::from(line.starts_with('\n'));
+        format!("{line:<width$}# {comment}\n")
+    }
+}
+
+/// `(key, default as TOML, comment)` for the keys of `P` marked for the starter.
+fn starter_lines<P: Declared>() -> Vec<(&'static str, String, &'static str)> {
+    let d = P::default();
+    P::params().into_iter().filter_map(|p| Some((p.key, value_text(&(p.get)(&d)?), p.starter?))).collect()
+}
+
+const STARTER_HEAD: &str = r#"# A womsim scenario: one experiment comparing whom to seed as ambassadors.
 # Every key is documented in scenarios/README.md and by `womsim list`.
 # Validate with `womsim validate <file>`, run with `womsim run <file>`.
 
@@ -259,27 +292,9 @@ nodes = 3000
 follows = 10                   # accounts each person follows
 reciprocity = 0.0              # chance a follow is returned; follow-backs let hubs hear
                                # everything and make any news viral (try 0.2)
+"#;
 
-# Who follows the organization, and how they feel about it.
-[population]
-friends = 0.2                  # 20% of people are friends (followers)
-
-[population.mix]               # fractions of friends; must sum to 1
-mild = 0.6
-fan = 0.3
-detractor = 0.1                # detractors talk bad from the start
-
-# The relationship-chain model; leave a key out to use its default.
-[model]
-kind = "relationship_chain"
-quality = 0.8                  # chance an experience is good
-share.good = 0.01              # chance to tell each follower per step, good news
-share.bad = 0.015              # bad news is shared more often...
-talk.good = 3                  # ...and for longer (steps of talking)
-talk.bad = 5
-act = 0.1                      # chance to act on good news (hearing is not acting)
-defense = 0.5                  # ambassadors damp bad news reaching their followers
-
+const STARTER_TAIL: &str = r#"
 # One [[strategy]] per way of picking ambassadors, all with the same budget.
 [[strategy]]
 name = "influencers"

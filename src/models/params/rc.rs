@@ -146,3 +146,104 @@ impl Default for RcParams {
         }
     }
 }
+
+// ---------------------------------------------------------------- declarations
+
+use crate::param;
+use crate::scenario::decl::{Declared, Param};
+use crate::scenario::schema::Ty;
+
+/// The `roles.<role>.*` keys of one role.
+macro_rules! role_params {
+    ($role:ident) => {
+        [
+            param!(
+                concat!("roles.", stringify!($role), ".share"),
+                Ty::NON_NEG,
+                roles.$role.share,
+                "multiplier on this role's share probability"
+            ),
+            param!(
+                concat!("roles.", stringify!($role), ".persuade"),
+                Ty::NON_NEG,
+                roles.$role.persuade,
+                "multiplier on the action probability of those who hear this role"
+            ),
+            param!(
+                concat!("roles.", stringify!($role), ".act"),
+                Ty::NON_NEG,
+                roles.$role.act,
+                "multiplier on this role's own action probability"
+            ),
+        ]
+    };
+}
+
+/// The `[model] kind = "relationship_chain"` keys.
+impl Declared for RcParams {
+    fn params() -> Vec<Param<Self>> {
+        const TALK: Ty = Ty::Int { min: 1, max: 100_000 };
+        let mut v = vec![
+            param!(
+                "share.good",
+                Ty::Prob,
+                share.good,
+                "probability a talker shares a good experience with each listener per step"
+            )
+            .starter("chance to tell each follower per step, good news"),
+            param!("share.bad", Ty::Prob, share.bad, "same for a bad experience")
+                .starter("bad news is shared more often..."),
+            param!("talk.good", TALK, talk.good, "steps someone keeps talking about a good experience")
+                .starter("...and for longer (steps of talking)"),
+            param!("talk.bad", TALK, talk.bad, "steps someone keeps talking about a bad experience").starter(""),
+            param!("act", Ty::Prob, act, "base probability of acting on a good message")
+                .starter("chance to act on good news (hearing is not acting)"),
+            param!("quality", Ty::Prob, quality, "probability that an experience (after acting) is good")
+                .starter("chance an experience is good"),
+            param!(
+                "negativity_bias",
+                Ty::NON_NEG,
+                negativity_bias,
+                "weight of a bad message relative to a good one in opinions"
+            ),
+            param!("ask", Ty::NON_NEG, ask, "multiplier on the action probability of a message from an ambassador"),
+            param!(
+                "openness",
+                Ty::Prob,
+                openness,
+                "weight of news heard after the first impression (0 = first impressions are final)"
+            ),
+            param!(
+                "defense",
+                Ty::Prob,
+                defense,
+                "fraction of bad messages neutralised when they reach a follower of an ambassador"
+            )
+            .starter("ambassadors damp bad news reaching their followers"),
+            param!(
+                "trickle.conversion",
+                Ty::Prob,
+                trickle.conversion,
+                "probability a community member who acts becomes a (mild) friend"
+            ),
+            param!(
+                "trickle.recruit_rate",
+                Ty::Prob,
+                trickle.recruit_rate,
+                "per-step probability an enthusiastic friend is recruited as ambassador"
+            ),
+            param!(
+                "trickle.recruit_cap",
+                Ty::Int { min: 0, max: u32::MAX as i64 },
+                trickle.recruit_cap,
+                "most ambassadors recruited per replicate (0 = no recruitment)"
+            ),
+        ];
+        v.extend(role_params!(community));
+        v.extend(role_params!(mild));
+        v.extend(role_params!(fan));
+        v.extend(role_params!(detractor));
+        v.extend(role_params!(ambassador));
+        v
+    }
+}
