@@ -1,5 +1,9 @@
 //! Parameters of the classic models (independent cascade, IC-N, linear
 //! threshold, Bass, SIR); each model's rules are in its own module.
+//!
+//! Each field is declared once as a scenario key (key, range, meaning) in
+//! the `Declared` impls at the end of this file; its default is the struct's
+//! `Default`. See `docs/CONTRIBUTING.md` to add one.
 
 /// Where an arc's activation probability comes from.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -22,7 +26,7 @@ impl EdgeProb {
 /// Parameters of `independent_cascade`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IcParams {
-    /// Arc probabilities. Default `Uniform(0.1)`.
+    /// Arc probabilities.
     pub prob: EdgeProb,
 }
 
@@ -35,10 +39,10 @@ impl Default for IcParams {
 /// Parameters of `ic_n`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IcnParams {
-    /// Uniform arc probability, in [0, 1]. Default 0.1.
+    /// Uniform arc probability.
     pub p: f64,
     /// Quality: probability that a node activated by a positive node (or a
-    /// seed) turns positive, in [0, 1]. Default 0.8.
+    /// seed) turns positive.
     pub quality: f64,
 }
 
@@ -52,7 +56,7 @@ impl Default for IcnParams {
 #[derive(Debug, Clone, PartialEq)]
 pub struct LtParams {
     /// Arc weights b(u,v); each node's incoming weights must sum to <= 1.
-    /// Default `InverseInDegree`. `Uniform(w)` gives every arc weight w.
+    /// `Uniform(w)` gives every arc weight w.
     pub weights: EdgeProb,
 }
 
@@ -66,11 +70,11 @@ impl Default for LtParams {
 /// per unit time, integrated over steps of length `dt`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BassParams {
-    /// Innovation (external influence) rate, >= 0. Default 0.03.
+    /// Innovation (external influence) rate.
     pub p: f64,
-    /// Imitation (word-of-mouth) rate, >= 0. Default 0.38.
+    /// Imitation (word-of-mouth) rate.
     pub q: f64,
-    /// Length of one step in model time units, > 0. Default 1.0.
+    /// Length of one step in model time units.
     pub dt: f64,
 }
 
@@ -83,9 +87,9 @@ impl Default for BassParams {
 /// Parameters of `sir`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SirParams {
-    /// Transmission probability per infected–susceptible arc per step, [0, 1]. Default 0.1.
+    /// Transmission probability per infected–susceptible arc per step.
     pub beta: f64,
-    /// Recovery probability per step, [0, 1]. Default 0.2.
+    /// Recovery probability per step.
     pub gamma: f64,
 }
 
