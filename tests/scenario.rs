@@ -824,7 +824,7 @@ fn random_value(key: &str, ty: &Ty, default: Option<&toml::Value>, rng: &mut u64
             // `weights`: the variant that has the uniform value's key.
             Ty::Choice(_) if key == "weights" => return Value::String("uniform".into()),
             Ty::Choice(c) => Value::String(c[next(rng) as usize % c.len()].to_string()),
-            other => panic!("{key}: no random values of type {other:?} yet; add them here"),
+            other => random_any(other, 0, rng),
         };
         if Some(&v) != default {
             return v;
@@ -881,14 +881,15 @@ fn check_declarations<P>(
         for (d, (key, v)) in params.iter().zip(&values) {
             assert_eq!((d.get)(&p).as_ref(), Some(v), "{label}: key {key} is not read into its field\n---\n{t}");
         }
-        let declared: Vec<f64> = values
-            .iter()
-            .filter_map(|(_, v)| match v {
-                toml::Value::Float(x) => Some(*x),
-                toml::Value::Integer(i) => Some(*i as f64),
-                _ => None,
-            })
-            .collect();
+        fn numbers(v: &toml::Value) -> Vec<f64> {
+            match v {
+                toml::Value::Float(x) => vec![*x],
+                toml::Value::Integer(i) => vec![*i as f64],
+                toml::Value::Array(a) => a.iter().flat_map(numbers).collect(),
+                _ => Vec::new(),
+            }
+        }
+        let declared: Vec<f64> = values.iter().flat_map(|(_, v)| numbers(v)).collect();
         let leaves = debug_numbers(&format!("{p:?}"));
         let undeclared: Vec<&(String, f64)> = leaves.iter().filter(|(_, x)| !declared.contains(x)).collect();
         assert!(
@@ -960,6 +961,12 @@ fn every_declared_parameter_is_read_written_and_every_field_declared() {
             }
         },
         |s| s.population.clone(),
+    );
+    check_declarations::<OutputSpec>(
+        "output",
+        |v| format!("{net}[output]\n{}", toml_lines(v)),
+        none,
+        |s| s.output.clone(),
     );
 }
 

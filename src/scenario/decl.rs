@@ -1,6 +1,7 @@
 //! One declaration per parameter.
 //!
-//! A parameter struct (a model's parameters, the population) implements
+//! A parameter struct (a model's parameters, the population, the output
+//! options) implements
 //! [`Declared`]: a list of [`Param`]s, each naming its scenario key, its type
 //! and range ([`Ty`]), its one-line documentation and the field it fills
 //! (through `get`/`set`, written by the [`param!`](crate::param) macro from a

@@ -681,20 +681,7 @@ fn resolve(doc: &Table, source: Option<&Path>, base: &Path, errs: &mut Errs<'_>)
             let mut entries = Vec::new();
             flatten("", t, &mut entries);
             let sec = Sec::new("output", entries, &[schema::section("output", None)?], None, false, errs);
-            let mut o = OutputSpec::default();
-            if let Some(Value::String(d)) = sec.raw("dir") {
-                o.dir = Some(PathBuf::from(d));
-            }
-            if let Some(Value::Array(a)) = sec.value("charts").as_ref() {
-                o.charts = a.iter().filter_map(|c| c.as_str().map(String::from)).collect();
-            }
-            if let Some(Value::Array(a)) = sec.value("size").as_ref() {
-                if let (Some(Value::Integer(w)), Some(Value::Integer(h))) = (a.first(), a.get(1)) {
-                    o.size = (u32::try_from(*w).unwrap_or(0), u32::try_from(*h).unwrap_or(0));
-                }
-            }
-            o.report = sec.boolean("report");
-            o
+            sec.declared::<OutputSpec>()
         }
     };
 

@@ -310,7 +310,6 @@ fn nodes_key(min: i64, max: i64) -> Key {
 }
 
 fn build() -> Vec<Section> {
-    let out = OutputSpec::default();
     let mut v = Vec::new();
 
     v.push(Section {
@@ -560,27 +559,7 @@ fn build() -> Vec<Section> {
     ));
 
     // ---- output
-    v.push(Section {
-        table: "output",
-        kind: None,
-        doc: "Where and what to write.",
-        keys: vec![
-            key_ctx("dir", Ty::Path, "output/<name>/", "results folder, relative to the working directory"),
-            key(
-                "charts",
-                Ty::ChoiceList(CHARTS),
-                Some(Value::Array(out.charts.iter().map(|c| Value::String(c.clone())).collect())),
-                "charts to draw",
-            ),
-            key(
-                "size",
-                Ty::Size,
-                Some(Value::Array(vec![Value::Integer(out.size.0.into()), Value::Integer(out.size.1.into())])),
-                "PNG size [width, height] in pixels, at least 320 × 240",
-            ),
-            key("report", Ty::Bool, b(out.report), "also write report.html"),
-        ],
-    });
+    v.push(Section { table: "output", kind: None, doc: "Where and what to write.", keys: OutputSpec::keys() });
     v
 }
 

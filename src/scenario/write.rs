@@ -203,17 +203,7 @@ impl Scenario {
         }
 
         out.push_str("\n[output]\n");
-        let o = &self.output;
-        let mut v = Vec::new();
-        if let Some(d) = &o.dir {
-            v.push(kv("dir", s(&d.to_string_lossy())));
-        }
-        v.extend([
-            kv("charts", Value::Array(o.charts.iter().map(|c| s(c)).collect())),
-            kv("size", Value::Array(vec![i(o.size.0), i(o.size.1)])),
-            kv("report", Value::Boolean(o.report)),
-        ]);
-        write_keys(&mut out, &v);
+        write_keys(&mut out, &self.output.values());
         out
     }
 }
