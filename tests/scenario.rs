@@ -509,6 +509,31 @@ fn network_cross_checks() {
     }
     let msg = err_text(&format!("network = 5\n{strat}"));
     assert_has(&msg, "network = 5: must be a table");
+    // The generator's own checks, reported at validation with the key's line,
+    // next to the other problems of the table (all at once).
+    let e = err(&format!("[network]\nkind = \"follower\"\nnodes = 1000\nfollows = 2000\nreciprocity = 2\n{strat}"));
+    assert_eq!(e.problems.len(), 2, "{e}");
+    assert_has(&e.to_string(), "<scenario>:4: network.follows = 2000: must be at least 1 and less than nodes = 1000");
+    assert_has(&e.to_string(), "<scenario>:5: network.reciprocity = 2: must be a probability in [0, 1]");
+    let odd = "kind = \"configuration\"\nnodes = 101\nmin_degree = 3\nmax_degree = 3";
+    assert_has(
+        &err_text(&format!("[network]\n{odd}\n{strat}")),
+        "network.min_degree = network.max_degree = 3: nodes × degree must be even",
+    );
+    // An invalid key is reported once, not again by the generator's checks at its default.
+    let e = err(&format!("[network]\nkind = \"barabasi_albert\"\nnodes = 3\nm = 0\n{strat}"));
+    assert_eq!(e.problems.len(), 1, "{e}");
+    // Every generated network that validates is built.
+    for kind in scenario::schema::kinds("network").into_iter().filter(|k| *k != "edge_list") {
+        let net = match kind {
+            "sbm" => "sizes = [30, 30]",
+            "configuration" => "nodes = 60\nmax_degree = 20", // the default 1000 needs more nodes
+            _ => "nodes = 60",
+        };
+        let s = parse_str(&format!("[network]\nkind = \"{kind}\"\n{net}\n{strat}"), None).unwrap();
+        let NetworkSource::Generated(g) = &s.network else { panic!() };
+        womsim::graph::generators::generate(g, 1).unwrap_or_else(|e| panic!("{kind}: {e}"));
+    }
 }
 
 #[test]

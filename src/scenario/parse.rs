@@ -261,13 +261,15 @@ impl Errs<'_> {
     /// A problem given as one line `key = value: message` (or `key: message`),
     /// the form of the graph generators' parameter checks.
     fn bad_line(&mut self, line: &str) {
-        let (head, message) = line.split_once(": ").unwrap_or(("", line));
-        let (key, value) = match head.split_once(" = ") {
-            Some((k, v)) => (k, Some(v.to_string())),
-            None => (head, None),
-        };
+        let (key, value, message) = split_problem_line(line);
         let line = self.line_of(key);
-        self.problems.push(Problem { key: key.to_string(), value, message: message.to_string(), line, column: None });
+        self.problems.push(Problem {
+            key: key.to_string(),
+            value: value.map(String::from),
+            message: message.to_string(),
+            line,
+            column: None,
+        });
     }
 
     fn bad(&mut self, key: &str, value: Option<&Value>, message: impl Into<String>) {
@@ -300,14 +302,21 @@ fn flatten<'v>(prefix: &str, t: &'v Table, out: &mut Vec<(String, &'v Value)>) {
     }
 }
 
+/// `(key, value, message)` of a problem line `key = value: message` (or `key: message`).
+fn split_problem_line(line: &str) -> (&str, Option<&str>, &str) {
+    let (head, message) = line.split_once(": ").unwrap_or(("", line));
+    match head.split_once(" = ") {
+        Some((k, v)) => (k, Some(v), message),
+        None => (head, None, message),
+    }
+}
+
 /// One table (or array element) checked against its schema keys.
 struct Sec<'v> {
     path: String,
     keys: Vec<&'static Key>,
     given: HashMap<String, &'v Value>,
     valid: HashMap<String, &'v Value>,
-    /// No problem was found in the section (every key known and valid, none missing).
-    clean: bool,
 }
 
 impl<'v> Sec<'v> {
@@ -323,8 +332,7 @@ impl<'v> Sec<'v> {
         errs: &mut Errs<'_>,
     ) -> Self {
         let keys: Vec<&'static Key> = sections.iter().flat_map(|s| s.keys.iter()).collect();
-        let before = errs.problems.len();
-        let mut sec = Sec { path: path.to_string(), keys, given: HashMap::new(), valid: HashMap::new(), clean: false };
+        let mut sec = Sec { path: path.to_string(), keys, given: HashMap::new(), valid: HashMap::new() };
         for (name, v) in entries {
             let full = join(path, &name);
             match sec.keys.iter().find(|k| k.name == name) {
@@ -357,12 +365,21 @@ impl<'v> Sec<'v> {
                 errs.bad(&join(path, &k.name), None, format!("missing; required: {}", k.ty.allowed()));
             }
         }
-        sec.clean = errs.problems.len() == before && !lenient;
         sec
     }
 
     fn full(&self, k: &str) -> String {
         join(&self.path, k)
+    }
+
+    /// Every required key is given and valid.
+    fn required_valid(&self) -> bool {
+        self.keys.iter().filter(|k| k.required()).all(|k| self.valid.contains_key(&k.name))
+    }
+
+    /// `k` was given with a value that failed validation (already reported).
+    fn invalid(&self, k: &str) -> bool {
+        self.given.contains_key(k) && !self.valid.contains_key(k)
     }
 
     fn given(&self, k: &str) -> bool {
@@ -771,10 +788,16 @@ fn resolve_network(t: &Table, base: &Path, errs: &mut Errs<'_>) -> (Option<Netwo
     };
     // The checks between keys (m < nodes, k even, ...) are the generator's
     // own, the ones `generate` applies: written once, in `GeneratorSpec::validate`.
-    if sec.clean {
+    // Invalid keys were reported already and stand at their defaults here:
+    // nothing more is said about them.
+    if sec.required_valid() {
         if let Err(GraphError::InvalidParameter(lines)) = spec.validate() {
             for line in lines.lines() {
-                errs.bad_line(line);
+                let key = split_problem_line(line).0;
+                let key = key.strip_prefix("network.").unwrap_or(key);
+                if !sec.invalid(key.split('[').next().unwrap_or(key)) {
+                    errs.bad_line(line);
+                }
             }
         }
     }
