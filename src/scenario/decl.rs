@@ -208,3 +208,52 @@ impl Declared for PopulationSpec {
         ]
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::models::{EdgeProb, IcParams, LtParams, RcParams};
+
+    #[test]
+    fn values_are_stored_as_validated() {
+        let mut x = 0u32;
+        x.set_value(&Value::Integer(-3));
+        assert_eq!(x, 0);
+        x.set_value(&Value::Integer(1 << 40));
+        assert_eq!(x, u32::MAX);
+        let mut f = 0.5f64;
+        f.set_value(&Value::Integer(2));
+        assert_eq!(f, 2.0);
+        f.set_value(&Value::String("x".into()));
+        assert_eq!(f, 2.0, "a value of another type leaves the field alone");
+        assert_eq!(7u32.to_value(), Value::Integer(7));
+    }
+
+    #[test]
+    fn keys_are_set_in_declaration_order() {
+        let p = Value::Float(0.3);
+        let uniform = Value::String("uniform".into());
+        // `weights` is declared before `p`, so `p` fills the uniform variant.
+        let ic = IcParams::from_values(|k| match k {
+            "weights" => Some(&uniform),
+            "p" => Some(&p),
+            _ => None,
+        });
+        assert_eq!(ic.prob, EdgeProb::Uniform(0.3));
+        // `weights = "uniform"` alone: the default uniform weight.
+        let lt = LtParams::from_values(|k| (k == "weights").then_some(&uniform));
+        assert_eq!(lt.weights, EdgeProb::Uniform(EdgeProb::DEFAULT_UNIFORM));
+        assert_eq!(LtParams::from_values(|_| None), LtParams::default());
+    }
+
+    #[test]
+    fn keys_are_unique_and_defaults_come_from_default() {
+        let keys = RcParams::keys();
+        let d = RcParams::default();
+        for (k, p) in keys.iter().zip(RcParams::params()) {
+            assert_eq!(k.default, (p.get)(&d), "{}", k.name);
+            assert_eq!(keys.iter().filter(|x| x.name == k.name).count(), 1, "{} declared twice", k.name);
+        }
+        assert_eq!(RcParams::default().values().len(), keys.len());
+    }
+}

@@ -92,29 +92,40 @@ pub(crate) fn model_keys(m: &ModelSpec) -> Vec<(String, Value)> {
     v
 }
 
+/// A sub-table name (`None`: the table itself) and its keys.
+type SubTable<T> = (Option<String>, Vec<(String, T)>);
+
+/// Keys grouped by table: first the plain keys (`None`), then, in order of
+/// first appearance, one group per first part of the dotted keys, with that
+/// part removed (`mix.fan` → `(Some("mix"), fan)`).
+fn sub_tables<T: Clone>(keys: &[(String, T)]) -> Vec<SubTable<T>> {
+    let mut groups: Vec<SubTable<T>> = vec![(None, Vec::new())];
+    for (k, v) in keys {
+        let (sub, rest) = match k.split_once('.') {
+            Some((sub, rest)) => (Some(sub.to_string()), rest.to_string()),
+            None => (None, k.clone()),
+        };
+        match groups.iter_mut().find(|(s, _)| *s == sub) {
+            Some((_, items)) => items.push((rest, v.clone())),
+            None => groups.push((sub, vec![(rest, v.clone())])),
+        }
+    }
+    groups
+}
+
 /// A table of dotted keys written as `[table]` with its plain keys, then one
 /// `[table.sub]` per first part of the dotted ones (`[population.mix]`).
 fn write_table(out: &mut String, table: &str, keys: &[(String, Value)]) {
-    let _ = writeln!(out, "\n[{table}]");
-    let plain: Vec<(String, Value)> = keys.iter().filter(|(k, _)| !k.contains('.')).cloned().collect();
-    write_keys(out, &plain);
-    let mut subs: Vec<&str> = Vec::new();
-    for (k, _) in keys {
-        if let Some((sub, _)) = k.split_once('.') {
-            if !subs.contains(&sub) {
-                subs.push(sub);
+    for (sub, items) in sub_tables(keys) {
+        match sub {
+            None => {
+                let _ = writeln!(out, "\n[{table}]");
+            }
+            Some(sub) => {
+                let _ = writeln!(out, "\n[{table}.{sub}]");
             }
         }
-    }
-    for sub in subs {
-        let _ = writeln!(out, "\n[{table}.{sub}]");
-        let inner: Vec<(String, Value)> = keys
-            .iter()
-            .filter_map(|(k, v)| {
-                k.strip_prefix(sub).and_then(|r| r.strip_prefix('.')).map(|r| (r.to_string(), v.clone()))
-            })
-            .collect();
-        write_keys(out, &inner);
+        write_keys(out, &items);
     }
 }
 
@@ -225,22 +236,20 @@ pub fn starter_toml() -> &'static str {
     static STARTER: OnceLock<String> = OnceLock::new();
     STARTER.get_or_init(|| {
         let mut out = String::from(STARTER_HEAD);
-        out.push_str("\n# Who follows the organization, and how they feel about it.\n[population]\n");
-        let pop = starter_lines::<PopulationSpec>();
-        for (key, value, comment) in &pop {
-            if !key.contains('.') {
-                out.push_str(&commented(&format!("{key} = {value}"), comment));
+        out.push_str("\n# Who follows the organization, and how they feel about it.\n");
+        for (sub, items) in sub_tables(&starter_lines::<PopulationSpec>()) {
+            match sub.as_deref() {
+                None => out.push_str("[population]\n"),
+                Some("mix") => out.push_str(&commented("\n[population.mix]", "fractions of friends; must sum to 1")),
+                Some(sub) => out.push_str(&format!("\n[population.{sub}]\n")),
             }
-        }
-        out.push_str(&commented("\n[population.mix]", "fractions of friends; must sum to 1"));
-        for (key, value, comment) in &pop {
-            if let Some(key) = key.strip_prefix("mix.") {
+            for (key, (value, comment)) in items {
                 out.push_str(&commented(&format!("{key} = {value}"), comment));
             }
         }
         out.push_str("\n# The relationship-chain model; leave a key out to use its default.\n[model]\n");
         out.push_str("kind = \"relationship_chain\"\n");
-        for (key, value, comment) in starter_lines::<RcParams>() {
+        for (key, (value, comment)) in starter_lines::<RcParams>() {
             out.push_str(&commented(&format!("{key} = {value}"), comment));
         }
         out.push_str(STARTER_TAIL);
@@ -259,10 +268,10 @@ fn commented(line: &str, comment: &str) -> String {
     }
 }
 
-/// `(key, default as TOML, comment)` for the keys of `P` marked for the starter.
-fn starter_lines<P: Declared>() -> Vec<(&'static str, String, &'static str)> {
+/// `(key, (default as TOML, comment))` for the keys of `P` marked for the starter.
+fn starter_lines<P: Declared>() -> Vec<(String, (String, &'static str))> {
     let d = P::default();
-    P::params().into_iter().filter_map(|p| Some((p.key, value_text(&(p.get)(&d)?), p.starter?))).collect()
+    P::params().into_iter().filter_map(|p| Some((p.key.to_string(), (value_text(&(p.get)(&d)?), p.starter?)))).collect()
 }
 
 const STARTER_HEAD: &str = r#"# A womsim scenario: one experiment comparing whom to seed as ambassadors.
