@@ -3,8 +3,8 @@
 //!
 //! Validation ([`super::parse_str`]), `womsim list` ([`list_text`]) and the
 //! key reference in `scenarios/README.md` ([`reference_markdown`]) all read
-//! this one table, so they cannot disagree. The keys of the models and of
-//! the population are not written here: they come from each parameter
+//! this one table, so they cannot disagree. The keys of the models, the
+//! population and the output are not written here: they come from each
 //! struct's declarations ([`super::decl`]), defaults from its `Default`.
 
 use std::fmt::Write as _;
