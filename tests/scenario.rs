@@ -987,6 +987,17 @@ fn every_declared_parameter_is_read_written_and_every_field_declared() {
         },
         |s| s.population.clone(),
     );
+    check_declarations::<womsim::seeding::CostModel>(
+        "strategy cost",
+        |v| {
+            format!(
+                "[network]\nkind = \"ring\"\nnodes = 20\n[[strategy]]\nkind = \"random\"\nbudget = 2\n{}",
+                toml_lines(v)
+            )
+        },
+        none,
+        |s| s.strategies[0].cost,
+    );
     check_declarations::<OutputSpec>(
         "output",
         |v| format!("{net}[output]\n{}", toml_lines(v)),

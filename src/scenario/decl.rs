@@ -1,7 +1,7 @@
 //! One declaration per parameter.
 //!
 //! A parameter struct (a model's parameters, the population, the output
-//! options) implements
+//! options, a strategy's cost model) implements
 //! [`Declared`]: a list of [`Param`]s, each naming its scenario key, its type
 //! and range ([`Ty`]), its one-line documentation and the field it fills
 //! (through `get`/`set`, written by the [`param!`](crate::param) macro from a
@@ -28,6 +28,8 @@
 use toml::Value;
 
 use super::schema::{Key, Ty};
+use crate::population::PopulationSpec;
+use crate::seeding::CostModel;
 
 /// One scenario key of the parameter struct `P`, declared once.
 pub struct Param<P> {
@@ -189,8 +191,6 @@ macro_rules! param {
 
 // ---------------------------------------------------------------- population
 
-use crate::population::PopulationSpec;
-
 impl Declared for PopulationSpec {
     fn params() -> Vec<Param<Self>> {
         vec![
@@ -205,6 +205,18 @@ impl Declared for PopulationSpec {
                 "fraction of friends who are detractors (talk bad from the start); mix must sum to 1"
             )
             .starter("detractors talk bad from the start"),
+        ]
+    }
+}
+
+// ---------------------------------------------------------------- strategy cost
+
+/// The `cost.*` keys of every `[[strategy]]`.
+impl Declared for CostModel {
+    fn params() -> Vec<Param<Self>> {
+        vec![
+            param!("cost.base", Ty::NON_NEG, base, "cost of one seed: base + per_follower × followers"),
+            param!("cost.per_follower", Ty::NON_NEG, per_follower, "cost per follower of a seed"),
         ]
     }
 }

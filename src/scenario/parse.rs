@@ -977,7 +977,7 @@ fn resolve_strategies(
                 );
             }
         }
-        let cost = CostModel { base: sec.num("cost.base"), per_follower: sec.num("cost.per_follower") };
+        let cost: CostModel = sec.declared();
 
         let strategy_kind = match kind {
             "none" => StrategyKind::None,

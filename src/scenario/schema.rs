@@ -16,6 +16,7 @@ use super::decl::Declared;
 use crate::models::{BassParams, IcParams, IcnParams, LtParams, RcParams, SirParams};
 use crate::population::PopulationSpec;
 use crate::scenario::OutputSpec;
+use crate::seeding::CostModel;
 
 /// Largest node count a generated network may ask for.
 pub const MAX_NODES: i64 = 50_000_000;
@@ -454,21 +455,22 @@ fn build() -> Vec<Section> {
         table: "strategy",
         kind: None,
         doc: "One `[[strategy]]` table per seeding strategy compared; the first is the reference for paired differences.",
-        keys: vec![
+        keys: [
             key_ctx("name", Ty::Label, "the kind", "name shown in results; unique"),
             key("kind", Ty::Choice(STRATEGY_KINDS), None, "how seeds (ambassadors) are picked"),
             key_ctx("budget", POS, "10 (explicit: number of nodes listed)", "people to seed (whole number <= nodes), or cost units with budget_unit = \"cost\""),
             key("budget_unit", Ty::Choice(&["people", "cost"]), s("people"), "what `budget` counts"),
             key_ctx("pool", Ty::Choice(&["friends", "everyone"]), "model decides (friends in relationship_chain, everyone otherwise)", "whom seeds are picked from"),
-            key("cost.base", NONNEG, f(1.0), "cost of one seed: base + per_follower × followers"),
-            key("cost.per_follower", NONNEG, f(0.0), "cost per follower of a seed"),
-            key_ctx(
-                "reseed",
-                Ty::Choice(&["per_replicate", "once"]),
-                "per_replicate for chance-based picks (random, magic_middle with pick = \"random\", friends_of_random), once otherwise",
-                "draw a fresh seed set for every replicate (the CI then includes the luck of the draw) or one set for the whole run (\"these exact people\"); deterministic kinds allow only once",
-            ),
-        ],
+        ]
+        .into_iter()
+        .chain(CostModel::keys())
+        .chain([key_ctx(
+            "reseed",
+            Ty::Choice(&["per_replicate", "once"]),
+            "per_replicate for chance-based picks (random, magic_middle with pick = \"random\", friends_of_random), once otherwise",
+            "draw a fresh seed set for every replicate (the CI then includes the luck of the draw) or one set for the whole run (\"these exact people\"); deterministic kinds allow only once",
+        )])
+        .collect(),
     });
     let strat = |kind, doc, keys| Section { table: "strategy", kind: Some(kind), doc, keys };
     v.push(strat(

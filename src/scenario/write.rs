@@ -183,7 +183,7 @@ impl Scenario {
             if let Some(pool) = st.pool {
                 v.push(kv("pool", s(if pool == Pool::Friends { "friends" } else { "everyone" })));
             }
-            v.extend([kv("cost.base", f(st.cost.base)), kv("cost.per_follower", f(st.cost.per_follower))]);
+            v.extend(st.cost.values());
             v.push(kv("reseed", s(st.reseed.name())));
             match &st.kind {
                 StrategyKind::MagicMiddle { band, pick } => {
