@@ -1,5 +1,8 @@
 //! Scenario files: raw TOML → validated, resolved [`Scenario`].
 //!
+//! * [`decl`]: model and population parameters, each declared once (key,
+//!   type, range, doc, the field it fills); the schema, parser, resolved file
+//!   and starter are derived from the declarations.
 //! * [`schema()`]: every table, kind and key with type, range, default and doc,
 //!   as data. Validation, `womsim list` ([`list_text`]) and the reference in
 //!   `scenarios/README.md` ([`reference_markdown`]) all read it.
@@ -18,6 +21,7 @@
 //! resolved to absolute paths; `output.dir` is relative to the working
 //! directory, like the default `output/<name>/`.
 
+pub mod decl;
 mod parse;
 pub mod schema;
 mod write;
@@ -64,13 +68,52 @@ impl Default for OutputSpec {
     fn default() -> Self {
         OutputSpec {
             dir: None,
-            charts: ["reach", "action", "comparison", "distribution", "sentiment", "layers", "network", "budget"]
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
+            charts: schema::CHARTS.iter().map(|s| s.to_string()).collect(),
             size: (1920, 1080),
             report: true,
         }
+    }
+}
+
+/// The `[output]` keys.
+impl decl::Declared for OutputSpec {
+    fn params() -> Vec<decl::Param<Self>> {
+        use decl::{Param, ParamValue};
+        use toml::Value;
+        vec![
+            Param::new(
+                "dir",
+                Ty::Path,
+                "results folder, relative to the working directory",
+                |o: &Self| o.dir.as_ref().map(|d| Value::String(d.to_string_lossy().into_owned())),
+                |o: &mut Self, v| o.dir = v.as_str().map(PathBuf::from),
+            )
+            .default_doc("output/<name>/"),
+            Param::new(
+                "charts",
+                Ty::ChoiceList(schema::CHARTS),
+                "charts to draw",
+                |o: &Self| Some(Value::Array(o.charts.iter().map(|c| Value::String(c.clone())).collect())),
+                |o: &mut Self, v| {
+                    if let Some(a) = v.as_array() {
+                        o.charts = a.iter().filter_map(|c| c.as_str().map(String::from)).collect();
+                    }
+                },
+            ),
+            Param::new(
+                "size",
+                Ty::Size,
+                "PNG size [width, height] in pixels, at least 320 × 240",
+                |o: &Self| Some(Value::Array(vec![o.size.0.to_value(), o.size.1.to_value()])),
+                |o: &mut Self, v| {
+                    if let Some([w, h]) = v.as_array().map(Vec::as_slice) {
+                        o.size.0.set_value(w);
+                        o.size.1.set_value(h);
+                    }
+                },
+            ),
+            crate::param!("report", Ty::Bool, report, "also write report.html"),
+        ]
     }
 }
 

@@ -10,12 +10,13 @@ use std::path::{Path, PathBuf};
 use toml::de::{DeTable, DeValue};
 use toml::{Table, Value};
 
+use super::decl::{as_num, Declared};
 use super::schema::{self, value_text, Key, Section, Ty};
 use super::{NetworkSource, OutputSpec, Scenario};
 use crate::graph::edgelist::IdMode;
 use crate::graph::generators::GeneratorSpec;
-use crate::models::rc::{RoleEffect, RoleTable, Trickle, Valenced};
-use crate::models::{BassParams, EdgeProb, IcParams, IcnParams, LtParams, ModelSpec, RcParams, SirParams};
+use crate::graph::GraphError;
+use crate::models::{EdgeProb, IcParams, ModelSpec, RcParams};
 use crate::population::PopulationSpec;
 use crate::seeding::{Band, Budget, CostModel, Objective, Pick, Pool, Reseed, StrategyKind, StrategySpec};
 
@@ -184,14 +185,6 @@ pub(crate) fn closest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c s
         .map(|(_, c)| c)
 }
 
-fn as_num(v: &Value) -> Option<f64> {
-    match v {
-        Value::Integer(i) => Some(*i as f64),
-        Value::Float(f) if f.is_finite() => Some(*f),
-        _ => None,
-    }
-}
-
 fn num_in(x: f64, min: f64, min_open: bool, max: f64) -> bool {
     x.is_finite() && (if min_open { x > min } else { x >= min }) && x <= max
 }
@@ -290,6 +283,20 @@ impl Errs<'_> {
         }
     }
 
+    /// A problem given as one line `key = value: message` (or `key: message`),
+    /// the form of the graph generators' parameter checks.
+    fn bad_line(&mut self, line: &str) {
+        let (key, value, message) = split_problem_line(line);
+        let line = self.line_of(key);
+        self.problems.push(Problem {
+            key: key.to_string(),
+            value: value.map(String::from),
+            message: message.to_string(),
+            line,
+            column: None,
+        });
+    }
+
     fn bad(&mut self, key: &str, value: Option<&Value>, message: impl Into<String>) {
         let line = self.line_of(key);
         self.problems.push(Problem {
@@ -317,6 +324,15 @@ fn flatten<'v>(prefix: &str, t: &'v Table, out: &mut Vec<(String, &'v Value)>) {
             Value::Table(sub) => flatten(&name, sub, out),
             _ => out.push((name, v)),
         }
+    }
+}
+
+/// `(key, value, message)` of a problem line `key = value: message` (or `key: message`).
+fn split_problem_line(line: &str) -> (&str, Option<&str>, &str) {
+    let (head, message) = line.split_once(": ").unwrap_or(("", line));
+    match head.split_once(" = ") {
+        Some((k, v)) => (k, Some(v), message),
+        None => (head, None, message),
     }
 }
 
@@ -381,15 +397,41 @@ impl<'v> Sec<'v> {
         join(&self.path, k)
     }
 
+    /// Every required key is given and valid.
+    fn required_valid(&self) -> bool {
+        self.keys.iter().filter(|k| k.required()).all(|k| self.valid.contains_key(&k.name))
+    }
+
+    /// `k` was given with a value that failed validation (already reported).
+    fn invalid(&self, k: &str) -> bool {
+        self.given.contains_key(k) && !self.valid.contains_key(k)
+    }
+
     fn given(&self, k: &str) -> bool {
+        self.check_declared(k);
         self.given.contains_key(k)
     }
 
     fn raw(&self, k: &str) -> Option<&'v Value> {
+        self.check_declared(k);
         self.valid.get(k).copied()
     }
 
+    /// Reading a key the section's schema does not declare is a bug (it
+    /// would silently read as absent): caught by the tests, which exercise
+    /// every kind.
+    fn check_declared(&self, k: &str) {
+        debug_assert!(self.keys.iter().any(|x| x.name == k), "`{}` reads the undeclared key `{k}`", self.path);
+    }
+
+    /// The parameter struct `P` from this section's valid keys (see [`decl`]).
+    fn declared<P: Declared>(&self) -> P {
+        P::from_values(|k| self.raw(k))
+    }
+
+    /// The valid value of `k`, else its schema default.
     fn value(&self, k: &str) -> Option<Value> {
+        self.check_declared(k);
         if let Some(v) = self.valid.get(k) {
             return Some((*v).clone());
         }
@@ -688,20 +730,7 @@ fn resolve(doc: &Table, source: Option<&Path>, base: &Path, errs: &mut Errs<'_>)
             let mut entries = Vec::new();
             flatten("", t, &mut entries);
             let sec = Sec::new("output", entries, &[schema::section("output", None)?], None, false, errs);
-            let mut o = OutputSpec::default();
-            if let Some(Value::String(d)) = sec.raw("dir") {
-                o.dir = Some(PathBuf::from(d));
-            }
-            if let Some(Value::Array(a)) = sec.value("charts").as_ref() {
-                o.charts = a.iter().filter_map(|c| c.as_str().map(String::from)).collect();
-            }
-            if let Some(Value::Array(a)) = sec.value("size").as_ref() {
-                if let (Some(Value::Integer(w)), Some(Value::Integer(h))) = (a.first(), a.get(1)) {
-                    o.size = (u32::try_from(*w).unwrap_or(0), u32::try_from(*h).unwrap_or(0));
-                }
-            }
-            o.report = sec.boolean("report");
-            o
+            sec.declared::<OutputSpec>()
         }
     };
 
@@ -739,38 +768,11 @@ fn quote_list(l: &[&str]) -> String {
 fn resolve_network(t: &Table, base: &Path, errs: &mut Errs<'_>) -> (Option<NetworkSource>, Option<u64>) {
     let (kind, sec) = kinded("network", t, "network", None, errs);
     let Some(kind) = kind else { return (None, None) };
-    let nodes = sec.u32("nodes");
-    let n64 = u64::from(nodes);
-    let less_than_nodes = |errs: &mut Errs<'_>, key: &str, value: u64| {
-        if sec.raw("nodes").is_some() && value >= n64 {
-            errs.bad(&sec.full(key), sec.raw(key), format!("must be less than network.nodes = {nodes}"));
-        }
-    };
+    let nodes = || sec.u32("nodes");
     let spec = match kind {
-        "erdos_renyi" => {
-            let mean_degree = sec.num("mean_degree");
-            if sec.raw("nodes").is_some() && mean_degree > f64::from(nodes.saturating_sub(1)) {
-                errs.bad(
-                    &sec.full("mean_degree"),
-                    sec.raw("mean_degree"),
-                    format!("must be at most network.nodes - 1 = {}", nodes.saturating_sub(1)),
-                );
-            }
-            GeneratorSpec::ErdosRenyi { nodes, mean_degree }
-        }
-        "barabasi_albert" => {
-            let m = sec.u32("m");
-            less_than_nodes(errs, "m", m.into());
-            GeneratorSpec::BarabasiAlbert { nodes, m }
-        }
-        "watts_strogatz" => {
-            let k = sec.u32("k");
-            if k % 2 == 1 {
-                errs.bad(&sec.full("k"), sec.raw("k"), "must be even (k/2 neighbours on each side)");
-            }
-            less_than_nodes(errs, "k", k.into());
-            GeneratorSpec::WattsStrogatz { nodes, k, beta: sec.num("beta") }
-        }
+        "erdos_renyi" => GeneratorSpec::ErdosRenyi { nodes: nodes(), mean_degree: sec.num("mean_degree") },
+        "barabasi_albert" => GeneratorSpec::BarabasiAlbert { nodes: nodes(), m: sec.u32("m") },
+        "watts_strogatz" => GeneratorSpec::WattsStrogatz { nodes: nodes(), k: sec.u32("k"), beta: sec.num("beta") },
         "sbm" => {
             let sizes: Vec<u32> = match sec.raw("sizes") {
                 Some(Value::Array(a)) => {
@@ -778,51 +780,28 @@ fn resolve_network(t: &Table, base: &Path, errs: &mut Errs<'_>) -> (Option<Netwo
                 }
                 _ => Vec::new(),
             };
-            if sec.raw("sizes").is_some() {
-                let total: u64 = sizes.iter().map(|&s| u64::from(s)).sum();
-                if sizes.is_empty() {
-                    errs.bad(&sec.full("sizes"), sec.raw("sizes"), "must list at least one block size");
-                } else if total > schema::MAX_NODES as u64 {
-                    errs.bad(
-                        &sec.full("sizes"),
-                        sec.raw("sizes"),
-                        format!("total {total} exceeds {} nodes", schema::MAX_NODES),
-                    );
-                }
+            let total: u64 = sizes.iter().map(|&s| u64::from(s)).sum();
+            if total > schema::MAX_NODES as u64 {
+                errs.bad(
+                    &sec.full("sizes"),
+                    sec.raw("sizes"),
+                    format!("total {total} exceeds {} nodes", schema::MAX_NODES),
+                );
             }
             GeneratorSpec::Sbm { sizes, p_in: sec.num("p_in"), p_out: sec.num("p_out") }
         }
         "follower" => {
-            let follows = sec.u32("follows");
-            less_than_nodes(errs, "follows", follows.into());
-            GeneratorSpec::Follower { nodes, follows, reciprocity: sec.num("reciprocity") }
+            GeneratorSpec::Follower { nodes: nodes(), follows: sec.u32("follows"), reciprocity: sec.num("reciprocity") }
         }
-        "configuration" => {
-            let (min_degree, max_degree) = (sec.u32("min_degree"), sec.u32("max_degree"));
-            if min_degree > max_degree {
-                errs.bad(
-                    &sec.full("max_degree"),
-                    sec.raw("max_degree").or(sec.raw("min_degree")),
-                    format!("must be >= min_degree = {min_degree}"),
-                );
-            }
-            less_than_nodes(errs, "max_degree", max_degree.into());
-            GeneratorSpec::Configuration { nodes, exponent: sec.num("exponent"), min_degree, max_degree }
-        }
-        "random_regular" => {
-            let degree = sec.u32("degree");
-            less_than_nodes(errs, "degree", degree.into());
-            if sec.raw("nodes").is_some() && n64 * u64::from(degree) % 2 == 1 {
-                errs.bad(
-                    &sec.full("degree"),
-                    sec.raw("degree"),
-                    format!("nodes × degree must be even (nodes = {nodes})"),
-                );
-            }
-            GeneratorSpec::RandomRegular { nodes, degree }
-        }
-        "complete" => GeneratorSpec::Complete { nodes },
-        "ring" => GeneratorSpec::Ring { nodes },
+        "configuration" => GeneratorSpec::Configuration {
+            nodes: nodes(),
+            exponent: sec.num("exponent"),
+            min_degree: sec.u32("min_degree"),
+            max_degree: sec.u32("max_degree"),
+        },
+        "random_regular" => GeneratorSpec::RandomRegular { nodes: nodes(), degree: sec.u32("degree") },
+        "complete" => GeneratorSpec::Complete { nodes: nodes() },
+        "ring" => GeneratorSpec::Ring { nodes: nodes() },
         _ => {
             // edge_list
             let directed = sec.boolean("directed");
@@ -840,9 +819,31 @@ fn resolve_network(t: &Table, base: &Path, errs: &mut Errs<'_>) -> (Option<Netwo
             return (path.map(|path| NetworkSource::EdgeList { path, directed, ids }), None);
         }
     };
+    // The checks between keys (m < nodes, k even, ...) are the generator's
+    // own, the ones `generate` applies: written once, in `GeneratorSpec::validate`.
+    // Invalid keys were reported already and stand at their defaults here:
+    // nothing more is said about them.
+    if sec.required_valid() {
+        if let Err(GraphError::InvalidParameter(lines)) = spec.validate() {
+            for line in lines.lines() {
+                let key = split_problem_line(line).0;
+                let key = key.strip_prefix("network.").unwrap_or(key);
+                if !sec.invalid(key.split('[').next().unwrap_or(key)) {
+                    errs.bad_line(line);
+                }
+            }
+        }
+    }
     let known = match &spec {
         GeneratorSpec::Sbm { sizes, .. } => sizes.iter().map(|&s| u64::from(s)).sum(),
-        _ => n64,
+        GeneratorSpec::ErdosRenyi { nodes, .. }
+        | GeneratorSpec::BarabasiAlbert { nodes, .. }
+        | GeneratorSpec::WattsStrogatz { nodes, .. }
+        | GeneratorSpec::Follower { nodes, .. }
+        | GeneratorSpec::Configuration { nodes, .. }
+        | GeneratorSpec::RandomRegular { nodes, .. }
+        | GeneratorSpec::Complete { nodes }
+        | GeneratorSpec::Ring { nodes } => u64::from(*nodes),
     };
     (Some(NetworkSource::Generated(spec)), Some(known))
 }
@@ -850,7 +851,8 @@ fn resolve_network(t: &Table, base: &Path, errs: &mut Errs<'_>) -> (Option<Netwo
 fn resolve_model(t: &Table, edge_list: bool, errs: &mut Errs<'_>) -> Option<ModelSpec> {
     let (kind, sec) = kinded("model", t, "model", Some("relationship_chain"), errs);
     let kind = kind?;
-    let weights = |errs: &mut Errs<'_>, pkey: &str| -> EdgeProb {
+    // Cross-check of the `weights` keys (independent_cascade, linear_threshold).
+    let check_weights = |errs: &mut Errs<'_>, pkey: &str| {
         let w = sec.string("weights");
         if w != "uniform" && sec.given(pkey) {
             errs.bad(
@@ -866,47 +868,10 @@ fn resolve_model(t: &Table, edge_list: bool, errs: &mut Errs<'_>) -> Option<Mode
                 "needs the weight column of an edge list (network.kind = \"edge_list\")",
             );
         }
-        match w.as_str() {
-            "edge" => EdgeProb::Weights,
-            "inverse_in_degree" => EdgeProb::InverseInDegree,
-            _ => EdgeProb::Uniform(match sec.raw(pkey) {
-                Some(v) => as_num(v).unwrap_or(0.0),
-                None => match IcParams::default().prob {
-                    EdgeProb::Uniform(p) => p,
-                    _ => 0.1,
-                },
-            }),
-        }
     };
     Some(match kind {
         "relationship_chain" => {
-            let role = |n: &str| RoleEffect {
-                share: sec.num(&format!("roles.{n}.share")),
-                persuade: sec.num(&format!("roles.{n}.persuade")),
-                act: sec.num(&format!("roles.{n}.act")),
-            };
-            let p = RcParams {
-                share: Valenced { good: sec.num("share.good"), bad: sec.num("share.bad") },
-                talk: Valenced { good: sec.u32("talk.good"), bad: sec.u32("talk.bad") },
-                act: sec.num("act"),
-                quality: sec.num("quality"),
-                negativity_bias: sec.num("negativity_bias"),
-                ask: sec.num("ask"),
-                openness: sec.num("openness"),
-                defense: sec.num("defense"),
-                trickle: Trickle {
-                    conversion: sec.num("trickle.conversion"),
-                    recruit_rate: sec.num("trickle.recruit_rate"),
-                    recruit_cap: sec.u32("trickle.recruit_cap"),
-                },
-                roles: RoleTable {
-                    community: role("community"),
-                    mild: role("mild"),
-                    fan: role("fan"),
-                    detractor: role("detractor"),
-                    ambassador: role("ambassador"),
-                },
-            };
+            let p: RcParams = sec.declared();
             if p.trickle.recruit_rate > 0.0 && p.trickle.recruit_cap == 0 {
                 errs.bad(
                     &sec.full("trickle.recruit_cap"),
@@ -919,11 +884,17 @@ fn resolve_model(t: &Table, edge_list: bool, errs: &mut Errs<'_>) -> Option<Mode
             }
             ModelSpec::RelationshipChain(p)
         }
-        "independent_cascade" => ModelSpec::IndependentCascade(IcParams { prob: weights(errs, "p") }),
-        "ic_n" => ModelSpec::IcN(IcnParams { p: sec.num("p"), quality: sec.num("quality") }),
-        "linear_threshold" => ModelSpec::LinearThreshold(LtParams { weights: weights(errs, "weight") }),
-        "bass" => ModelSpec::Bass(BassParams { p: sec.num("p"), q: sec.num("q"), dt: sec.num("dt") }),
-        _ => ModelSpec::Sir(SirParams { beta: sec.num("beta"), gamma: sec.num("gamma") }),
+        "independent_cascade" => {
+            check_weights(errs, "p");
+            ModelSpec::IndependentCascade(sec.declared())
+        }
+        "ic_n" => ModelSpec::IcN(sec.declared()),
+        "linear_threshold" => {
+            check_weights(errs, "weight");
+            ModelSpec::LinearThreshold(sec.declared())
+        }
+        "bass" => ModelSpec::Bass(sec.declared()),
+        _ => ModelSpec::Sir(sec.declared()),
     })
 }
 
@@ -932,12 +903,7 @@ fn resolve_population(t: &Table, errs: &mut Errs<'_>) -> PopulationSpec {
     flatten("", t, &mut entries);
     let Some(s) = schema::section("population", None) else { return PopulationSpec::default() };
     let sec = Sec::new("population", entries, &[s], None, false, errs);
-    let p = PopulationSpec {
-        friends: sec.num("friends"),
-        mild: sec.num("mix.mild"),
-        fan: sec.num("mix.fan"),
-        detractor: sec.num("mix.detractor"),
-    };
+    let p: PopulationSpec = sec.declared();
     let all_valid = ["mix.mild", "mix.fan", "mix.detractor"].iter().all(|k| !sec.given(k) || sec.raw(k).is_some());
     let sum = p.mild + p.fan + p.detractor;
     if all_valid && (sum - 1.0).abs() > MIX_TOLERANCE {
@@ -1045,7 +1011,7 @@ fn resolve_strategies(
                 );
             }
         }
-        let cost = CostModel { base: sec.num("cost.base"), per_follower: sec.num("cost.per_follower") };
+        let cost: CostModel = sec.declared();
 
         let strategy_kind = match kind {
             "none" => StrategyKind::None,

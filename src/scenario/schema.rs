@@ -3,17 +3,20 @@
 //!
 //! Validation ([`super::parse_str`]), `womsim list` ([`list_text`]) and the
 //! key reference in `scenarios/README.md` ([`reference_markdown`]) all read
-//! this one table, so they cannot disagree. Model defaults are taken from the
-//! parameter structs' `Default` impls.
+//! this one table, so they cannot disagree. The keys of the models, the
+//! population and the output are not written here: they come from each
+//! struct's declarations ([`super::decl`]), defaults from its `Default`.
 
 use std::fmt::Write as _;
 use std::sync::OnceLock;
 
 use toml::Value;
 
-use crate::models::{BassParams, IcnParams, RcParams, SirParams};
+use super::decl::Declared;
+use crate::models::{BassParams, IcParams, IcnParams, LtParams, RcParams, SirParams};
 use crate::population::PopulationSpec;
 use crate::scenario::OutputSpec;
+use crate::seeding::CostModel;
 
 /// Largest node count a generated network may ask for.
 pub const MAX_NODES: i64 = 50_000_000;
@@ -123,6 +126,11 @@ fn quoted(list: &[&str]) -> String {
 }
 
 impl Ty {
+    /// A finite number >= 0.
+    pub const NON_NEG: Ty = Ty::Num { min: 0.0, min_open: false, max: f64::INFINITY };
+    /// A finite number > 0.
+    pub const POS: Ty = Ty::Num { min: 0.0, min_open: true, max: f64::INFINITY };
+
     /// What is allowed, phrased to follow "must be …" / a value.
     pub fn allowed(&self) -> String {
         match self {
@@ -297,20 +305,14 @@ fn b(x: bool) -> Option<Value> {
 
 const COUNT1: Ty = Ty::Int { min: 1, max: U32 };
 const U32: i64 = u32::MAX as i64;
-const NONNEG: Ty = Ty::Num { min: 0.0, min_open: false, max: f64::INFINITY };
-const POS: Ty = Ty::Num { min: 0.0, min_open: true, max: f64::INFINITY };
+const NONNEG: Ty = Ty::NON_NEG;
+const POS: Ty = Ty::POS;
 
 fn nodes_key(min: i64, max: i64) -> Key {
     key("nodes", Ty::Int { min, max }, None, "number of nodes")
 }
 
 fn build() -> Vec<Section> {
-    let rc = RcParams::default();
-    let ic = IcnParams::default();
-    let bass = BassParams::default();
-    let sir = SirParams::default();
-    let pop = PopulationSpec::default();
-    let out = OutputSpec::default();
     let mut v = Vec::new();
 
     v.push(Section {
@@ -423,12 +425,7 @@ fn build() -> Vec<Section> {
         table: "population",
         kind: None,
         doc: "Who follows the organization (relationship_chain only). The mix is written as a `[population.mix]` table (or `mix = { … }`).",
-        keys: vec![
-            key("friends", Ty::Frac, f(pop.friends), "fraction of nodes who are friends (followers)"),
-            key("mix.mild", Ty::Frac, f(pop.mild), "fraction of friends with mild interest"),
-            key("mix.fan", Ty::Frac, f(pop.fan), "fraction of friends who are fans"),
-            key("mix.detractor", Ty::Frac, f(pop.detractor), "fraction of friends who are detractors (talk bad from the start); mix must sum to 1"),
-        ],
+        keys: PopulationSpec::keys(),
     });
 
     // ---- models
@@ -438,157 +435,51 @@ fn build() -> Vec<Section> {
         doc: "The propagation model. The whole `[model]` table may be left out (relationship_chain with defaults).",
         keys: vec![key("kind", Ty::Choice(MODEL_KINDS), s("relationship_chain"), "model name")],
     });
-    let mut rck = vec![
-        key(
-            "share.good",
-            Ty::Prob,
-            f(rc.share.good),
-            "probability a talker shares a good experience with each listener per step",
-        ),
-        key("share.bad", Ty::Prob, f(rc.share.bad), "same for a bad experience"),
-        key(
-            "talk.good",
-            Ty::Int { min: 1, max: 100_000 },
-            i(rc.talk.good.into()),
-            "steps someone keeps talking about a good experience",
-        ),
-        key(
-            "talk.bad",
-            Ty::Int { min: 1, max: 100_000 },
-            i(rc.talk.bad.into()),
-            "steps someone keeps talking about a bad experience",
-        ),
-        key("act", Ty::Prob, f(rc.act), "base probability of acting on a good message"),
-        key("quality", Ty::Prob, f(rc.quality), "probability that an experience (after acting) is good"),
-        key(
-            "negativity_bias",
-            NONNEG,
-            f(rc.negativity_bias),
-            "weight of a bad message relative to a good one in opinions",
-        ),
-        key("ask", NONNEG, f(rc.ask), "multiplier on the action probability of a message from an ambassador"),
-        key(
-            "openness",
-            Ty::Prob,
-            f(rc.openness),
-            "weight of news heard after the first impression (0 = first impressions are final)",
-        ),
-        key(
-            "defense",
-            Ty::Prob,
-            f(rc.defense),
-            "fraction of bad messages neutralised when they reach a follower of an ambassador",
-        ),
-        key(
-            "trickle.conversion",
-            Ty::Prob,
-            f(rc.trickle.conversion),
-            "probability a community member who acts becomes a (mild) friend",
-        ),
-        key(
-            "trickle.recruit_rate",
-            Ty::Prob,
-            f(rc.trickle.recruit_rate),
-            "per-step probability an enthusiastic friend is recruited as ambassador",
-        ),
-        key(
-            "trickle.recruit_cap",
-            Ty::Int { min: 0, max: i64::from(u32::MAX) },
-            i(rc.trickle.recruit_cap.into()),
-            "most ambassadors recruited per replicate (0 = no recruitment)",
-        ),
-    ];
-    for role in crate::population::Role::ALL {
-        let e = rc.roles.get(role);
-        let n = role.name();
-        rck.push(key(&format!("roles.{n}.share"), NONNEG, f(e.share), "multiplier on this role's share probability"));
-        rck.push(key(
-            &format!("roles.{n}.persuade"),
-            NONNEG,
-            f(e.persuade),
-            "multiplier on the action probability of those who hear this role",
-        ));
-        rck.push(key(&format!("roles.{n}.act"), NONNEG, f(e.act), "multiplier on this role's own action probability"));
-    }
-    v.push(Section {
-        table: "model",
-        kind: Some("relationship_chain"),
-        doc: "Word of mouth by relationship chaining: roles, good/bad experiences, reach vs action, ambassadors, trickle-down.",
-        keys: rck,
-    });
-    let ic_weights: &'static [&'static str] = &["uniform", "edge", "inverse_in_degree"];
-    v.push(Section {
-        table: "model",
-        kind: Some("independent_cascade"),
-        doc: "Independent cascade (Kempe et al. 2003): each new active node gets one chance to activate each listener.",
-        keys: vec![
-            key(
-                "weights",
-                Ty::Choice(ic_weights),
-                s("uniform"),
-                "arc probabilities: uniform `p`, the edge list's weight column, or 1/in-degree",
-            ),
-            key_ctx("p", Ty::Prob, "0.1 (only with weights = \"uniform\")", "arc probability"),
-        ],
-    });
-    v.push(Section {
-        table: "model",
-        kind: Some("ic_n"),
-        doc: "IC with negative opinions (Chen et al. 2011).",
-        keys: vec![
-            key("p", Ty::Prob, f(ic.p), "arc probability"),
-            key("quality", Ty::Prob, f(ic.quality), "probability a node activated by a positive node turns positive"),
-        ],
-    });
-    v.push(Section {
-        table: "model",
-        kind: Some("linear_threshold"),
-        doc: "Linear threshold: a node activates when the weight of its active sources reaches a uniform random threshold.",
-        keys: vec![
-            key("weights", Ty::Choice(ic_weights), s("inverse_in_degree"), "arc weights: uniform `weight`, the edge list's weight column, or 1/in-degree"),
-            key_ctx("weight", Ty::Prob, "0.1 (only with weights = \"uniform\")", "weight of every arc; incoming weights should sum to <= 1"),
-        ],
-    });
-    v.push(Section {
-        table: "model",
-        kind: Some("bass"),
-        doc: "Network Bass diffusion: adoption hazard p + q × (adopted sources / sources).",
-        keys: vec![
-            key("p", NONNEG, f(bass.p), "innovation (external influence) rate"),
-            key("q", NONNEG, f(bass.q), "imitation (word-of-mouth) rate"),
-            key("dt", POS, f(bass.dt), "length of one step in model time units"),
-        ],
-    });
-    v.push(Section {
-        table: "model",
-        kind: Some("sir"),
-        doc: "Discrete-time SIR epidemic.",
-        keys: vec![
-            key("beta", Ty::Prob, f(sir.beta), "transmission probability per infected–susceptible arc per step"),
-            key("gamma", Ty::Prob, f(sir.gamma), "recovery probability per step"),
-        ],
-    });
+    let model = |kind, doc, keys| Section { table: "model", kind: Some(kind), doc, keys };
+    v.push(model(
+        "relationship_chain",
+        "Word of mouth by relationship chaining: roles, good/bad experiences, reach vs action, ambassadors, trickle-down.",
+        RcParams::keys(),
+    ));
+    v.push(model(
+        "independent_cascade",
+        "Independent cascade (Kempe et al. 2003): each new active node gets one chance to activate each listener.",
+        IcParams::keys(),
+    ));
+    v.push(model("ic_n", "IC with negative opinions (Chen et al. 2011).", IcnParams::keys()));
+    v.push(model(
+        "linear_threshold",
+        "Linear threshold: a node activates when the weight of its active sources reaches a uniform random threshold.",
+        LtParams::keys(),
+    ));
+    v.push(model(
+        "bass",
+        "Network Bass diffusion: adoption hazard p + q × (adopted sources / sources).",
+        BassParams::keys(),
+    ));
+    v.push(model("sir", "Discrete-time SIR epidemic.", SirParams::keys()));
 
     // ---- strategies
     v.push(Section {
         table: "strategy",
         kind: None,
         doc: "One `[[strategy]]` table per seeding strategy compared; the first is the reference for paired differences.",
-        keys: vec![
+        keys: [
             key_ctx("name", Ty::Label, "the kind", "name shown in results; unique"),
             key("kind", Ty::Choice(STRATEGY_KINDS), None, "how seeds (ambassadors) are picked"),
             key_ctx("budget", POS, "10 (explicit: number of nodes listed)", "people to seed (whole number <= nodes), or cost units with budget_unit = \"cost\""),
             key("budget_unit", Ty::Choice(&["people", "cost"]), s("people"), "what `budget` counts"),
             key_ctx("pool", Ty::Choice(&["friends", "everyone"]), "model decides (friends in relationship_chain, everyone otherwise)", "whom seeds are picked from"),
-            key("cost.base", NONNEG, f(1.0), "cost of one seed: base + per_follower × followers"),
-            key("cost.per_follower", NONNEG, f(0.0), "cost per follower of a seed"),
-            key_ctx(
-                "reseed",
-                Ty::Choice(&["per_replicate", "once"]),
-                "per_replicate for chance-based picks (random, magic_middle with pick = \"random\", friends_of_random), once otherwise",
-                "draw a fresh seed set for every replicate (the CI then includes the luck of the draw) or one set for the whole run (\"these exact people\"); deterministic kinds allow only once",
-            ),
-        ],
+        ]
+        .into_iter()
+        .chain(CostModel::keys())
+        .chain([key_ctx(
+            "reseed",
+            Ty::Choice(&["per_replicate", "once"]),
+            "per_replicate for chance-based picks (random, magic_middle with pick = \"random\", friends_of_random), once otherwise",
+            "draw a fresh seed set for every replicate (the CI then includes the luck of the draw) or one set for the whole run (\"these exact people\"); deterministic kinds allow only once",
+        )])
+        .collect(),
     });
     let strat = |kind, doc, keys| Section { table: "strategy", kind: Some(kind), doc, keys };
     v.push(strat(
@@ -679,27 +570,7 @@ fn build() -> Vec<Section> {
     ));
 
     // ---- output
-    v.push(Section {
-        table: "output",
-        kind: None,
-        doc: "Where and what to write.",
-        keys: vec![
-            key_ctx("dir", Ty::Path, "output/<name>/", "results folder, relative to the working directory"),
-            key(
-                "charts",
-                Ty::ChoiceList(CHARTS),
-                Some(Value::Array(out.charts.iter().map(|c| Value::String(c.clone())).collect())),
-                "charts to draw",
-            ),
-            key(
-                "size",
-                Ty::Size,
-                Some(Value::Array(vec![Value::Integer(out.size.0.into()), Value::Integer(out.size.1.into())])),
-                "PNG size [width, height] in pixels, at least 320 × 240",
-            ),
-            key("report", Ty::Bool, b(out.report), "also write report.html"),
-        ],
-    });
+    v.push(Section { table: "output", kind: None, doc: "Where and what to write.", keys: OutputSpec::keys() });
     v
 }
 

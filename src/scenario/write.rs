@@ -3,15 +3,17 @@
 //! scenario of `womsim new`.
 
 use std::fmt::Write as _;
+use std::sync::OnceLock;
 
 use toml::Value;
 
+use super::decl::Declared;
 use super::schema::value_text;
 use super::{NetworkSource, Scenario};
 use crate::graph::edgelist::IdMode;
 use crate::graph::generators::GeneratorSpec;
-use crate::models::{EdgeProb, ModelSpec};
-use crate::population::Role;
+use crate::models::{ModelSpec, RcParams};
+use crate::population::PopulationSpec;
 use crate::seeding::{Band, Budget, Pick, Pool, StrategyKind};
 
 fn f(x: f64) -> Value {
@@ -86,51 +88,55 @@ pub(crate) fn network_keys(src: &NetworkSource) -> Vec<(String, Value)> {
     }
 }
 
-fn weights_keys(v: &mut Vec<(String, Value)>, w: &EdgeProb, pkey: &str) {
-    match w {
-        EdgeProb::Uniform(p) => v.extend([kv("weights", s("uniform")), kv(pkey, f(*p))]),
-        EdgeProb::Weights => v.push(kv("weights", s("edge"))),
-        EdgeProb::InverseInDegree => v.push(kv("weights", s("inverse_in_degree"))),
-    }
-}
-
-/// Keys of the `[model]` table of `m`.
+/// Keys of the `[model]` table of `m`: its kind, then its declared parameters.
 pub(crate) fn model_keys(m: &ModelSpec) -> Vec<(String, Value)> {
     let mut v = vec![kv("kind", s(m.kind()))];
-    match m {
-        ModelSpec::RelationshipChain(p) => {
-            v.extend([
-                kv("share.good", f(p.share.good)),
-                kv("share.bad", f(p.share.bad)),
-                kv("talk.good", i(p.talk.good)),
-                kv("talk.bad", i(p.talk.bad)),
-                kv("act", f(p.act)),
-                kv("quality", f(p.quality)),
-                kv("negativity_bias", f(p.negativity_bias)),
-                kv("ask", f(p.ask)),
-                kv("openness", f(p.openness)),
-                kv("defense", f(p.defense)),
-                kv("trickle.conversion", f(p.trickle.conversion)),
-                kv("trickle.recruit_rate", f(p.trickle.recruit_rate)),
-                kv("trickle.recruit_cap", i(p.trickle.recruit_cap)),
-            ]);
-            for r in Role::ALL {
-                let e = p.roles.get(r);
-                let n = r.name();
-                v.extend([
-                    (format!("roles.{n}.share"), f(e.share)),
-                    (format!("roles.{n}.persuade"), f(e.persuade)),
-                    (format!("roles.{n}.act"), f(e.act)),
-                ]);
+    v.extend(match m {
+        ModelSpec::RelationshipChain(p) => p.values(),
+        ModelSpec::IndependentCascade(p) => p.values(),
+        ModelSpec::IcN(p) => p.values(),
+        ModelSpec::LinearThreshold(p) => p.values(),
+        ModelSpec::Bass(p) => p.values(),
+        ModelSpec::Sir(p) => p.values(),
+    });
+    v
+}
+
+/// A sub-table name (`None`: the table itself) and its keys.
+type SubTable<T> = (Option<String>, Vec<(String, T)>);
+
+/// Keys grouped by table: first the plain keys (`None`), then, in order of
+/// first appearance, one group per first part of the dotted keys, with that
+/// part removed (`mix.fan` → `(Some("mix"), fan)`).
+fn sub_tables<T: Clone>(keys: &[(String, T)]) -> Vec<SubTable<T>> {
+    let mut groups: Vec<SubTable<T>> = vec![(None, Vec::new())];
+    for (k, v) in keys {
+        let (sub, rest) = match k.split_once('.') {
+            Some((sub, rest)) => (Some(sub.to_string()), rest.to_string()),
+            None => (None, k.clone()),
+        };
+        match groups.iter_mut().find(|(s, _)| *s == sub) {
+            Some((_, items)) => items.push((rest, v.clone())),
+            None => groups.push((sub, vec![(rest, v.clone())])),
+        }
+    }
+    groups
+}
+
+/// A table of dotted keys written as `[table]` with its plain keys, then one
+/// `[table.sub]` per first part of the dotted ones (`[population.mix]`).
+fn write_table(out: &mut String, table: &str, keys: &[(String, Value)]) {
+    for (sub, items) in sub_tables(keys) {
+        match sub {
+            None => {
+                let _ = writeln!(out, "\n[{table}]");
+            }
+            Some(sub) => {
+                let _ = writeln!(out, "\n[{table}.{sub}]");
             }
         }
-        ModelSpec::IndependentCascade(p) => weights_keys(&mut v, &p.prob, "p"),
-        ModelSpec::IcN(p) => v.extend([kv("p", f(p.p)), kv("quality", f(p.quality))]),
-        ModelSpec::LinearThreshold(p) => weights_keys(&mut v, &p.weights, "weight"),
-        ModelSpec::Bass(p) => v.extend([kv("p", f(p.p)), kv("q", f(p.q)), kv("dt", f(p.dt))]),
-        ModelSpec::Sir(p) => v.extend([kv("beta", f(p.beta)), kv("gamma", f(p.gamma))]),
+        write_keys(out, &items);
     }
-    v
 }
 
 impl Scenario {
@@ -166,11 +172,7 @@ impl Scenario {
         write_keys(&mut out, &network_keys(&self.network));
 
         if self.model.has_roles() {
-            let p = &self.population;
-            out.push_str("\n[population]\n");
-            write_keys(&mut out, &[kv("friends", f(p.friends))]);
-            out.push_str("\n[population.mix]\n");
-            write_keys(&mut out, &[kv("mild", f(p.mild)), kv("fan", f(p.fan)), kv("detractor", f(p.detractor))]);
+            write_table(&mut out, "population", &self.population.values());
         }
 
         out.push_str("\n[model]\n");
@@ -191,7 +193,7 @@ impl Scenario {
             if let Some(pool) = st.pool {
                 v.push(kv("pool", s(if pool == Pool::Friends { "friends" } else { "everyone" })));
             }
-            v.extend([kv("cost.base", f(st.cost.base)), kv("cost.per_follower", f(st.cost.per_follower))]);
+            v.extend(st.cost.values());
             v.push(kv("reseed", s(st.reseed.name())));
             match &st.kind {
                 StrategyKind::MagicMiddle { band, pick } => {
@@ -222,17 +224,7 @@ impl Scenario {
         }
 
         out.push_str("\n[output]\n");
-        let o = &self.output;
-        let mut v = Vec::new();
-        if let Some(d) = &o.dir {
-            v.push(kv("dir", s(&d.to_string_lossy())));
-        }
-        v.extend([
-            kv("charts", Value::Array(o.charts.iter().map(|c| s(c)).collect())),
-            kv("size", Value::Array(vec![i(o.size.0), i(o.size.1)])),
-            kv("report", Value::Boolean(o.report)),
-        ]);
-        write_keys(&mut out, &v);
+        write_keys(&mut out, &self.output.values());
         out
     }
 }
@@ -247,12 +239,52 @@ fn number(x: f64) -> Value {
 }
 
 /// A commented starter scenario for `womsim new`: validates and runs in a
-/// few seconds.
+/// few seconds. The `[population]` and `[model]` keys are the declared
+/// parameters marked for the starter ([`super::decl::Param::starter`]), at their
+/// defaults.
 pub fn starter_toml() -> &'static str {
-    STARTER
+    static STARTER: OnceLock<String> = OnceLock::new();
+    STARTER.get_or_init(|| {
+        let mut out = String::from(STARTER_HEAD);
+        out.push_str("\n# Who follows the organization, and how they feel about it.\n");
+        for (sub, items) in sub_tables(&starter_lines::<PopulationSpec>()) {
+            match sub.as_deref() {
+                None => out.push_str("[population]\n"),
+                Some("mix") => out.push_str(&commented("\n[population.mix]", "fractions of friends; must sum to 1")),
+                Some(sub) => out.push_str(&format!("\n[population.{sub}]\n")),
+            }
+            for (key, (value, comment)) in items {
+                out.push_str(&commented(&format!("{key} = {value}"), comment));
+            }
+        }
+        out.push_str("\n# The relationship-chain model; leave a key out to use its default.\n[model]\n");
+        out.push_str("kind = \"relationship_chain\"\n");
+        for (key, (value, comment)) in starter_lines::<RcParams>() {
+            out.push_str(&commented(&format!("{key} = {value}"), comment));
+        }
+        out.push_str(STARTER_TAIL);
+        out
+    })
 }
 
-const STARTER: &str = r#"# A womsim scenario: one experiment comparing whom to seed as ambassadors.
+/// `line`, then `# comment` at the starter's comment column, then a newline.
+fn commented(line: &str, comment: &str) -> String {
+    if comment.is_empty() {
+        format!("{line}\n")
+    } else {
+        // Width counted from the line's start (after a leading newline).
+        let width = 31 + usize::from(line.starts_with('\n'));
+        format!("{line:<width$}# {comment}\n")
+    }
+}
+
+/// `(key, (default as TOML, comment))` for the keys of `P` marked for the starter.
+fn starter_lines<P: Declared>() -> Vec<(String, (String, &'static str))> {
+    let d = P::default();
+    P::params().into_iter().filter_map(|p| Some((p.key.to_string(), (value_text(&(p.get)(&d)?), p.starter?)))).collect()
+}
+
+const STARTER_HEAD: &str = r#"# A womsim scenario: one experiment comparing whom to seed as ambassadors.
 # Every key is documented in scenarios/README.md and by `womsim list`.
 # Validate with `womsim validate <file>`, run with `womsim run <file>`.
 
@@ -269,27 +301,9 @@ nodes = 3000
 follows = 10                   # accounts each person follows
 reciprocity = 0.0              # chance a follow is returned; follow-backs let hubs hear
                                # everything and make any news viral (try 0.2)
+"#;
 
-# Who follows the organization, and how they feel about it.
-[population]
-friends = 0.2                  # 20% of people are friends (followers)
-
-[population.mix]               # fractions of friends; must sum to 1
-mild = 0.6
-fan = 0.3
-detractor = 0.1                # detractors talk bad from the start
-
-# The relationship-chain model; leave a key out to use its default.
-[model]
-kind = "relationship_chain"
-quality = 0.8                  # chance an experience is good
-share.good = 0.01              # chance to tell each follower per step, good news
-share.bad = 0.015              # bad news is shared more often...
-talk.good = 3                  # ...and for longer (steps of talking)
-talk.bad = 5
-act = 0.1                      # chance to act on good news (hearing is not acting)
-defense = 0.5                  # ambassadors damp bad news reaching their followers
-
+const STARTER_TAIL: &str = r#"
 # One [[strategy]] per way of picking ambassadors, all with the same budget.
 [[strategy]]
 name = "influencers"

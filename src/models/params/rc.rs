@@ -1,5 +1,9 @@
 //! Parameters of the relationship-chain model (`relationship_chain`); the
 //! rules that use them are documented in [`crate::models::rc`].
+//!
+//! Each field is declared once as a scenario key (key, range, meaning) in
+//! the `Declared` impl at the end of this file; its default is the struct's
+//! `Default`. See `docs/CONTRIBUTING.md` to add one.
 
 use crate::population::Role;
 
@@ -82,12 +86,12 @@ impl Default for RoleTable {
 /// Trickle-down: how actions turn into friends and friends into ambassadors.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Trickle {
-    /// Probability that a community member who acts becomes a (mild) friend, [0, 1]. Default 0.3.
+    /// Probability that a community member who acts becomes a (mild) friend.
     pub conversion: f64,
     /// Per-step probability that an enthusiastic friend (a fan who acted and
-    /// had a good experience) is recruited as an ambassador, [0, 1]. Default 0.
+    /// had a good experience) is recruited as an ambassador.
     pub recruit_rate: f64,
-    /// Most ambassadors recruited during one replicate (0 = no recruitment). Default 0.
+    /// Most ambassadors recruited during one replicate (0 = no recruitment).
     pub recruit_cap: u32,
 }
 
@@ -101,32 +105,30 @@ impl Default for Trickle {
 #[derive(Debug, Clone, PartialEq)]
 pub struct RcParams {
     /// Probability that a talker shares with each listener per step, by
-    /// valence, in [0, 1]. Default good 0.01, bad 0.015 (see the module
-    /// docs for why these small numbers are the realistic ones).
+    /// valence (see the module docs for why the small defaults are the
+    /// realistic ones).
     pub share: Valenced<f64>,
-    /// Steps a person keeps talking after hearing or experiencing, by valence,
-    /// >= 1. Default good 3, bad 5.
+    /// Steps a person keeps talking after hearing or experiencing, by valence.
     pub talk: Valenced<u32>,
-    /// Base probability of acting on a good message, in [0, 1]. Default 0.1.
+    /// Base probability of acting on a good message.
     pub act: f64,
-    /// Probability that an experience is good, in [0, 1]. Default 0.8.
+    /// Probability that an experience is good.
     pub quality: f64,
-    /// Weight of a bad message relative to a good one in opinions, >= 0. Default 2.
+    /// Weight of a bad message relative to a good one in opinions.
     pub negativity_bias: f64,
     /// Multiplier on the action probability of a message from an ambassador
-    /// (ambassadors ask their network to act), >= 0. Default 2.
+    /// (ambassadors ask their network to act).
     pub ask: f64,
     /// Fraction of bad messages neutralised when they reach someone who follows
-    /// an ambassador, in [0, 1]. Default 0.5.
+    /// an ambassador.
     pub defense: f64,
     /// Trickle-down parameters.
     pub trickle: Trickle,
     /// Role effects.
     pub roles: RoleTable,
     /// Weight of news heard *after* the first impression, relative to the
-    /// first, in [0, 1] (`model.openness`). Default 1: every message moves the
-    /// opinion. 0: first impressions are final (only an own experience
-    /// changes an opinion), as in IC-N.
+    /// first. 1: every message moves the opinion. 0: first impressions are
+    /// final (only an own experience changes an opinion), as in IC-N.
     pub openness: f64,
 }
 
@@ -144,5 +146,106 @@ impl Default for RcParams {
             roles: RoleTable::default(),
             openness: 1.0,
         }
+    }
+}
+
+// ---------------------------------------------------------------- declarations
+
+use crate::param;
+use crate::scenario::decl::{Declared, Param};
+use crate::scenario::schema::Ty;
+
+/// The `roles.<role>.*` keys of one role.
+macro_rules! role_params {
+    ($role:ident) => {
+        [
+            param!(
+                concat!("roles.", stringify!($role), ".share"),
+                Ty::NON_NEG,
+                roles.$role.share,
+                "multiplier on this role's share probability"
+            ),
+            param!(
+                concat!("roles.", stringify!($role), ".persuade"),
+                Ty::NON_NEG,
+                roles.$role.persuade,
+                "multiplier on the action probability of those who hear this role"
+            ),
+            param!(
+                concat!("roles.", stringify!($role), ".act"),
+                Ty::NON_NEG,
+                roles.$role.act,
+                "multiplier on this role's own action probability"
+            ),
+        ]
+    };
+}
+
+/// The `[model] kind = "relationship_chain"` keys.
+impl Declared for RcParams {
+    fn params() -> Vec<Param<Self>> {
+        const TALK: Ty = Ty::Int { min: 1, max: 100_000 };
+        let mut v = vec![
+            param!(
+                "share.good",
+                Ty::Prob,
+                share.good,
+                "probability a talker shares a good experience with each listener per step"
+            )
+            .starter("chance to tell each follower per step, good news"),
+            param!("share.bad", Ty::Prob, share.bad, "same for a bad experience")
+                .starter("bad news is shared more often..."),
+            param!("talk.good", TALK, talk.good, "steps someone keeps talking about a good experience")
+                .starter("...and for longer (steps of talking)"),
+            param!("talk.bad", TALK, talk.bad, "steps someone keeps talking about a bad experience").starter(""),
+            param!("act", Ty::Prob, act, "base probability of acting on a good message")
+                .starter("chance to act on good news (hearing is not acting)"),
+            param!("quality", Ty::Prob, quality, "probability that an experience (after acting) is good")
+                .starter("chance an experience is good"),
+            param!(
+                "negativity_bias",
+                Ty::NON_NEG,
+                negativity_bias,
+                "weight of a bad message relative to a good one in opinions"
+            ),
+            param!("ask", Ty::NON_NEG, ask, "multiplier on the action probability of a message from an ambassador"),
+            param!(
+                "openness",
+                Ty::Prob,
+                openness,
+                "weight of news heard after the first impression (0 = first impressions are final)"
+            ),
+            param!(
+                "defense",
+                Ty::Prob,
+                defense,
+                "fraction of bad messages neutralised when they reach a follower of an ambassador"
+            )
+            .starter("ambassadors damp bad news reaching their followers"),
+            param!(
+                "trickle.conversion",
+                Ty::Prob,
+                trickle.conversion,
+                "probability a community member who acts becomes a (mild) friend"
+            ),
+            param!(
+                "trickle.recruit_rate",
+                Ty::Prob,
+                trickle.recruit_rate,
+                "per-step probability an enthusiastic friend is recruited as ambassador"
+            ),
+            param!(
+                "trickle.recruit_cap",
+                Ty::Int { min: 0, max: u32::MAX as i64 },
+                trickle.recruit_cap,
+                "most ambassadors recruited per replicate (0 = no recruitment)"
+            ),
+        ];
+        v.extend(role_params!(community));
+        v.extend(role_params!(mild));
+        v.extend(role_params!(fan));
+        v.extend(role_params!(detractor));
+        v.extend(role_params!(ambassador));
+        v
     }
 }
