@@ -5,6 +5,7 @@
 pub mod args;
 pub mod commands;
 pub mod config;
+pub mod lock;
 pub mod network;
 pub mod run;
 pub mod summary;

@@ -21,21 +21,28 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context};
 use indicatif::{ProgressBar, ProgressStyle};
 use womsim::export::{self, InputFile, Manifest, ReplicateFinals};
+use womsim::graph::Graph;
 use womsim::metrics::Row;
-use womsim::pipeline::{self, World};
+use womsim::pipeline::{self, Cell, World};
+use womsim::population::Population;
 use womsim::results::{BudgetPoint, SeedRow, StrategySeries, SummaryFile};
 use womsim::runner::RunConfig;
 use womsim::scenario::{NetworkSource, Scenario};
 
 use super::args::RunArgs;
 use super::config::{self, RunPlan, RunSettings};
+use super::lock::{DirLock, LOCK_FILE};
 use super::{invalid, load_all, network, seeding_error, summary, CliError};
 
 /// Entry point of `womsim run`.
 pub fn run_command(args: &RunArgs) -> Result<(), CliError> {
     let scenarios = load_all(&args.scenarios)?;
     let settings = config::resolve_run(args, scenarios, std::io::stderr().is_terminal()).map_err(invalid)?;
+    // Every folder is locked for the whole run before it is checked, so two
+    // runs can never write one folder (the second exits 2 naming the first).
+    let mut locks = Vec::with_capacity(settings.plans.len());
     for plan in &settings.plans {
+        locks.push(DirLock::acquire(&plan.out_dir).map_err(invalid)?);
         check_out_dir(&plan.out_dir, settings.force).map_err(invalid)?;
     }
     // A local pool: the library never touches rayon's global pool, and the
@@ -45,19 +52,25 @@ pub fn run_command(args: &RunArgs) -> Result<(), CliError> {
         .thread_name(|i| format!("womsim-{i}"))
         .build()
         .context("cannot start the worker threads")?;
-    for plan in &settings.plans {
-        let summary = run_plan(plan, &settings, &pool)?;
+    // All or nothing: every scenario's network, population and seeds are
+    // built before any folder is written, so a scenario that fails there
+    // stops the run before the first one is written.
+    let prepared: Vec<Prepared> =
+        settings.plans.iter().map(|plan| prepare(plan, &settings, &pool)).collect::<Result<_, _>>()?;
+    for (plan, prep) in settings.plans.iter().zip(&prepared) {
+        let summary = run_plan(plan, prep, &settings, &pool)?;
         print!("{}", summary::table(&summary));
         println!("results: {}", plan.out_dir.display());
         if settings.plans.len() > 1 {
             println!();
         }
     }
+    drop(locks);
     Ok(())
 }
 
 /// An existing, non-empty results folder is never overwritten without
-/// `--force`.
+/// `--force` (this run's own lock file does not count).
 pub fn check_out_dir(dir: &Path, force: bool) -> anyhow::Result<()> {
     if !dir.exists() {
         return Ok(());
@@ -65,7 +78,10 @@ pub fn check_out_dir(dir: &Path, force: bool) -> anyhow::Result<()> {
     if !dir.is_dir() {
         bail!("the results path {} exists and is not a folder", dir.display());
     }
-    let non_empty = fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?.next().is_some();
+    let non_empty = fs::read_dir(dir)
+        .with_context(|| format!("cannot read {}", dir.display()))?
+        .filter_map(Result::ok)
+        .any(|e| e.file_name() != LOCK_FILE);
     if non_empty && !force {
         bail!(
             "the results folder {} already exists and is not empty; use --force to overwrite it or --out to choose another folder",
@@ -75,20 +91,52 @@ pub fn check_out_dir(dir: &Path, force: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Remove what an earlier run wrote (only the names of the results
-/// contract; anything else in the folder is left alone), so a stale
-/// `budgets.csv` or chart cannot pass for part of this run.
+/// Whether `name` in a results folder is one of womsim's temporary files
+/// (`.<name>.tmp-<pid>` from [`export::atomic_write`], `.<stem>.tmp.png` and
+/// `.<name>.tmp` from the charts), left behind by a killed run.
+fn is_womsim_temporary(name: &str) -> bool {
+    name.starts_with('.') && (name.contains(".tmp-") || name.ends_with(".tmp.png") || name.ends_with(".tmp"))
+}
+
+/// Remove what an earlier run wrote: only the names of the results contract
+/// (and womsim's own temporaries); anything else in the folder, including a
+/// user's own files under `charts/`, is left alone. A contract name that is
+/// not a regular file (or, for `charts`, a folder) is refused rather than
+/// removed.
 fn clear_previous_results(dir: &Path) -> anyhow::Result<()> {
+    let remove = |p: &Path| fs::remove_file(p).with_context(|| format!("cannot remove the previous {}", p.display()));
     for name in export::ALL_OUTPUTS {
         let p = dir.join(name);
-        let r = if p.is_dir() {
-            fs::remove_dir_all(&p)
-        } else if p.exists() {
-            fs::remove_file(&p)
+        let Ok(meta) = fs::symlink_metadata(&p) else { continue };
+        if name == export::CHARTS_DIR && meta.is_dir() {
+            let charts = &p;
+            for entry in fs::read_dir(charts).with_context(|| format!("cannot read {}", charts.display()))? {
+                let entry = entry?;
+                let file = entry.file_name().to_string_lossy().into_owned();
+                let ours = womsim::charts::CATALOGUE
+                    .iter()
+                    .any(|stem| file == format!("{stem}.png") || file == format!("{stem}.svg"))
+                    || is_womsim_temporary(&file);
+                if ours && entry.file_type()?.is_file() {
+                    remove(&entry.path())?;
+                }
+            }
+            // Gone if it held only our charts; kept with the user's files.
+            let _ = fs::remove_dir(charts);
+        } else if meta.is_file() || meta.file_type().is_symlink() {
+            remove(&p)?;
         } else {
-            Ok(())
-        };
-        r.with_context(|| format!("cannot remove the previous {}", p.display()))?;
+            bail!(
+                "{} is not a regular file; womsim does not replace it (move it away or choose another folder with --out)",
+                p.display()
+            );
+        }
+    }
+    for entry in fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))? {
+        let entry = entry?;
+        if is_womsim_temporary(&entry.file_name().to_string_lossy()) && entry.file_type()?.is_file() {
+            remove(&entry.path())?;
+        }
     }
     Ok(())
 }
@@ -125,11 +173,21 @@ fn progress_bar(show: bool, len: u64, label: &str) -> ProgressBar {
     pb
 }
 
-/// Run one scenario into its folder; returns its summary.
-fn run_plan(plan: &RunPlan, settings: &RunSettings, pool: &rayon::ThreadPool) -> Result<SummaryFile, CliError> {
-    let started = Instant::now();
+/// A scenario ready to simulate: its network, population and every cell's
+/// seeds.
+struct Prepared {
+    graph: Graph,
+    population: Population,
+    cells: Vec<Cell>,
+}
+
+/// Build one scenario's network and population and pick every seed set
+/// (each replicate's, for strategies drawn per replicate), before any
+/// simulation, so a strategy that cannot be satisfied (band too small,
+/// unknown id) stops the run as invalid input instead of after minutes of
+/// work.
+fn prepare(plan: &RunPlan, settings: &RunSettings, pool: &rayon::ThreadPool) -> Result<Prepared, CliError> {
     let s = &plan.scenario;
-    let dir = &plan.out_dir;
     let say = |msg: String| {
         if settings.chatty {
             eprintln!("{msg}");
@@ -141,14 +199,9 @@ fn run_plan(plan: &RunPlan, settings: &RunSettings, pool: &rayon::ThreadPool) ->
         return Err(invalid(anyhow::anyhow!("scenario {:?}: the network has no nodes", s.name)));
     }
     let population = network::population(s, &graph);
+    say(format!("{}: picking seeds for {} strategies", s.name, s.strategies.len()));
     let cfg = RunConfig { steps: s.steps, replicates: s.replicates, seed: s.seed };
     let world = World { graph: &graph, population: &population, model: &s.model, cfg };
-
-    // Every seed set (each replicate's, for strategies drawn per replicate)
-    // is picked before anything is simulated, so a strategy that cannot be
-    // satisfied (band too small, unknown id) stops the run as invalid input
-    // instead of after minutes of work.
-    say(format!("{}: picking seeds for {} strategies", s.name, s.strategies.len()));
     let cells = pool.install(|| pipeline::plan(&world, &s.strategies, &s.budgets)).map_err(|e| {
         let err = seeding_error(e.strategy, &s.strategies[e.strategy], e.error);
         invalid(match e.sweep_budget {
@@ -156,12 +209,33 @@ fn run_plan(plan: &RunPlan, settings: &RunSettings, pool: &rayon::ThreadPool) ->
             None => err,
         })
     })?;
+    Ok(Prepared { graph, population, cells })
+}
+
+/// Run one prepared scenario into its folder; returns its summary.
+fn run_plan(
+    plan: &RunPlan,
+    prep: &Prepared,
+    settings: &RunSettings,
+    pool: &rayon::ThreadPool,
+) -> Result<SummaryFile, CliError> {
+    let started = Instant::now();
+    let s = &plan.scenario;
+    let dir = &plan.out_dir;
+    let say = |msg: String| {
+        if settings.chatty {
+            eprintln!("{msg}");
+        }
+    };
+    let (graph, cells) = (&prep.graph, &prep.cells);
+    let cfg = RunConfig { steps: s.steps, replicates: s.replicates, seed: s.seed };
+    let world = World { graph, population: &prep.population, model: &s.model, cfg };
 
     // The folder: created, cleared of a previous run's files under --force,
     // then filled as results come in.
     fs::create_dir_all(dir).with_context(|| format!("cannot create the results folder {}", dir.display()))?;
     if settings.force {
-        clear_previous_results(dir)?;
+        clear_previous_results(dir).map_err(invalid)?;
     }
     let inputs = input_files(s)?;
     let mut manifest = Manifest {
@@ -176,15 +250,15 @@ fn run_plan(plan: &RunPlan, settings: &RunSettings, pool: &rayon::ThreadPool) ->
     };
     export::write_manifest(dir, &manifest)?;
     export::write_resolved(dir, &s.to_resolved_toml())?;
-    export::write_degrees(dir, &network::follower_histogram(&graph))?;
-    let seed_rows: Vec<SeedRow> = cells.iter().flat_map(|c| pipeline::seed_rows(&graph, c, s.replicates)).collect();
+    export::write_degrees(dir, &network::follower_histogram(graph))?;
+    let seed_rows: Vec<SeedRow> = cells.iter().flat_map(|c| pipeline::seed_rows(graph, c, s.replicates)).collect();
     export::write_seeds(dir, &seed_rows)?;
 
     // The world without a campaign, first: every strategy's lift is
     // measured against it, replicate by replicate.
     let t0 = Instant::now();
     let pb = progress_bar(settings.progress_bars, u64::from(s.replicates), pipeline::BASELINE);
-    let base = pool.install(|| pipeline::simulate_baseline(&world, &cells, &|| pb.inc(1)));
+    let base = pool.install(|| pipeline::simulate_baseline(&world, cells, &|| pb.inc(1)));
     pb.finish_and_clear();
     say(format!("{}: the no-campaign baseline done in {}", s.name, secs(t0.elapsed())));
     let baseline_series = pipeline::strategy_series(pipeline::BASELINE, &base.series);
@@ -197,7 +271,7 @@ fn run_plan(plan: &RunPlan, settings: &RunSettings, pool: &rayon::ThreadPool) ->
         replicates: s.replicates,
         steps: s.steps,
         model: s.model.kind().to_string(),
-        network: network::info(s, &graph),
+        network: network::info(s, graph),
         baseline: pipeline::baseline_summary(&base),
         strategies: Vec::with_capacity(s.strategies.len()),
     };
@@ -212,7 +286,7 @@ fn run_plan(plan: &RunPlan, settings: &RunSettings, pool: &rayon::ThreadPool) ->
         let pb = progress_bar(settings.progress_bars, u64::from(s.replicates), &cell.spec.name);
         let run = pool.install(|| pipeline::simulate_cell(&world, cell, &base, &|| pb.inc(1)));
         pb.finish_and_clear();
-        let st = pipeline::strategy_summary(&graph, cell, ci, &run, &base, reference.as_deref().map(|r| (against, r)));
+        let st = pipeline::strategy_summary(graph, cell, ci, &run, &base, reference.as_deref().map(|r| (against, r)));
         series.push(pipeline::strategy_series(&cell.spec.name, &run.series));
         replicate_rows.push(ReplicateFinals { strategy: cell.spec.name.clone(), finals: run.finals.clone() });
         if reference.is_none() {
@@ -271,6 +345,8 @@ fn secs(d: Duration) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::os::unix::fs::FileTypeExt;
+
     use super::*;
 
     #[test]
@@ -295,6 +371,54 @@ mod tests {
         clear_previous_results(d.path()).unwrap();
         let left: Vec<_> = fs::read_dir(d.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(left, vec![std::ffi::OsString::from("notes.txt")]);
+    }
+
+    #[test]
+    fn force_keeps_the_users_files_in_charts_and_removes_stale_temporaries() {
+        let d = tempfile::tempdir().unwrap();
+        fs::create_dir(d.path().join("charts")).unwrap();
+        fs::write(d.path().join("charts/reach.svg"), "old").unwrap();
+        fs::write(d.path().join("charts/.reach.tmp.png"), "half").unwrap();
+        fs::write(d.path().join("charts/my_notes.md"), "mine").unwrap();
+        fs::write(d.path().join(".summary.json.tmp-4242"), "half").unwrap();
+        fs::write(d.path().join("summary.json"), "{}").unwrap();
+        clear_previous_results(d.path()).unwrap();
+        let mut left: Vec<String> = walk(d.path());
+        left.sort();
+        assert_eq!(left, ["charts/my_notes.md"]);
+    }
+
+    #[test]
+    fn force_never_replaces_a_special_file() {
+        let d = tempfile::tempdir().unwrap();
+        let fifo = d.path().join("summary.json");
+        let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        // SAFETY: a valid NUL-terminated path; mkfifo only creates a node.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+        let e = clear_previous_results(d.path()).unwrap_err().to_string();
+        assert!(e.contains("not a regular file"), "{e}");
+        assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+    }
+
+    fn walk(dir: &Path) -> Vec<String> {
+        let mut out = Vec::new();
+        for e in fs::read_dir(dir).unwrap() {
+            let e = e.unwrap();
+            let name = e.file_name().to_string_lossy().into_owned();
+            if e.file_type().unwrap().is_dir() {
+                out.extend(walk(&e.path()).into_iter().map(|x| format!("{name}/{x}")));
+            } else {
+                out.push(name);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn the_lock_file_alone_does_not_make_a_folder_non_empty() {
+        let d = tempfile::tempdir().unwrap();
+        fs::write(d.path().join(LOCK_FILE), "1\n").unwrap();
+        assert!(check_out_dir(d.path(), false).is_ok());
     }
 
     #[test]

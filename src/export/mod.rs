@@ -96,6 +96,24 @@ pub struct Manifest {
     pub inputs: Vec<InputFile>,
 }
 
+/// Crash testing: with `WOMSIM_ABORT_AFTER_RENAMES=N` in the environment
+/// the process aborts (as if killed) right after its N-th completed rename
+/// of a results file, so a test can stop a run between any two renames and
+/// check that what is left is a consistent folder. Read once; unset in
+/// normal use, where it costs one relaxed atomic increment per file.
+fn crash_point() {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::OnceLock;
+    static LIMIT: OnceLock<Option<u64>> = OnceLock::new();
+    static DONE: AtomicU64 = AtomicU64::new(0);
+    let limit = *LIMIT.get_or_init(|| std::env::var("WOMSIM_ABORT_AFTER_RENAMES").ok().and_then(|v| v.parse().ok()));
+    if let Some(limit) = limit {
+        if DONE.fetch_add(1, Ordering::Relaxed) + 1 >= limit {
+            std::process::abort();
+        }
+    }
+}
+
 /// Write `bytes` to `path` atomically: temporary file in the same folder,
 /// fsync, rename.
 pub fn atomic_write(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
@@ -111,7 +129,9 @@ pub fn atomic_write(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     write().map_err(|e| {
         let _ = fs::remove_file(&tmp);
         anyhow::Error::new(e).context(format!("cannot write {}", path.display()))
-    })
+    })?;
+    crash_point();
+    Ok(())
 }
 
 /// Lower-case hex SHA-256 of a file.
