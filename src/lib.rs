@@ -51,6 +51,7 @@ pub mod models;
 pub mod pipeline;
 pub mod population;
 pub mod report;
+pub mod resources;
 pub mod results;
 pub mod rng;
 pub mod runner;

@@ -157,7 +157,7 @@ fn control_characters_never_reach_the_terminal_raw() {
     let shown = e.to_string();
     assert!(!shown.chars().any(|c| c.is_control() && c != '\n'), "{shown:?}");
     assert!(
-        shown.contains("strategy[1].name = \"x\\u001B[2Jy\": must be a non-empty string without control"),
+        shown.contains("strategy[1].name = \"x\\u001B[2Jy\": must be a non-empty string of at most 100 characters, without control"),
         "{shown}"
     );
     assert!(shown.contains("k\\u{85}"), "{shown}");
@@ -1220,4 +1220,21 @@ fn every_schema_key_is_read_into_the_scenario() {
         }
     }
     assert!(checked > 40, "{checked}");
+}
+
+#[test]
+fn names_and_paths_are_bounded() {
+    let long = "x".repeat(101);
+    let e = err_text(&format!("name = \"{long}\"\n{MINIMAL}"));
+    assert_has(&e, "name = ");
+    assert_has(&e, "at most 100");
+    let e = err_text(&format!("{MINIMAL}name = \"{long}\"\n"));
+    assert_has(&e, "strategy[1].name");
+    let e = err_text(&format!("{MINIMAL}\n[output]\ndir = \"a\\u0000b\"\n"));
+    assert_has(&e, "output.dir");
+    assert_has(&e, "no control characters");
+    // A cost that would overflow the results is refused up front.
+    let e = err_text(&format!("{MINIMAL}cost = {{ base = 1e308 }}\n"));
+    assert_has(&e, "strategy[1].cost.base = 1e308");
+    assert!(parse_str(&format!("name = \"{}\"\n{MINIMAL}", "y".repeat(100)), None).is_ok());
 }

@@ -56,11 +56,11 @@ pub struct RunArgs {
     /// Scenario files (TOML); each gets its own results folder.
     #[arg(required = true, value_name = "SCENARIO")]
     pub scenarios: Vec<PathBuf>,
-    /// Override the number of Monte Carlo replicates.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    /// Override the number of Monte Carlo replicates (1 to 1,000,000, as in a scenario file).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub replicates: Option<u32>,
-    /// Override the scenario seed.
-    #[arg(long, value_name = "N")]
+    /// Override the scenario seed (0 to 2^63 − 1, as in a scenario file, so the resolved file can repeat it).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
     pub seed: Option<u64>,
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
@@ -75,6 +75,14 @@ pub struct RunArgs {
     /// No progress bar and no progress messages (the summary table is still printed).
     #[arg(long, short)]
     pub quiet: bool,
+    /// Memory the run may use (e.g. 8G, 512M): overrides the check of the
+    /// scenario's estimated memory against what the machine has available.
+    #[arg(long, value_name = "SIZE", value_parser = parse_memory)]
+    pub max_memory: Option<u64>,
+}
+
+fn parse_memory(s: &str) -> Result<u64, String> {
+    womsim::resources::parse_size(s).ok_or_else(|| format!("{s:?} is not a memory size such as 8G, 512M or 2.5GB"))
 }
 
 /// Categories of `womsim list`.
@@ -134,6 +142,11 @@ mod tests {
     #[test]
     fn zero_replicates_and_threads_are_rejected() {
         assert!(Cli::try_parse_from(["womsim", "run", "a.toml", "--replicates", "0"]).is_err());
+        // The schema's ranges hold for flags too.
+        assert!(Cli::try_parse_from(["womsim", "run", "a.toml", "--replicates", "1000001"]).is_err());
+        assert!(Cli::try_parse_from(["womsim", "run", "a.toml", "--replicates", "4294967295"]).is_err());
+        assert!(Cli::try_parse_from(["womsim", "run", "a.toml", "--seed", "9223372036854775808"]).is_err());
+        assert!(Cli::try_parse_from(["womsim", "run", "a.toml", "--replicates", "1000000"]).is_ok());
         assert!(Cli::try_parse_from(["womsim", "run", "a.toml", "--threads", "0"]).is_err());
         assert!(Cli::try_parse_from(["womsim", "list", "people"]).is_err());
     }

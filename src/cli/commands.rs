@@ -19,6 +19,11 @@ use super::{invalid, load_scenario, network, render_error, seeding_error, CliErr
 /// in itself). Returns the text to print.
 fn validate_one(path: &Path) -> anyhow::Result<String> {
     let s = load_scenario(path)?;
+    // What a run needs, checked before the network is built (a network too
+    // large for this machine is refused, not allocated).
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    super::resources::check(&s, threads, None)?;
+    let needs = super::resources::describe(&super::resources::estimate(&s, threads));
     let (g, stats) = network::build_with_stats(&s)?;
     if g.is_empty() {
         anyhow::bail!("scenario {:?}: the network has no nodes", s.name);
@@ -29,6 +34,7 @@ fn validate_one(path: &Path) -> anyhow::Result<String> {
     let _ = writeln!(out, "{}", s.to_resolved_toml().trim_end());
     let _ = writeln!(out);
     out.push_str(&network::describe(&s, &g, &stats, &pop));
+    let _ = writeln!(out, "resources ({threads} threads): {needs}");
     let _ = writeln!(out, "strategies:");
     for (i, st) in s.strategies.iter().enumerate() {
         if matches!(st.kind, StrategyKind::Greedy { .. }) {

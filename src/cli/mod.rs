@@ -7,6 +7,7 @@ pub mod commands;
 pub mod config;
 pub mod lock;
 pub mod network;
+pub mod resources;
 pub mod run;
 pub mod summary;
 

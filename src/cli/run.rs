@@ -40,6 +40,10 @@ pub fn run_command(args: &RunArgs) -> Result<(), CliError> {
     let settings = config::resolve_run(args, scenarios, std::io::stderr().is_terminal()).map_err(invalid)?;
     // Every folder is locked for the whole run before it is checked, so two
     // runs can never write one folder (the second exits 2 naming the first).
+    // Refuse up front what cannot fit in memory (before any allocation).
+    for plan in &settings.plans {
+        super::resources::check(&plan.scenario, settings.threads, args.max_memory).map_err(invalid)?;
+    }
     let mut locks = Vec::with_capacity(settings.plans.len());
     for plan in &settings.plans {
         locks.push(DirLock::acquire(&plan.out_dir).map_err(invalid)?);
@@ -200,6 +204,11 @@ fn prepare(plan: &RunPlan, settings: &RunSettings, pool: &rayon::ThreadPool) -> 
     }
     let population = network::population(s, &graph);
     say(format!("{}: picking seeds for {} strategies", s.name, s.strategies.len()));
+    let greedy = super::resources::estimate(s, settings.threads).greedy_simulations;
+    if greedy > 0 {
+        // Greedy chooses by simulation: say up front how much work that is.
+        say(format!("{}: greedy needs up to {greedy} simulations to choose its seeds", s.name));
+    }
     let cfg = RunConfig { steps: s.steps, replicates: s.replicates, seed: s.seed };
     let world = World { graph: &graph, population: &population, model: &s.model, cfg };
     let cells = pool.install(|| pipeline::plan(&world, &s.strategies, &s.budgets)).map_err(|e| {

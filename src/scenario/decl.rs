@@ -212,11 +212,14 @@ impl Declared for PopulationSpec {
 // ---------------------------------------------------------------- strategy cost
 
 /// The `cost.*` keys of every `[[strategy]]`.
+/// A cost parameter: finite, at most [`super::schema::MAX_COST`].
+const COST: Ty = Ty::Num { min: 0.0, min_open: false, max: super::schema::MAX_COST };
+
 impl Declared for CostModel {
     fn params() -> Vec<Param<Self>> {
         vec![
-            param!("cost.base", Ty::NON_NEG, base, "cost of one seed: base + per_follower × followers"),
-            param!("cost.per_follower", Ty::NON_NEG, per_follower, "cost per follower of a seed"),
+            param!("cost.base", COST, base, "cost of one seed: base + per_follower × followers"),
+            param!("cost.per_follower", COST, per_follower, "cost per follower of a seed"),
         ]
     }
 }

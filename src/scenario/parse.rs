@@ -198,10 +198,13 @@ fn valid(ty: &Ty, v: &Value) -> bool {
         Ty::Open01 => as_num(v).is_some_and(|x| x > 0.0 && x < 1.0),
         Ty::Prob | Ty::Frac => as_num(v).is_some_and(|x| (0.0..=1.0).contains(&x)),
         Ty::Str => v.is_str(),
-        Ty::Name => v.as_str().is_some_and(valid_name),
-        Ty::Label => {
-            v.as_str().is_some_and(|s| !s.trim().is_empty() && s.trim() == s && !s.chars().any(char::is_control))
-        }
+        Ty::Name => v.as_str().is_some_and(|s| valid_name(s) && s.chars().count() <= schema::MAX_NAME_CHARS),
+        Ty::Label => v.as_str().is_some_and(|s| {
+            !s.trim().is_empty()
+                && s.trim() == s
+                && !s.chars().any(char::is_control)
+                && s.chars().count() <= schema::MAX_NAME_CHARS
+        }),
         Ty::Choice(c) => v.as_str().is_some_and(|s| c.contains(&s)),
         Ty::IntPair { min, max } => match v.as_array() {
             Some(a) if a.len() == 2 => match (&a[0], &a[1]) {
@@ -241,7 +244,9 @@ fn valid(ty: &Ty, v: &Value) -> bool {
                 _ => false,
             })
         }),
-        Ty::Path => v.as_str().is_some_and(|s| !s.trim().is_empty()),
+        Ty::Path => v.as_str().is_some_and(|s| {
+            !s.trim().is_empty() && !s.chars().any(char::is_control) && s.len() <= schema::MAX_PATH_BYTES
+        }),
     }
 }
 

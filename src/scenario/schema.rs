@@ -44,6 +44,16 @@ pub const NETWORK_KINDS: &[&str] = &[
 /// Model kinds.
 pub const MODEL_KINDS: &[&str] =
     &["relationship_chain", "independent_cascade", "ic_n", "linear_threshold", "bass", "sir"];
+/// Longest scenario or strategy name, in characters (names appear in folder
+/// names, chart legends and table headers).
+pub const MAX_NAME_CHARS: usize = 100;
+/// Longest path, in bytes (Linux's PATH_MAX).
+pub const MAX_PATH_BYTES: usize = 4096;
+/// Largest cost parameter: a seed costs at most about 1e12 × followers
+/// (< 4.3e21), so a budget's sum stays far from overflow and every cost is
+/// finite in the results.
+pub const MAX_COST: f64 = 1e12;
+
 /// Strategy kinds.
 pub const STRATEGY_KINDS: &[&str] = &[
     "none",
@@ -147,8 +157,12 @@ impl Ty {
             Ty::Prob => "a probability in [0, 1]".into(),
             Ty::Frac => "a fraction in [0, 1]".into(),
             Ty::Str => "a string".into(),
-            Ty::Name => "a non-empty name of letters, digits, `_`, `-` or `.` (used as a folder name)".into(),
-            Ty::Label => "a non-empty string without control characters or leading/trailing spaces".into(),
+            Ty::Name => format!(
+                "a non-empty name of at most {MAX_NAME_CHARS} letters, digits, `_`, `-` or `.` (used as a folder name)"
+            ),
+            Ty::Label => format!(
+                "a non-empty string of at most {MAX_NAME_CHARS} characters, without control characters or leading/trailing spaces"
+            ),
             Ty::Choice(c) => format!("one of {}", quoted(c)),
             Ty::IntPair { min, max } => format!("a pair [lo, hi] of integers {}, lo <= hi", int_range(*min, *max)),
             Ty::NumPair { min, max } => {
@@ -164,7 +178,9 @@ impl Ty {
             }
             Ty::ChoiceList(c) => format!("a list of names from {}", quoted(c)),
             Ty::IdList => "a list of node ids (strings or non-negative integers)".into(),
-            Ty::Path => "a file path (string), relative to the scenario file".into(),
+            Ty::Path => format!(
+                "a file path (string, at most {MAX_PATH_BYTES} bytes, no control characters)"
+            ),
         }
     }
 
