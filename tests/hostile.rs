@@ -79,3 +79,43 @@ fn cost_and_names_are_bounded_before_the_run() {
     fs::write(t.path().join("n.toml"), format!("name = \"{}\"\n{NET}", "x".repeat(300))).unwrap();
     refused(&womsim(&["validate", "n.toml"], t.path()), "at most 100");
 }
+
+#[test]
+fn one_mistake_gives_one_message() {
+    let t = tempfile::tempdir().unwrap();
+    fs::write(t.path().join("ids.txt"), "1\n").unwrap();
+    fs::write(
+        t.path().join("both.toml"),
+        "[network]\nkind = \"ring\"\nnodes = 10\n[[strategy]]\nkind = \"explicit\"\nnodes = [\"1\"]\nfile = \"ids.txt\"\n",
+    )
+    .unwrap();
+    let o = womsim(&["validate", "both.toml"], t.path());
+    refused(&o, "give either `nodes` or `file`, not both");
+    assert!(!String::from_utf8_lossy(&o.stderr).contains("at least one node id"));
+    fs::write(
+        t.path().join("one.toml"),
+        "[network]\nkind = \"ring\"\nnodes = 1\n[[strategy]]\nkind = \"random\"\nbudget = 1\n",
+    )
+    .unwrap();
+    let o = womsim(&["validate", "one.toml"], t.path());
+    refused(&o, "network.nodes = 1");
+    assert!(!String::from_utf8_lossy(&o.stderr).contains("0 nodes"), "no spurious budget complaint");
+}
+
+#[test]
+fn a_budget_sweep_point_that_cannot_work_is_found_by_validate_and_blamed_on_budgets() {
+    let t = tempfile::tempdir().unwrap();
+    // A 300-node BA graph has only a handful of nodes with 20–100 followers:
+    // a sweep point of 25 magic-middle seeds is more than the band holds,
+    // while the strategy's own budget of 2 is fine.
+    fs::write(
+        t.path().join("s.toml"),
+        "budgets = [2, 25]\n[network]\nkind = \"barabasi_albert\"\nnodes = 300\nm = 3\n\
+         [model]\nkind = \"independent_cascade\"\n[[strategy]]\nkind = \"magic_middle\"\nbudget = 2\n",
+    )
+    .unwrap();
+    for cmd in ["validate", "run"] {
+        let o = womsim(&[cmd, "s.toml", "--quiet"][..if cmd == "run" { 3 } else { 2 }], t.path());
+        refused(&o, "budgets: the point 25");
+    }
+}

@@ -12,7 +12,7 @@ use womsim::scenario::{self, OutputSpec};
 use womsim::seeding::StrategyKind;
 
 use super::args::Category;
-use super::{invalid, load_scenario, network, render_error, seeding_error, CliError};
+use super::{invalid, load_scenario, network, render_error, seeding_error, sweep_error, CliError};
 
 /// Validate one scenario completely: the file, the network it names and
 /// every strategy's seeds (except `greedy`, whose selection is a simulation
@@ -62,6 +62,13 @@ fn validate_one(path: &Path) -> anyhow::Result<String> {
             f.iter().max().copied().unwrap_or(0),
             if seeds.vary() { " (replicate 0's draw; redrawn every replicate)" } else { "" }
         );
+        // Every point of a budget sweep must be satisfiable too, as in `run`.
+        if !matches!(st.kind, StrategyKind::Explicit { .. } | StrategyKind::None) {
+            for &b in &s.budgets {
+                let spec = womsim::seeding::StrategySpec { budget: pipeline::sweep_budget(st, b), ..st.clone() };
+                pipeline::pick_seeds(&world, &spec).map_err(|e| sweep_error(i, st, b, e))?;
+            }
+        }
     }
     Ok(out)
 }

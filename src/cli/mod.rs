@@ -70,6 +70,17 @@ pub fn render_error(e: &anyhow::Error) -> String {
     s
 }
 
+/// A point of the budget sweep at which a strategy cannot pick its seeds:
+/// the key to blame is `budgets`, not the strategy's own budget.
+pub fn sweep_error(index: usize, spec: &StrategySpec, budget: f64, e: SeedingError) -> anyhow::Error {
+    anyhow::anyhow!(
+        "budgets: the point {budget} does not work for strategy[{}] {:?} ({}): {e}",
+        index + 1,
+        spec.name,
+        spec.kind.name()
+    )
+}
+
 /// A strategy that cannot pick its seeds, naming the strategy and, where one
 /// is to blame, its key like the scenario checks do:
 /// `strategy "a" (explicit) cannot pick its seeds: caused by strategy[1].nodes: node id "9" is not in the network`.

@@ -32,7 +32,7 @@ use womsim::scenario::{NetworkSource, Scenario};
 use super::args::RunArgs;
 use super::config::{self, RunPlan, RunSettings};
 use super::lock::{DirLock, LOCK_FILE};
-use super::{invalid, load_all, network, seeding_error, summary, CliError};
+use super::{invalid, load_all, network, seeding_error, summary, sweep_error, CliError};
 
 /// Entry point of `womsim run`.
 pub fn run_command(args: &RunArgs) -> Result<(), CliError> {
@@ -212,10 +212,10 @@ fn prepare(plan: &RunPlan, settings: &RunSettings, pool: &rayon::ThreadPool) -> 
     let cfg = RunConfig { steps: s.steps, replicates: s.replicates, seed: s.seed };
     let world = World { graph: &graph, population: &population, model: &s.model, cfg };
     let cells = pool.install(|| pipeline::plan(&world, &s.strategies, &s.budgets)).map_err(|e| {
-        let err = seeding_error(e.strategy, &s.strategies[e.strategy], e.error);
+        let spec = &s.strategies[e.strategy];
         invalid(match e.sweep_budget {
-            Some(b) => err.context(format!("budget {b}")),
-            None => err,
+            Some(b) => sweep_error(e.strategy, spec, b, e.error),
+            None => seeding_error(e.strategy, spec, e.error),
         })
     })?;
     Ok(Prepared { graph, population, cells })

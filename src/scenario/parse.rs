@@ -850,7 +850,10 @@ fn resolve_network(t: &Table, base: &Path, errs: &mut Errs<'_>) -> (Option<Netwo
         | GeneratorSpec::Complete { nodes }
         | GeneratorSpec::Ring { nodes } => u64::from(*nodes),
     };
-    (Some(NetworkSource::Generated(spec)), Some(known))
+    // With an invalid size key the count is unknown: checking budgets
+    // against it would only add a spurious second complaint.
+    let size_valid = !sec.invalid("nodes") && !sec.invalid("sizes");
+    (Some(NetworkSource::Generated(spec)), size_valid.then_some(known))
 }
 
 fn resolve_model(t: &Table, edge_list: bool, errs: &mut Errs<'_>) -> Option<ModelSpec> {
@@ -1115,7 +1118,7 @@ fn resolve_strategies(
                         Vec::new()
                     }
                 };
-                if sec.raw("nodes").is_some() && nodes.is_empty() {
+                if sec.raw("nodes").is_some() && nodes.is_empty() && !sec.given("file") {
                     errs.bad(&sec.full("nodes"), sec.raw("nodes"), "must list at least one node id");
                 }
                 let mut seen = std::collections::HashSet::new();
