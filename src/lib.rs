@@ -15,6 +15,7 @@
 //!   value.
 //! * [`seeding`] — strategies that choose ambassadors under a budget.
 //! * [`runner`] — Monte Carlo replicates in parallel (rayon), deterministic.
+//! * [`world`] — a scenario's network and population, built.
 //! * [`pipeline`] — a whole run: seeds per strategy, the no-campaign
 //!   baseline, replicates, and the results contract (lift, paired
 //!   differences with Holm–Bonferroni, risk quantiles).
@@ -58,3 +59,4 @@ pub mod runner;
 pub mod scenario;
 pub mod seeding;
 pub mod stats;
+pub mod world;

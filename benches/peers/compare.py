@@ -210,8 +210,10 @@ def main():
                 r_peer = rc if peer == "cynetdiff" else max(5, rc // 50)
                 res[peer].append(run_peer(peer, graph, p, r_peer, 3 if peer == "cynetdiff" else 1, rnd))
             res["womsim_1t"].append(run_womsim(binary, graph, n, p, rw, 1, 3))
-            # Enough replicates that their cost dwarfs the few ms of process-time noise.
-            res["cli"].append(run_cli(cli, graph, n, p, max(rw, 1000)))
+            # Enough replicates (about 2 s of simulation) that their cost dwarfs the tens of ms of noise in
+            # whole-process times.
+            r_cli = min(1_000_000, max(rw, int(2.0 / res["womsim_1t"][-1]["s_per_sim"])))
+            res["cli"].append(run_cli(cli, graph, n, p, r_cli))
             res["womsim_2t"].append(run_womsim(binary, graph, n, p, rw, 2, 3))
             print(f"  {graph} p={p} round {rnd + 1}/{args.rounds} done", file=sys.stderr, flush=True)
         w1 = res["womsim_1t"]

@@ -1,93 +1,13 @@
-//! Building the network and population of a scenario, and describing them.
+//! Describing a scenario's network and population (`womsim validate`); the
+//! building itself is the library's ([`womsim::world`]).
 
 use std::fmt::Write as _;
 
-use anyhow::Context;
-use womsim::graph::stats::{self, NetworkStats};
-use womsim::graph::{edgelist, generators, Graph};
-use womsim::models::{EdgeProb, ModelSpec};
+use womsim::graph::stats::NetworkStats;
+use womsim::graph::Graph;
 use womsim::population::Population;
-use womsim::results::{DegreeRow, NetworkInfo};
-use womsim::scenario::{NetworkSource, Scenario};
-
-/// Build the scenario's network. Every error is invalid input (exit 2): bad
-/// generator parameters, unreadable or malformed edge lists.
-pub fn build(scenario: &Scenario) -> anyhow::Result<Graph> {
-    build_with_stats(scenario).map(|(g, _)| g)
-}
-
-/// [`build`], plus the network statistics (including what the edge-list
-/// loader dropped or merged). O(V + E) on top of building.
-pub fn build_with_stats(scenario: &Scenario) -> anyhow::Result<(Graph, NetworkStats)> {
-    match &scenario.network {
-        NetworkSource::Generated(spec) => {
-            let g = generators::generate(spec, scenario.seed)
-                .map_err(anyhow::Error::new)
-                .with_context(|| format!("cannot generate the {} network", spec.kind()))?;
-            let st = stats::compute(&g);
-            Ok((g, st))
-        }
-        NetworkSource::EdgeList { path, directed, ids } => {
-            let opts = edgelist::Options::new(*directed).ids(*ids);
-            let (g, info) = edgelist::load_with_options(path, &opts)
-                .map_err(anyhow::Error::new)
-                .with_context(|| format!("cannot load the edge list {}", path.display()))?;
-            if !info.weighted && uses_edge_weights(&scenario.model) {
-                anyhow::bail!(
-                    "model.weights = \"edge\" reads the weight column of the edge list, but {} has none \
-                     (its lines are `u v`); add a third column with each arc's weight in [0, 1], or choose \
-                     weights = \"uniform\" or \"inverse_in_degree\"",
-                    path.display()
-                );
-            }
-            let st = stats::compute_loaded(&g, &info);
-            Ok((g, st))
-        }
-    }
-}
-
-/// Whether the model reads each arc's weight from the graph (`weights = "edge"`).
-fn uses_edge_weights(model: &ModelSpec) -> bool {
-    match model {
-        ModelSpec::IndependentCascade(p) => p.prob == EdgeProb::Weights,
-        ModelSpec::LinearThreshold(p) => p.weights == EdgeProb::Weights,
-        _ => false,
-    }
-}
-
-/// Roles before seeding: drawn from the population stream in the chain
-/// model, everyone a community member in the classic models.
-pub fn population(scenario: &Scenario, g: &Graph) -> Population {
-    if scenario.model.has_roles() {
-        Population::draw(g, &scenario.population, scenario.seed)
-    } else {
-        Population::community(g.len())
-    }
-}
-
-/// Kind of network for the results (`edge_list` or the generator name).
-pub fn kind(scenario: &Scenario) -> &'static str {
-    match &scenario.network {
-        NetworkSource::Generated(spec) => spec.kind(),
-        NetworkSource::EdgeList { .. } => "edge_list",
-    }
-}
-
-/// Network facts recorded in `summary.json`.
-pub fn info(scenario: &Scenario, g: &Graph) -> NetworkInfo {
-    NetworkInfo {
-        kind: kind(scenario).to_string(),
-        nodes: g.len() as u64,
-        edges: g.num_edges() as u64,
-        directed: g.is_directed(),
-    }
-}
-
-/// Histogram of follower counts (out-degrees), ascending, zero counts
-/// omitted. O(V + max degree).
-pub fn follower_histogram(g: &Graph) -> Vec<DegreeRow> {
-    stats::degree_histogram(g, true).into_iter().map(|(degree, count)| DegreeRow { degree, count }).collect()
-}
+use womsim::scenario::Scenario;
+pub use womsim::world::{build, build_with_stats, follower_histogram, info, kind, population};
 
 /// Human-readable network statistics (`womsim validate`): the general
 /// [`NetworkStats`] plus what matters for seeding (follower percentiles,
@@ -124,24 +44,4 @@ pub fn describe(scenario: &Scenario, g: &Graph, st: &NetworkStats, pop: &Populat
         );
     }
     s
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use womsim::graph::Labels;
-
-    #[test]
-    fn directed_histogram_counts_followers() {
-        let g = Graph::from_edges(3, true, &[(0, 1), (0, 2), (1, 2)], None, Labels::Dense).unwrap();
-        let h = follower_histogram(&g);
-        assert_eq!(
-            h,
-            vec![
-                DegreeRow { degree: 0, count: 1 },
-                DegreeRow { degree: 1, count: 1 },
-                DegreeRow { degree: 2, count: 1 }
-            ]
-        );
-    }
 }
