@@ -3,9 +3,11 @@
 //! replicates, and the numbers of `summary.json`, `timeseries.csv`,
 //! `replicates.csv`, `seeds.csv` and `budgets.csv`.
 //!
-//! The pipeline is pure (no files, no printing): the `womsim` binary builds
-//! the network and population, calls these steps in order and writes what
-//! they return, saving each strategy as it finishes.
+//! The pipeline is pure (no files, no printing): a caller builds the world
+//! ([`crate::world`]), picks every cell's seeds ([`plan`]) and runs them
+//! ([`execute`]), which hands back the results after each part so that the
+//! caller (the `womsim` binary) can save them as they finish and show
+//! progress ([`Progress`]). Tests and other programs call the same functions.
 //!
 //! ## Honest comparison
 //! * **Baseline.** The world without any campaign (no seeds) is simulated
@@ -465,4 +467,106 @@ pub fn seed_rows(graph: &Graph, cell: &Cell, replicates: u32) -> Vec<SeedRow> {
             seeds: cell.seeds.of(r).seeds.iter().map(|&u| graph.label(u).to_string()).collect(),
         })
         .collect()
+}
+
+/// The results of a run as they accumulate: what `summary.json`,
+/// `timeseries.csv`, `replicates.csv` and `budgets.csv` hold (the caller adds
+/// the scenario's own facts to the summary).
+#[derive(Debug, Clone)]
+pub struct Execution {
+    /// The no-campaign world's block of `summary.json`.
+    pub baseline: Baseline,
+    /// Its series (`strategy = "(no campaign)"`).
+    pub baseline_series: StrategySeries,
+    /// Finished strategies, in scenario order, Holm applied over them.
+    pub strategies: Vec<StrategySummary>,
+    pub series: Vec<StrategySeries>,
+    /// Final rows per replicate: the baseline first, then each strategy.
+    pub finals: Vec<(String, Vec<Row>)>,
+    /// Finished budget-sweep points.
+    pub budgets: Vec<BudgetPoint>,
+}
+
+/// Which part of a run just finished ([`execute`]'s `save` callback).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// The no-campaign baseline.
+    Baseline,
+    /// The strategy with this index among the strategies.
+    Strategy(usize),
+    /// The budget-sweep point with this index among the points.
+    BudgetPoint(usize),
+}
+
+/// How a run shows progress (called from worker threads: `Sync`).
+pub trait Progress: Sync {
+    /// A part starts: `label` names it (`"(no campaign)"`, a strategy, or
+    /// `"<strategy> @ <budget>"`); `replicates` ticks follow.
+    fn start(&self, _label: &str, _replicates: u32) {}
+    /// One replicate of the current part finished.
+    fn tick(&self) {}
+    /// The current part finished.
+    fn finish(&self, _stage: Stage, _label: &str) {}
+}
+
+/// No progress shown.
+pub struct Quiet;
+
+impl Progress for Quiet {}
+
+/// A whole run over prepared `cells` ([`plan`]): the baseline, each
+/// strategy in scenario order (the first is the reference of the paired
+/// differences), then each budget point. After each part `save` gets the
+/// results so far, so a caller can write them as soon as they exist; an
+/// error from `save` stops the run and is returned.
+///
+/// Cost: (cells + 1) × replicates simulations plus the aggregation of each
+/// cell's stored rows; memory: one cell's trajectories at a time, plus the
+/// baseline's reach per step.
+pub fn execute<E>(
+    world: &World<'_>,
+    cells: &[Cell],
+    progress: &dyn Progress,
+    save: &mut dyn FnMut(Stage, &Execution) -> Result<(), E>,
+) -> Result<Execution, E> {
+    let tick = || progress.tick();
+    progress.start(BASELINE, world.cfg.replicates);
+    let base = simulate_baseline(world, cells, &tick);
+    let mut ex = Execution {
+        baseline: baseline_summary(&base),
+        baseline_series: strategy_series(BASELINE, &base.series),
+        strategies: Vec::new(),
+        series: Vec::new(),
+        finals: vec![(BASELINE.to_string(), base.finals.clone())],
+        budgets: Vec::new(),
+    };
+    progress.finish(Stage::Baseline, BASELINE);
+    save(Stage::Baseline, &ex)?;
+    let mut reference: Option<(String, Vec<Row>)> = None;
+    for (ci, cell) in cells.iter().enumerate().filter(|(_, c)| c.sweep_budget.is_none()) {
+        progress.start(&cell.spec.name, world.cfg.replicates);
+        let run = simulate_cell(world, cell, &base, &tick);
+        let refr = reference.as_ref().map(|(name, rows)| (name.as_str(), rows.as_slice()));
+        let st = strategy_summary(world.graph, cell, ci, &run, &base, refr);
+        ex.series.push(strategy_series(&cell.spec.name, &run.series));
+        ex.finals.push((cell.spec.name.clone(), run.finals.clone()));
+        if reference.is_none() {
+            reference = Some((cell.spec.name.clone(), run.finals));
+        }
+        ex.strategies.push(st);
+        adjust_for_multiplicity(&mut ex.strategies);
+        let stage = Stage::Strategy(ex.strategies.len() - 1);
+        progress.finish(stage, &cell.spec.name);
+        save(stage, &ex)?;
+    }
+    for (ci, cell) in cells.iter().enumerate().filter(|(_, c)| c.sweep_budget.is_some()) {
+        let label = format!("{} @ {}", cell.spec.name, cell.sweep_budget.unwrap_or_default());
+        progress.start(&label, world.cfg.replicates);
+        let run = simulate_cell(world, cell, &base, &tick);
+        ex.budgets.push(budget_point(cell, ci, &run, &base));
+        let stage = Stage::BudgetPoint(ex.budgets.len() - 1);
+        progress.finish(stage, &label);
+        save(stage, &ex)?;
+    }
+    Ok(ex)
 }

@@ -33,22 +33,12 @@ fn none() -> StrategySpec {
     }
 }
 
-/// The whole pipeline on one world: every strategy's summary, Holm applied.
+/// The whole pipeline on one world ([`pipeline::execute`], as `womsim run`
+/// does): every strategy's summary, Holm applied.
 fn run(world: &World<'_>, strategies: &[StrategySpec]) -> Vec<StrategySummary> {
     let cells = pipeline::plan(world, strategies, &[]).expect("seeds");
-    let base = pipeline::simulate_baseline(world, &cells, &|| {});
-    let mut out: Vec<StrategySummary> = Vec::new();
-    let mut reference = None;
-    for (i, cell) in cells.iter().enumerate() {
-        let run = pipeline::simulate_cell(world, cell, &base, &|| {});
-        let refr = reference.as_ref().map(|r: &Vec<_>| (strategies[0].name.as_str(), r.as_slice()));
-        out.push(pipeline::strategy_summary(world.graph, cell, i, &run, &base, refr));
-        if reference.is_none() {
-            reference = Some(run.finals);
-        }
-    }
-    pipeline::adjust_for_multiplicity(&mut out);
-    out
+    let mut keep = |_: pipeline::Stage, _: &pipeline::Execution| Ok::<(), ()>(());
+    pipeline::execute(world, &cells, &pipeline::Quiet, &mut keep).expect("no saving to fail").strategies
 }
 
 fn follower_world(seed: u64) -> (Graph, Population) {

@@ -22,10 +22,9 @@ use anyhow::{bail, Context};
 use indicatif::{ProgressBar, ProgressStyle};
 use womsim::export::{self, InputFile, Manifest, ReplicateFinals};
 use womsim::graph::Graph;
-use womsim::metrics::Row;
-use womsim::pipeline::{self, Cell, World};
+use womsim::pipeline::{self, Cell, Stage, World};
 use womsim::population::Population;
-use womsim::results::{BudgetPoint, SeedRow, StrategySeries, SummaryFile};
+use womsim::results::{Baseline, SeedRow, SummaryFile};
 use womsim::runner::RunConfig;
 use womsim::scenario::{NetworkSource, Scenario};
 
@@ -263,15 +262,6 @@ fn run_plan(
     let seed_rows: Vec<SeedRow> = cells.iter().flat_map(|c| pipeline::seed_rows(graph, c, s.replicates)).collect();
     export::write_seeds(dir, &seed_rows)?;
 
-    // The world without a campaign, first: every strategy's lift is
-    // measured against it, replicate by replicate.
-    let t0 = Instant::now();
-    let pb = progress_bar(settings.progress_bars, u64::from(s.replicates), pipeline::BASELINE);
-    let base = pool.install(|| pipeline::simulate_baseline(&world, cells, &|| pb.inc(1)));
-    pb.finish_and_clear();
-    say(format!("{}: the no-campaign baseline done in {}", s.name, secs(t0.elapsed())));
-    let baseline_series = pipeline::strategy_series(pipeline::BASELINE, &base.series);
-
     let mut summary = SummaryFile {
         womsim_version: env!("CARGO_PKG_VERSION").to_string(),
         scenario: s.name.clone(),
@@ -281,54 +271,34 @@ fn run_plan(
         steps: s.steps,
         model: s.model.kind().to_string(),
         network: network::info(s, graph),
-        baseline: pipeline::baseline_summary(&base),
-        strategies: Vec::with_capacity(s.strategies.len()),
+        baseline: Baseline { final_: pipeline::final_metrics(&[]) },
+        strategies: Vec::new(),
     };
-    let mut series: Vec<StrategySeries> = Vec::new();
-    let mut replicate_rows =
-        vec![ReplicateFinals { strategy: pipeline::BASELINE.to_string(), finals: base.finals.clone() }];
-    let mut reference: Option<Vec<Row>> = None;
-    let against = s.strategies[0].name.as_str();
-    let main_cells = cells.iter().enumerate().filter(|(_, c)| c.sweep_budget.is_none());
-    for (ci, cell) in main_cells {
-        let t0 = Instant::now();
-        let pb = progress_bar(settings.progress_bars, u64::from(s.replicates), &cell.spec.name);
-        let run = pool.install(|| pipeline::simulate_cell(&world, cell, &base, &|| pb.inc(1)));
-        pb.finish_and_clear();
-        let st = pipeline::strategy_summary(graph, cell, ci, &run, &base, reference.as_deref().map(|r| (against, r)));
-        series.push(pipeline::strategy_series(&cell.spec.name, &run.series));
-        replicate_rows.push(ReplicateFinals { strategy: cell.spec.name.clone(), finals: run.finals.clone() });
-        if reference.is_none() {
-            reference = Some(run.finals);
+    // The world without a campaign first, then each strategy and budget
+    // point; each part's results are saved as soon as it finishes:
+    // timeseries.csv and replicates.csv, then summary.json, the index of the
+    // folder, last, so it never names a strategy whose series is not on
+    // disk yet.
+    let shown = Shown::new(s, settings);
+    let mut save = |stage: Stage, ex: &pipeline::Execution| -> anyhow::Result<()> {
+        match stage {
+            Stage::Baseline => summary.baseline = ex.baseline.clone(),
+            Stage::Strategy(_) => {
+                summary.strategies = ex.strategies.clone();
+                export::write_timeseries(dir, s.steps, &ex.baseline_series, &ex.series)?;
+                let finals: Vec<ReplicateFinals> = ex
+                    .finals
+                    .iter()
+                    .map(|(name, rows)| ReplicateFinals { strategy: name.clone(), finals: rows.clone() })
+                    .collect();
+                export::write_replicates(dir, &finals)?;
+                export::write_summary(dir, &summary)?;
+            }
+            Stage::BudgetPoint(_) => export::write_budgets(dir, &ex.budgets)?,
         }
-        summary.strategies.push(st);
-        pipeline::adjust_for_multiplicity(&mut summary.strategies);
-        // Saved as soon as the strategy finishes; summary.json, the index of
-        // the folder, last, so it never names a strategy whose series is
-        // not on disk yet.
-        export::write_timeseries(dir, s.steps, &baseline_series, &series)?;
-        export::write_replicates(dir, &replicate_rows)?;
-        export::write_summary(dir, &summary)?;
-        say(format!(
-            "{}: strategy {}/{} {:?} done in {}",
-            s.name,
-            cell.strategy + 1,
-            s.strategies.len(),
-            cell.spec.name,
-            secs(t0.elapsed())
-        ));
-    }
-
-    let mut points: Vec<BudgetPoint> = Vec::new();
-    for (ci, cell) in cells.iter().enumerate().filter(|(_, c)| c.sweep_budget.is_some()) {
-        let label = format!("{} @ {}", cell.spec.name, cell.sweep_budget.unwrap_or_default());
-        let pb = progress_bar(settings.progress_bars, u64::from(s.replicates), &label);
-        let run = pool.install(|| pipeline::simulate_cell(&world, cell, &base, &|| pb.inc(1)));
-        pb.finish_and_clear();
-        points.push(pipeline::budget_point(cell, ci, &run, &base));
-        export::write_budgets(dir, &points)?;
-        say(format!("{}: budget point {label} done", s.name));
-    }
+        Ok(())
+    };
+    pool.install(|| pipeline::execute(&world, cells, &shown, &mut save))?;
 
     // Charts are drawn from the folder as written, so `womsim plot` on it
     // later draws exactly the same pictures.
@@ -346,6 +316,51 @@ fn run_plan(
     export::write_manifest(dir, &manifest)?;
     say(format!("{}: finished in {}", s.name, secs(started.elapsed())));
     Ok(summary)
+}
+
+/// Progress of a run on stderr: a bar per part (hidden when not a terminal
+/// or `--quiet`) and a line when it finishes (hidden with `--quiet`).
+struct Shown<'a> {
+    scenario: &'a Scenario,
+    settings: &'a RunSettings,
+    bar: std::sync::Mutex<(ProgressBar, Instant)>,
+}
+
+impl<'a> Shown<'a> {
+    fn new(scenario: &'a Scenario, settings: &'a RunSettings) -> Self {
+        Shown { scenario, settings, bar: std::sync::Mutex::new((ProgressBar::hidden(), Instant::now())) }
+    }
+}
+
+impl pipeline::Progress for Shown<'_> {
+    fn start(&self, label: &str, replicates: u32) {
+        let pb = progress_bar(self.settings.progress_bars, u64::from(replicates), label);
+        *self.bar.lock().expect("progress bar lock") = (pb, Instant::now());
+    }
+
+    fn tick(&self) {
+        // ProgressBar is a cheap handle; clone it out so the lock is not held
+        // while drawing.
+        let pb = self.bar.lock().expect("progress bar lock").0.clone();
+        pb.inc(1);
+    }
+
+    fn finish(&self, stage: Stage, label: &str) {
+        let (pb, t0) = self.bar.lock().expect("progress bar lock").clone();
+        pb.finish_and_clear();
+        if !self.settings.chatty {
+            return;
+        }
+        let s = self.scenario;
+        let took = secs(t0.elapsed());
+        match stage {
+            Stage::Baseline => eprintln!("{}: the no-campaign baseline done in {took}", s.name),
+            Stage::Strategy(i) => {
+                eprintln!("{}: strategy {}/{} {label:?} done in {took}", s.name, i + 1, s.strategies.len())
+            }
+            Stage::BudgetPoint(_) => eprintln!("{}: budget point {label} done in {took}", s.name),
+        }
+    }
 }
 
 fn secs(d: Duration) -> String {
