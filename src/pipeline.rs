@@ -30,7 +30,7 @@ use rayon::prelude::*;
 
 use crate::graph::Graph;
 use crate::metrics::{Metric, Row, Trajectory};
-use crate::models::{self, ModelSpec, Scratch};
+use crate::models::{self, ModelSpec};
 use crate::population::Population;
 use crate::results::{
     Baseline, BudgetPoint, Diff, FinalMetrics, FinalStat, Lift, PairedDiffs, SeedRow, Stat, StrategySeries,
@@ -191,16 +191,6 @@ pub fn plan(world: &World<'_>, strategies: &[StrategySpec], budgets: &[f64]) -> 
     Ok(cells)
 }
 
-/// Run the replicates of one seed plan ([`runner::run_replicates`]).
-fn replicates<'s, T: Send>(
-    world: &World<'_>,
-    seeds_of: &(dyn Fn(u32) -> &'s [u32] + Sync),
-    progress: &(dyn Fn() + Sync),
-    inspect: &(dyn Fn(u32, &Scratch) -> T + Sync),
-) -> Vec<(Trajectory, T)> {
-    runner::run_replicates(world.model, world.graph, world.population, seeds_of, &world.cfg, progress, inspect)
-}
-
 /// The no-campaign world, replicate by replicate.
 #[derive(Debug, Clone)]
 pub struct BaselineRun {
@@ -219,13 +209,37 @@ pub struct BaselineRun {
 /// Simulate the world without seeds, and note which of every cell's seeds
 /// act in it. Cost: one simulation per replicate plus O(Σ seeds) lookups.
 pub fn simulate_baseline(world: &World<'_>, cells: &[Cell], progress: &(dyn Fn() + Sync)) -> BaselineRun {
-    let runs = replicates(world, &|_| &[], progress, &|r, scratch| {
-        cells
-            .iter()
-            .map(|c| c.seeds.of(r).seeds.iter().filter(|&&u| models::has_acted(world.model, scratch, u)).count() as u32)
-            .collect::<Vec<u32>>()
-    });
-    let mut seeds_acted = vec![Vec::with_capacity(world.cfg.replicates as usize); cells.len()];
+    let all: Vec<u32> = (0..world.cfg.replicates).collect();
+    let (trajs, seeds_acted) = baseline_of(world, cells, &all, progress);
+    BaselineRun::from_parts(&trajs, seeds_acted)
+}
+
+/// The baseline's trajectories of `reps` (in that order) and, per cell, how
+/// many of its seeds acted in each.
+fn baseline_of(
+    world: &World<'_>,
+    cells: &[Cell],
+    reps: &[u32],
+    progress: &(dyn Fn() + Sync),
+) -> (Vec<Trajectory>, Vec<Vec<u32>>) {
+    let runs = runner::run_replicate_list(
+        world.model,
+        world.graph,
+        world.population,
+        &|_| &[],
+        &world.cfg,
+        reps,
+        progress,
+        &|r, scratch| {
+            cells
+                .iter()
+                .map(|c| {
+                    c.seeds.of(r).seeds.iter().filter(|&&u| models::has_acted(world.model, scratch, u)).count() as u32
+                })
+                .collect::<Vec<u32>>()
+        },
+    );
+    let mut seeds_acted = vec![Vec::with_capacity(reps.len()); cells.len()];
     let mut trajs = Vec::with_capacity(runs.len());
     for (t, per_cell) in runs {
         for (c, k) in per_cell.into_iter().enumerate() {
@@ -233,10 +247,18 @@ pub fn simulate_baseline(world: &World<'_>, cells: &[Cell], progress: &(dyn Fn()
         }
         trajs.push(t);
     }
-    let series = stats::series(&trajs);
-    let finals = trajs.iter().map(Trajectory::last).collect();
-    let reached = trajs.iter().map(|t| t.stored().iter().map(|row| row[Metric::Reached.idx()]).collect()).collect();
-    BaselineRun { finals, reached, seeds_acted, series }
+    (trajs, seeds_acted)
+}
+
+impl BaselineRun {
+    /// From the baseline's trajectories (replicate order) and, per cell, per
+    /// replicate, how many of the cell's seeds acted in it.
+    pub fn from_parts(trajs: &[Trajectory], seeds_acted: Vec<Vec<u32>>) -> Self {
+        let series = stats::series(trajs);
+        let finals = trajs.iter().map(Trajectory::last).collect();
+        let reached = trajs.iter().map(|t| t.stored().iter().map(|row| row[Metric::Reached.idx()]).collect()).collect();
+        BaselineRun { finals, reached, seeds_acted, series }
+    }
 }
 
 /// One cell's replicates, reduced to what the results need.
@@ -251,13 +273,161 @@ pub struct CellRun {
     pub series: stats::SeriesStats,
 }
 
+impl CellRun {
+    /// From a cell's trajectories (replicate order) and the baseline.
+    pub fn from_trajectories(trajs: &[Trajectory], base: &BaselineRun) -> Self {
+        let half_lift = trajs.iter().zip(&base.reached).map(|(t, b)| f64::from(steps_to_half_lift(t, b))).collect();
+        CellRun { finals: trajs.iter().map(Trajectory::last).collect(), half_lift, series: stats::series(trajs) }
+    }
+}
+
 /// Simulate one cell. Memory: the cell's trajectories (stored rows only)
 /// until they are aggregated.
 pub fn simulate_cell(world: &World<'_>, cell: &Cell, base: &BaselineRun, progress: &(dyn Fn() + Sync)) -> CellRun {
-    let runs = replicates(world, &|r| cell.seeds.of(r).seeds.as_slice(), progress, &|_, _| ());
-    let trajs: Vec<Trajectory> = runs.into_iter().map(|(t, ())| t).collect();
-    let half_lift = trajs.iter().zip(&base.reached).map(|(t, b)| f64::from(steps_to_half_lift(t, b))).collect();
-    CellRun { finals: trajs.iter().map(Trajectory::last).collect(), half_lift, series: stats::series(&trajs) }
+    let all: Vec<u32> = (0..world.cfg.replicates).collect();
+    CellRun::from_trajectories(&cell_of(world, cell, &all, progress), base)
+}
+
+/// A cell's trajectories of `reps`, in that order.
+fn cell_of(world: &World<'_>, cell: &Cell, reps: &[u32], progress: &(dyn Fn() + Sync)) -> Vec<Trajectory> {
+    let runs = runner::run_replicate_list(
+        world.model,
+        world.graph,
+        world.population,
+        &|r| cell.seeds.of(r).seeds.as_slice(),
+        &world.cfg,
+        reps,
+        progress,
+        &|_, _| (),
+    );
+    runs.into_iter().map(|(t, ())| t).collect()
+}
+
+/// Where [`execute_from`] gets each part's replicates: simulated here
+/// ([`Simulate`]), or reassembled from shards ([`Shards`]).
+pub trait Replicates: Sync {
+    /// The no-campaign world's replicates.
+    fn baseline(&self, world: &World<'_>, cells: &[Cell], tick: &(dyn Fn() + Sync)) -> BaselineRun;
+    /// Cell `index`'s replicates.
+    fn cell(
+        &self,
+        world: &World<'_>,
+        index: usize,
+        cell: &Cell,
+        base: &BaselineRun,
+        tick: &(dyn Fn() + Sync),
+    ) -> CellRun;
+}
+
+/// Simulate every replicate.
+pub struct Simulate;
+
+impl Replicates for Simulate {
+    fn baseline(&self, world: &World<'_>, cells: &[Cell], tick: &(dyn Fn() + Sync)) -> BaselineRun {
+        simulate_baseline(world, cells, tick)
+    }
+
+    fn cell(&self, world: &World<'_>, _: usize, cell: &Cell, base: &BaselineRun, tick: &(dyn Fn() + Sync)) -> CellRun {
+        simulate_cell(world, cell, base, tick)
+    }
+}
+
+/// The replicates of shard `k` of `n` (1-based): those with `r mod n = k − 1`.
+/// Every shard gets every cell and every n-th replicate, so shards cost
+/// about the same whatever the cells, and the slicing depends only on
+/// (replicates, k, n): the same on every machine.
+pub fn shard_replicates(replicates: u32, k: u32, n: u32) -> Vec<u32> {
+    (k.saturating_sub(1)..replicates).step_by(n.max(1) as usize).collect()
+}
+
+/// What one shard simulated: every part's trajectories of its replicates.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShardData {
+    /// 1-based shard index and the number of shards.
+    pub k: u32,
+    pub n: u32,
+    /// The shard's replicates, ascending ([`shard_replicates`]).
+    pub replicates: Vec<u32>,
+    /// The baseline's trajectories, aligned with `replicates`.
+    pub baseline: Vec<Trajectory>,
+    /// Per cell, per replicate of the shard: seeds that acted in the baseline.
+    pub seeds_acted: Vec<Vec<u32>>,
+    /// Per cell, its trajectories, aligned with `replicates`.
+    pub cells: Vec<Vec<Trajectory>>,
+}
+
+/// Simulate shard `k` of `n`: the baseline and every cell, for the shard's
+/// replicates only (each with its own streams, exactly as in a whole run).
+pub fn simulate_shard(world: &World<'_>, cells: &[Cell], k: u32, n: u32, tick: &(dyn Fn() + Sync)) -> ShardData {
+    let reps = shard_replicates(world.cfg.replicates, k, n);
+    let (baseline, seeds_acted) = baseline_of(world, cells, &reps, tick);
+    let cell_trajs = cells.iter().map(|c| cell_of(world, c, &reps, tick)).collect();
+    ShardData { k, n, replicates: reps, baseline, seeds_acted, cells: cell_trajs }
+}
+
+/// Every replicate of a run, reassembled from all its shards.
+pub struct Shards {
+    baseline: Vec<Trajectory>,
+    seeds_acted: Vec<Vec<u32>>,
+    cells: Vec<Vec<Trajectory>>,
+}
+
+impl Shards {
+    /// Reassemble `shards` (each of `1..=n` exactly once, all of the same
+    /// run) into replicate order. Errors name what is missing or repeated.
+    pub fn assemble(shards: Vec<ShardData>, replicates: u32, cells: usize) -> Result<Shards, String> {
+        let n = shards.first().map_or(0, |s| s.n);
+        let mut seen = vec![false; n as usize];
+        for s in &shards {
+            if s.n != n {
+                return Err(format!("shard {}/{} is from a run split into {} shards, not {n}", s.k, s.n, s.n));
+            }
+            if s.k == 0 || s.k > n || std::mem::replace(&mut seen[(s.k - 1) as usize], true) {
+                return Err(format!("shard {}/{n} is given twice (or is out of range)", s.k));
+            }
+            if s.replicates != shard_replicates(replicates, s.k, n) || s.cells.len() != cells {
+                return Err(format!("shard {}/{n} does not hold the replicates or cells of this run", s.k));
+            }
+        }
+        if let Some(missing) = seen.iter().position(|&x| !x) {
+            return Err(format!("shard {}/{n} is missing", missing + 1));
+        }
+        let mut slots: Vec<Option<(Trajectory, Vec<u32>, Vec<Trajectory>)>> = vec![None; replicates as usize];
+        for s in shards {
+            let mut cell_iters: Vec<_> = s.cells.into_iter().map(Vec::into_iter).collect();
+            for (i, (r, b)) in s.replicates.iter().zip(s.baseline).enumerate() {
+                let acted = s.seeds_acted.iter().map(|c| c[i]).collect();
+                let trajs = cell_iters.iter_mut().map(|it| it.next().expect("aligned")).collect();
+                slots[*r as usize] = Some((b, acted, trajs));
+            }
+        }
+        let mut out = Shards {
+            baseline: Vec::with_capacity(replicates as usize),
+            seeds_acted: vec![Vec::with_capacity(replicates as usize); cells],
+            cells: vec![Vec::with_capacity(replicates as usize); cells],
+        };
+        for slot in slots {
+            let (b, acted, trajs) = slot.expect("every replicate is in exactly one shard");
+            out.baseline.push(b);
+            for (c, k) in acted.into_iter().enumerate() {
+                out.seeds_acted[c].push(k);
+            }
+            for (c, t) in trajs.into_iter().enumerate() {
+                out.cells[c].push(t);
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl Replicates for Shards {
+    fn baseline(&self, _: &World<'_>, _: &[Cell], _: &(dyn Fn() + Sync)) -> BaselineRun {
+        BaselineRun::from_parts(&self.baseline, self.seeds_acted.clone())
+    }
+
+    fn cell(&self, _: &World<'_>, index: usize, _: &Cell, base: &BaselineRun, _: &(dyn Fn() + Sync)) -> CellRun {
+        CellRun::from_trajectories(&self.cells[index], base)
+    }
 }
 
 /// First step at which `t`'s reach minus the baseline's (`base`, stored
@@ -529,9 +699,21 @@ pub fn execute<E>(
     progress: &dyn Progress,
     save: &mut dyn FnMut(Stage, &Execution) -> Result<(), E>,
 ) -> Result<Execution, E> {
+    execute_from(&Simulate, world, cells, progress, save)
+}
+
+/// [`execute`] with the replicates taken from `source` (e.g. [`Shards`]:
+/// a merged run gives exactly the results of the run it was split from).
+pub fn execute_from<E>(
+    source: &dyn Replicates,
+    world: &World<'_>,
+    cells: &[Cell],
+    progress: &dyn Progress,
+    save: &mut dyn FnMut(Stage, &Execution) -> Result<(), E>,
+) -> Result<Execution, E> {
     let tick = || progress.tick();
     progress.start(BASELINE, world.cfg.replicates);
-    let base = simulate_baseline(world, cells, &tick);
+    let base = source.baseline(world, cells, &tick);
     let mut ex = Execution {
         baseline: baseline_summary(&base),
         baseline_series: strategy_series(BASELINE, &base.series),
@@ -545,7 +727,7 @@ pub fn execute<E>(
     let mut reference: Option<(String, Vec<Row>)> = None;
     for (ci, cell) in cells.iter().enumerate().filter(|(_, c)| c.sweep_budget.is_none()) {
         progress.start(&cell.spec.name, world.cfg.replicates);
-        let run = simulate_cell(world, cell, &base, &tick);
+        let run = source.cell(world, ci, cell, &base, &tick);
         let refr = reference.as_ref().map(|(name, rows)| (name.as_str(), rows.as_slice()));
         let st = strategy_summary(world.graph, cell, ci, &run, &base, refr);
         ex.series.push(strategy_series(&cell.spec.name, &run.series));
@@ -562,7 +744,7 @@ pub fn execute<E>(
     for (ci, cell) in cells.iter().enumerate().filter(|(_, c)| c.sweep_budget.is_some()) {
         let label = format!("{} @ {}", cell.spec.name, cell.sweep_budget.unwrap_or_default());
         progress.start(&label, world.cfg.replicates);
-        let run = simulate_cell(world, cell, &base, &tick);
+        let run = source.cell(world, ci, cell, &base, &tick);
         ex.budgets.push(budget_point(cell, ci, &run, &base));
         let stage = Stage::BudgetPoint(ex.budgets.len() - 1);
         progress.finish(stage, &label);

@@ -49,14 +49,31 @@ pub fn run_replicates<'s, T: Send>(
     progress: &(dyn Fn() + Sync),
     inspect: &(dyn Fn(u32, &Scratch) -> T + Sync),
 ) -> Vec<(Trajectory, T)> {
-    (0..cfg.replicates)
-        .into_par_iter()
+    let all: Vec<u32> = (0..cfg.replicates).collect();
+    run_replicate_list(model, graph, population, seeds_of, cfg, &all, progress, inspect)
+}
+
+/// [`run_replicates`] for the replicates in `list` only (e.g. one shard's),
+/// results in `list` order. Replicate `r` is the same simulation whichever
+/// list it is run in.
+#[allow(clippy::too_many_arguments)]
+pub fn run_replicate_list<'s, T: Send>(
+    model: &ModelSpec,
+    graph: &Graph,
+    population: &Population,
+    seeds_of: &(dyn Fn(u32) -> &'s [u32] + Sync),
+    cfg: &RunConfig,
+    list: &[u32],
+    progress: &(dyn Fn() + Sync),
+    inspect: &(dyn Fn(u32, &Scratch) -> T + Sync),
+) -> Vec<(Trajectory, T)> {
+    list.par_iter()
         .map_init(
             // The worker's trajectory is reused (it keeps its capacity), and
             // each replicate's rows are copied out once at their final size:
             // no reallocation while a cascade grows.
             || (Scratch::default(), Trajectory::new(cfg.steps)),
-            |(scratch, work), r| {
+            |(scratch, work), &r| {
                 let input =
                     ReplicateInput { graph, population, seeds: seeds_of(r), dynamics_key: dynamics_key(cfg.seed, r) };
                 models::simulate(model, &input, scratch, work);

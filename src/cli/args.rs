@@ -48,6 +48,45 @@ pub enum Command {
         #[arg(value_name = "RESULTS_DIR")]
         dir: PathBuf,
     },
+    /// Combine the partial folders of `womsim run --shard K/N` (all N of them) into the results of the whole run.
+    Merge(MergeArgs),
+}
+
+/// Arguments of `womsim merge`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct MergeArgs {
+    /// The shards' partial folders, in any order.
+    #[arg(required = true, value_name = "SHARD_DIR")]
+    pub shards: Vec<PathBuf>,
+    /// Results folder to write.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Worker threads for rebuilding the network and the seeds (results do not depend on it).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub threads: Option<u32>,
+    /// Overwrite an existing, non-empty results folder.
+    #[arg(long)]
+    pub force: bool,
+    /// No progress messages.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// `K/N`: shard K (1-based) of N.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    pub k: u32,
+    pub n: u32,
+}
+
+fn parse_shard(s: &str) -> Result<Shard, String> {
+    let bad = || format!("{s:?} is not a shard K/N with 1 <= K <= N (e.g. 3/8)");
+    let (k, n) = s.split_once('/').ok_or_else(bad)?;
+    let (k, n): (u32, u32) = (k.trim().parse().map_err(|_| bad())?, n.trim().parse().map_err(|_| bad())?);
+    if k == 0 || k > n {
+        return Err(bad());
+    }
+    Ok(Shard { k, n })
 }
 
 /// Arguments of `womsim run`.
@@ -75,6 +114,10 @@ pub struct RunArgs {
     /// No progress bar and no progress messages (the summary table is still printed).
     #[arg(long, short)]
     pub quiet: bool,
+    /// Run only shard K of N (replicates r with r mod N = K − 1, of every strategy) and write a partial folder
+    /// for `womsim merge`; one scenario only.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    pub shard: Option<Shard>,
     /// Memory the run may use (e.g. 8G, 512M): overrides the check of the
     /// scenario's estimated memory against what the machine has available.
     #[arg(long, value_name = "SIZE", value_parser = parse_memory)]
@@ -147,6 +190,10 @@ mod tests {
         assert!(Cli::try_parse_from(["womsim", "run", "a.toml", "--replicates", "4294967295"]).is_err());
         assert!(Cli::try_parse_from(["womsim", "run", "a.toml", "--seed", "9223372036854775808"]).is_err());
         assert!(Cli::try_parse_from(["womsim", "run", "a.toml", "--replicates", "1000000"]).is_ok());
+        for bad in ["0/3", "4/3", "3", "a/b", "1/0"] {
+            assert!(Cli::try_parse_from(["womsim", "run", "a.toml", "--shard", bad]).is_err(), "{bad}");
+        }
+        assert!(Cli::try_parse_from(["womsim", "run", "a.toml", "--shard", "3/3"]).is_ok());
         assert!(Cli::try_parse_from(["womsim", "run", "a.toml", "--threads", "0"]).is_err());
         assert!(Cli::try_parse_from(["womsim", "list", "people"]).is_err());
     }

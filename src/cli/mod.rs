@@ -9,6 +9,7 @@ pub mod lock;
 pub mod network;
 pub mod resources;
 pub mod run;
+pub mod shard;
 pub mod summary;
 
 use std::fmt;
@@ -137,6 +138,7 @@ pub fn execute(cli: Cli) -> Result<(), CliError> {
         Command::List { category } => commands::list(category),
         Command::New { file, force } => commands::new(&file, force),
         Command::Plot { dir } => commands::plot(&dir),
+        Command::Merge(a) => shard::merge(&a),
     }
 }
 

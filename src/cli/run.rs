@@ -58,10 +58,16 @@ pub fn run_command(args: &RunArgs) -> Result<(), CliError> {
     // All or nothing: every scenario's network, population and seeds are
     // built before any folder is written, so a scenario that fails there
     // stops the run before the first one is written.
+    if args.shard.is_some() && settings.plans.len() != 1 {
+        return Err(invalid(anyhow::anyhow!("--shard runs one scenario; give one scenario file")));
+    }
     let prepared: Vec<Prepared> =
         settings.plans.iter().map(|plan| prepare(plan, &settings, &pool)).collect::<Result<_, _>>()?;
+    if let Some(shard) = args.shard {
+        return super::shard::run_shard(&settings.plans[0], &prepared[0], &settings, &pool, shard);
+    }
     for (plan, prep) in settings.plans.iter().zip(&prepared) {
-        let summary = run_plan(plan, prep, &settings, &pool)?;
+        let summary = run_plan(plan, prep, &settings, &pool, &pipeline::Simulate)?;
         print!("{}", summary::table(&summary));
         println!("results: {}", plan.out_dir.display());
         if settings.plans.len() > 1 {
@@ -178,10 +184,10 @@ fn progress_bar(show: bool, len: u64, label: &str) -> ProgressBar {
 
 /// A scenario ready to simulate: its network, population and every cell's
 /// seeds.
-struct Prepared {
-    graph: Graph,
-    population: Population,
-    cells: Vec<Cell>,
+pub(super) struct Prepared {
+    pub(super) graph: Graph,
+    pub(super) population: Population,
+    pub(super) cells: Vec<Cell>,
 }
 
 /// Build one scenario's network and population and pick every seed set
@@ -189,7 +195,7 @@ struct Prepared {
 /// simulation, so a strategy that cannot be satisfied (band too small,
 /// unknown id) stops the run as invalid input instead of after minutes of
 /// work.
-fn prepare(plan: &RunPlan, settings: &RunSettings, pool: &rayon::ThreadPool) -> Result<Prepared, CliError> {
+pub(super) fn prepare(plan: &RunPlan, settings: &RunSettings, pool: &rayon::ThreadPool) -> Result<Prepared, CliError> {
     let s = &plan.scenario;
     let say = |msg: String| {
         if settings.chatty {
@@ -220,12 +226,14 @@ fn prepare(plan: &RunPlan, settings: &RunSettings, pool: &rayon::ThreadPool) -> 
     Ok(Prepared { graph, population, cells })
 }
 
-/// Run one prepared scenario into its folder; returns its summary.
-fn run_plan(
+/// Run one prepared scenario into its folder, its replicates simulated or
+/// (for `merge`) taken from `source`; returns its summary.
+pub(super) fn run_plan(
     plan: &RunPlan,
     prep: &Prepared,
     settings: &RunSettings,
     pool: &rayon::ThreadPool,
+    source: &dyn pipeline::Replicates,
 ) -> Result<SummaryFile, CliError> {
     let started = Instant::now();
     let s = &plan.scenario;
@@ -298,7 +306,7 @@ fn run_plan(
         }
         Ok(())
     };
-    pool.install(|| pipeline::execute(&world, cells, &shown, &mut save))?;
+    pool.install(|| pipeline::execute_from(source, &world, cells, &shown, &mut save))?;
 
     // Charts are drawn from the folder as written, so `womsim plot` on it
     // later draws exactly the same pictures.

@@ -19,6 +19,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::metrics::{Metric, Row, NUM_METRICS};
+pub mod shard;
+
 use crate::pipeline::BASELINE;
 use crate::results::{BudgetPoint, DegreeRow, RunResults, SeedRow, StrategySeries, SummaryFile};
 
