@@ -365,6 +365,10 @@ pub fn simulate_shard(world: &World<'_>, cells: &[Cell], k: u32, n: u32, tick: &
     ShardData { k, n, replicates: reps, baseline, seeds_acted, cells: cell_trajs }
 }
 
+/// One replicate of every part: the baseline's trajectory, per cell how
+/// many of its seeds acted in it, and per cell its trajectory.
+type Replicate = (Trajectory, Vec<u32>, Vec<Trajectory>);
+
 /// Every replicate of a run, reassembled from all its shards.
 pub struct Shards {
     baseline: Vec<Trajectory>,
@@ -392,7 +396,7 @@ impl Shards {
         if let Some(missing) = seen.iter().position(|&x| !x) {
             return Err(format!("shard {}/{n} is missing", missing + 1));
         }
-        let mut slots: Vec<Option<(Trajectory, Vec<u32>, Vec<Trajectory>)>> = vec![None; replicates as usize];
+        let mut slots: Vec<Option<Replicate>> = vec![None; replicates as usize];
         for s in shards {
             let mut cell_iters: Vec<_> = s.cells.into_iter().map(Vec::into_iter).collect();
             for (i, (r, b)) in s.replicates.iter().zip(s.baseline).enumerate() {
