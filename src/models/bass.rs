@@ -43,7 +43,7 @@
 //! each step by nature, but skip sampling makes the cost proportional to the
 //! expected number of innovators, not to n. No allocation after warm-up.
 
-use super::ic::{Stamps, Tally};
+use super::kernel::{Stamps, Tally};
 pub use super::params::BassParams;
 use super::ReplicateInput;
 use crate::metrics::Trajectory;

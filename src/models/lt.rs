@@ -33,7 +33,7 @@
 //! creation per touched node, plus O(steps) trajectory writes. Accumulators
 //! are epoch-stamped (O(1) reset); no allocation after warm-up.
 
-use super::ic::{Stamps, Tally};
+use super::kernel::{Stamps, Tally};
 pub use super::params::LtParams;
 use super::{EdgeProb, ReplicateInput};
 use crate::metrics::Trajectory;
@@ -87,11 +87,8 @@ pub fn simulate(p: &LtParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
         }
     }
     let seeded = s.frontier.len() as u64;
-    let mut tally = Tally { ambassadors: seeded, talkers: seeded, ..Tally::default() };
-    tally.reach(seeded, false);
-    tally.write(out, 0);
-    if s.frontier.is_empty() {
-        out.quiesce(0);
+    let mut tally = Tally::seeded(out, seeded, 0);
+    if seeded == 0 {
         return;
     }
     for t in 1..=out.steps() {
@@ -127,13 +124,7 @@ pub fn simulate(p: &LtParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
             }
         }
         std::mem::swap(&mut s.frontier, &mut s.next);
-        let new = s.frontier.len() as u64;
-        tally.messages(pushed, false);
-        tally.reach(new, false);
-        tally.talkers = new;
-        tally.write(out, t);
-        if new == 0 {
-            out.quiesce(t);
+        if tally.end_cascade_step(out, t, pushed, s.frontier.len() as u64) {
             return;
         }
     }

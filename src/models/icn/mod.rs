@@ -48,7 +48,7 @@
 //! node) plus O(steps) trajectory writes; no O(n) work, no allocation after
 //! warm-up.
 
-use super::ic::{Gaps, Stamps, Tally};
+use super::kernel::{Gaps, Stamps, Tally};
 pub use super::params::IcnParams;
 use super::ReplicateInput;
 use crate::metrics::Trajectory;
@@ -124,12 +124,8 @@ pub fn simulate(p: &IcnParams, input: &ReplicateInput<'_>, s: &mut Scratch, out:
     }
     let seeded = s.frontier.len() as u64;
     let neg = settle(&s.frontier, &mut s.negative, key, p.quality);
-    let mut tally = Tally { ambassadors: seeded, talkers: seeded, ..Tally::default() };
-    tally.reach(seeded - neg, false);
-    tally.reach(neg, true);
-    tally.write(out, 0);
-    if s.frontier.is_empty() {
-        out.quiesce(0);
+    let mut tally = Tally::seeded(out, seeded, neg);
+    if seeded == 0 {
         return;
     }
     for t in 1..=out.steps() {

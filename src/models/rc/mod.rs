@@ -196,8 +196,8 @@
 //! friend count and detractor list are computed once per population per
 //! scratch (O(n)).
 
-use super::hugemem::{Zeroable, ZeroedArray};
-use super::ic::{prefetch, wi_of, Gaps};
+use super::kernel::hugemem::{Zeroable, ZeroedArray};
+use super::kernel::{prefetch, wi_of, Gaps};
 pub use super::params::rc::{RcParams, RoleEffect, RoleTable, Trickle, Valenced};
 use super::ReplicateInput;
 use crate::graph::Graph;
@@ -386,6 +386,16 @@ const APPLY_AHEAD: usize = 16;
 
 /// How many hearers ahead phase (b) prefetches a hearer's record.
 const HEAR_AHEAD: usize = 8;
+
+/// How many talkers ahead phase (a) prefetches a talker's CSR offsets (and
+/// phase (d) its record): two dependent loads away from use, so twice
+/// [`TALKER_AHEAD`].
+const OFFSETS_AHEAD: usize = 16;
+
+/// How many talkers ahead phase (a) prefetches a talker's own record (its
+/// role and opinion decide its sampler): far enough to cover a miss at this
+/// loop's few nanoseconds per talker, near enough to stay in L1.
+const TALKER_AHEAD: usize = 8;
 
 /// Every role, for the per-(role, valence) share samplers.
 const ROLES: [Role; 5] = [Role::Community, Role::Mild, Role::Fan, Role::Detractor, Role::Ambassador];
@@ -736,10 +746,10 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
             unsafe {
                 // Prefetch a little ahead: the CSR offsets and the talker's
                 // own record.
-                if let Some(&w) = talkers.get(k + 16) {
+                if let Some(&w) = talkers.get(k + OFFSETS_AHEAD) {
                     prefetch(off.as_ptr().add(w as usize));
                 }
-                if let Some(&w) = talkers.get(k + 8) {
+                if let Some(&w) = talkers.get(k + TALKER_AHEAD) {
                     prefetch(nodes.as_ptr().add(w as usize));
                 }
                 let u = *talkers.get_unchecked(k);
@@ -957,7 +967,7 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
         // ---- (d) Talkers whose time is up stop; new talkers join. ----
         let mut w = 0;
         for k in 0..s.talkers.len() {
-            if let Some(&w) = s.talkers.get(k + 16) {
+            if let Some(&w) = s.talkers.get(k + OFFSETS_AHEAD) {
                 prefetch(s.nodes.as_ptr().wrapping_add(w as usize));
             }
             let u = s.talkers[k];
