@@ -50,6 +50,7 @@
 
 use super::kernel::{Gaps, Stamps, Tally};
 pub use super::params::IcnParams;
+pub mod reference;
 use super::ReplicateInput;
 use crate::metrics::Trajectory;
 use crate::rng::{self, tag};
