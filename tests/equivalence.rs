@@ -6,7 +6,7 @@
 //! replicates) and the plain reference (`models::<model>::reference`) must
 //! give identical trajectories: every row, every metric, bit for bit.
 //!
-//! Cases per property: `PROPTEST_CASES` if set, else 96 (CI runs a longer
+//! Cases per property: `PROPTEST_CASES` if set, else 256 (CI runs a longer
 //! campaign in release mode, see `.ci/run`).
 
 use proptest::prelude::*;
@@ -14,12 +14,14 @@ use proptest::test_runner::Config;
 use womsim::graph::{Graph, Labels};
 use womsim::metrics::Trajectory;
 use womsim::models::rc::{RcParams, RoleEffect, RoleTable, Trickle, Valenced};
-use womsim::models::{self, ic, icn, rc, EdgeProb, IcParams, IcnParams, ModelSpec, ReplicateInput, Scratch};
+use womsim::models::{
+    self, ic, icn, rc, sir, EdgeProb, IcParams, IcnParams, ModelSpec, ReplicateInput, Scratch, SirParams,
+};
 use womsim::population::{Population, Role};
 use womsim::rng;
 
 fn config() -> Config {
-    let cases = std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(96);
+    let cases = std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(256);
     Config { cases, ..Config::default() }
 }
 
@@ -243,5 +245,12 @@ proptest! {
         let p = IcnParams { p, quality };
         let pop = Population::community(w.net.n as usize);
         check(&w, &ModelSpec::IcN(p.clone()), &pop, |input, out| icn::reference::simulate(&p, input, out));
+    }
+
+    #[test]
+    fn sir_fast_equals_reference(w in world(), beta in prob(), gamma in prob()) {
+        let p = SirParams { beta, gamma };
+        let pop = Population::community(w.net.n as usize);
+        check(&w, &ModelSpec::Sir(p.clone()), &pop, |input, out| sir::reference::simulate(&p, input, out));
     }
 }

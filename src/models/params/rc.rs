@@ -117,7 +117,7 @@ pub struct RcParams {
     /// (ambassadors ask their network to act), >= 0. Default 2.
     pub ask: f64,
     /// Fraction of bad messages neutralised when they reach someone who follows
-    /// an ambassador, in [0, 1]. Default 0.5.
+    /// an ambassador whose opinion is good (a defender), in [0, 1]. Default 0.5.
     pub defense: f64,
     /// Trickle-down parameters.
     pub trickle: Trickle,

@@ -138,7 +138,7 @@
 //! | `quality` | chance that an own experience is good | 0.8 | [0, 1] |
 //! | `negativity_bias` | weight of a bad message (and bad experience) vs a good one | 2 | >= 0 |
 //! | `ask` | persuasion multiplier of messages from ambassadors | 2 | >= 0 |
-//! | `defense` | chance that a bad message to a follower of an ambassador is neutralised | 0.5 | [0, 1] |
+//! | `defense` | chance that a bad message to a follower of a defender (an ambassador whose opinion is good) is neutralised | 0.5 | [0, 1] |
 //! | `openness` | weight of news after the first impression | 1 | [0, 1] |
 //! | `trickle.conversion` | chance that a community member who acts becomes a mild friend | 0.3 | [0, 1] |
 //! | `trickle.recruit_rate` | per-step chance that a candidate fan is recruited | 0 | [0, 1] |
@@ -687,12 +687,15 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
     let wb = bad_weight(p);
     let openness = clamp01(p.openness) as f32;
     let recruit_on = p.trickle.recruit_rate > 0.0 && p.trickle.recruit_cap > 0;
-    // Each role's own action multiplier, by `Role as usize`.
-    let act_by_role = ROLES.map(|r| p.roles.get(r).act);
-    // The chance that a good message from each role persuades, before the
-    // listener's own multiplier: act × persuade × (ask if an ambassador).
-    let persuade_by_role =
-        ROLES.map(|r| p.act * p.roles.get(r).persuade * if r == Role::Ambassador { p.ask } else { 1.0 });
+    // `1 - p_i` of a good message, by the listener's role and the sender's
+    // (`Role as usize`): p_i = clamp(act × persuade[sender] × (ask if the
+    // sender is an ambassador) × act[listener]).
+    let not_persuaded_by: [[f64; ROLES.len()]; ROLES.len()] = ROLES.map(|listener| {
+        ROLES.map(|sender| {
+            let ask = if sender == Role::Ambassador { p.ask } else { 1.0 };
+            1.0 - clamp01(p.act * p.roles.get(sender).persuade * ask * p.roles.get(listener).act)
+        })
+    });
 
     let mut c = Counts { friends: pop_friends, ..Counts::default() };
 
@@ -963,10 +966,9 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
                 let u_act = u_act.unwrap_or_else(|| uniform(&mut node_stream(key, tag::ACT, v, t)));
                 // Π(1 - p_i) over the good messages, in ascending order of
                 // the senders' roles (the model's order: step (b) 4).
-                let act_mult = act_by_role[nd.role() as usize];
+                let fail = &not_persuaded_by[nd.role() as usize];
                 let mut not_persuaded = 1.0f64;
-                for (k, &count) in good_from.iter().enumerate() {
-                    let f = 1.0 - clamp01(persuade_by_role[k] * act_mult);
+                for (&f, &count) in fail.iter().zip(&good_from) {
                     for _ in 0..count {
                         not_persuaded *= f;
                     }

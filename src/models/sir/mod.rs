@@ -33,6 +33,7 @@
 
 use super::kernel::{Stamps, Tally};
 pub use super::params::SirParams;
+pub mod reference;
 use super::ReplicateInput;
 use crate::metrics::Trajectory;
 use crate::rng::{self, tag};
