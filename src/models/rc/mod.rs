@@ -212,7 +212,7 @@
 //!
 //! # Reference
 //!
-//! [`reference`] implements these rules plainly (one vector per field,
+//! [`reference`](mod@reference) implements these rules plainly (one vector per field,
 //! talker by talker, listener by listener); `tests/equivalence.rs` requires
 //! identical trajectories from it and from [`simulate`]. Reset between replicates is O(1) (epoch stamps);
 //! friend count and detractor list are computed once per population per
