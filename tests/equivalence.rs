@@ -15,7 +15,8 @@ use womsim::graph::{Graph, Labels};
 use womsim::metrics::Trajectory;
 use womsim::models::rc::{RcParams, RoleEffect, RoleTable, Trickle, Valenced};
 use womsim::models::{
-    self, ic, icn, rc, sir, EdgeProb, IcParams, IcnParams, ModelSpec, ReplicateInput, Scratch, SirParams,
+    self, bass, ic, icn, rc, sir, BassParams, EdgeProb, IcParams, IcnParams, ModelSpec, ReplicateInput, Scratch,
+    SirParams,
 };
 use womsim::population::{Population, Role};
 use womsim::rng;
@@ -252,5 +253,17 @@ proptest! {
         let p = SirParams { beta, gamma };
         let pop = Population::community(w.net.n as usize);
         check(&w, &ModelSpec::Sir(p.clone()), &pop, |input, out| sir::reference::simulate(&p, input, out));
+    }
+
+    #[test]
+    fn bass_fast_equals_reference(
+        w in world(),
+        p in prop_oneof![Just(0.0), 0.0f64..0.2],
+        q in prop_oneof![Just(0.0), 0.0f64..2.0],
+        dt in 0.05f64..2.0,
+    ) {
+        let p = BassParams { p, q, dt };
+        let pop = Population::community(w.net.n as usize);
+        check(&w, &ModelSpec::Bass(p.clone()), &pop, |input, out| bass::reference::simulate(&p, input, out));
     }
 }

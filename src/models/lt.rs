@@ -17,6 +17,14 @@
 //!   weight only in step `t + 2`). Activation is monotone, so pushing each
 //!   node's weight once, when it activates, is exact.
 //! * The process stops when a step activates nobody.
+//! * Order: within a step the nodes activated in the previous step push in
+//!   the order they were activated (seeds in list order, then in the order
+//!   of the pushes that activated them), each over its listeners in
+//!   ascending order, and a listener activated by an earlier push of the
+//!   same step receives no further pushes. This order fixes the last bits
+//!   of the accumulated weights (floating-point sums) and which pushes count
+//!   as messages; it is the fast path's own order, with no plainer one to
+//!   test it against (hence no `lt::reference`).
 //!
 //! On a graph where every node has in-degree ≤ 1 (an out-tree), or from a
 //! single seed on an in-tree, LT's activated set has the same distribution as
