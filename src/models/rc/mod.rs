@@ -302,10 +302,11 @@ pub struct Scratch {
     /// graphs the array asks for huge pages ([`ZeroedArray`]), so that these
     /// misses do not also walk the page table.
     nodes: ZeroedArray<Node>,
-    /// Defence cache per node: `[shrink clock at its last "yes", grow clock
-    /// at its last "no"]`. A "yes" stays true until a defender is lost, a
-    /// "no" until one is gained (see [`defended`]).
-    def_cache: Vec<[u64; 2]>,
+    /// Defence cache per node: its last answer in the low bit, above it the
+    /// clock that would invalidate it (`shrink_clock` for a "yes", which
+    /// holds until a defender is lost; `grow_clock` for a "no", which holds
+    /// until one is gained; see [`defended`]).
+    def_cache: Vec<u64>,
     /// `defender[v] == epoch` iff v is a defender: an ambassador (seed or
     /// recruit) whose opinion was good at the end of the previous step.
     /// Compact (4 bytes per node instead of a 16-byte record per source) for
@@ -345,7 +346,7 @@ impl Scratch {
             n,
             epoch: 0,
             nodes: ZeroedArray::new(n),
-            def_cache: vec![[0; 2]; n],
+            def_cache: vec![0; n],
             defender: vec![0; n],
             def_changed: Vec::new(),
             grow_clock: 0,
@@ -633,7 +634,7 @@ fn start_talking(nd: &mut Node, p: &RcParams, added: &mut Vec<u32>, v: u32, t: u
 /// The defence state of one replicate that [`defended`] reads.
 struct Defence<'a> {
     defender: &'a [u32],
-    cache: &'a mut [[u64; 2]],
+    cache: &'a mut [u64],
     epoch: u32,
     grow_clock: u64,
     shrink_clock: u64,
@@ -653,19 +654,15 @@ fn defended(nd: &mut Node, d: &mut Defence<'_>, g: &Graph, v: u32) -> bool {
         return true;
     }
     let c = &mut d.cache[v as usize];
-    if c[0] == d.shrink_clock {
-        return true;
-    }
-    if c[1] == d.grow_clock {
-        return false;
+    let (was_yes, clock) = (*c & 1 == 1, *c >> 1);
+    if clock == if was_yes { d.shrink_clock } else { d.grow_clock } {
+        return was_yes;
     }
     let yes = g.sources(v).iter().any(|&s| d.defender[s as usize] == d.epoch);
     if yes {
         nd.set(flag::DEFENDED);
-        c[0] = d.shrink_clock;
-    } else {
-        c[1] = d.grow_clock;
     }
+    *c = (if yes { d.shrink_clock } else { d.grow_clock }) << 1 | u64::from(yes);
     yes
 }
 
