@@ -19,7 +19,7 @@
 //!   `r = node_stream(key, tag::SHARE, u, t + 1)` — the SHARE protocol (see
 //!   `rng::tag::SHARE`): with `w₁, w₂, …` the successive draws
 //!   `1 - uniform(r)` and `G(w)` the geometric gap of the shared sampler
-//!   (`ic::Gaps`: `max{g : w <= (1 - p)^g}` with the powers computed by
+//!   (`kernel::gaps::Gaps`: `max{g : w <= (1 - p)^g}` with the powers computed by
 //!   repeated multiplication), the successes are the listeners at indices
 //!   `G(w₁)`, `G(w₁) + 1 + G(w₂)`, … (ascending listener order) that fall in
 //!   the row. Already active listeners count like any other (so the draws

@@ -42,7 +42,7 @@
 //! to are located over its listener row (ascending order, reached or not)
 //! by the SHARE protocol of IC and IC-N (see `rng::tag::SHARE`): with
 //! `w₁, w₂, …` the successive draws `1 - uniform(r)` and `G(w)` the
-//! geometric gap for `ps` (`ic::Gaps`: `max{g : w <= (1 - ps)^g}`, powers by
+//! geometric gap for `ps` (`kernel::gaps::Gaps`: `max{g : w <= (1 - ps)^g}`, powers by
 //! repeated multiplication), messages go to the listeners at indices
 //! `G(w₁)`, `G(w₁) + 1 + G(w₂)`, … that fall in the row — each listener
 //! independently with probability `ps`, one draw per row plus one per message.
