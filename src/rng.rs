@@ -85,7 +85,7 @@ pub mod tag {
     /// anyone else's state). With `w₁, w₂, …` the successive draws
     /// `1 - uniform` and `G(w) = max{g : w <= (1 - p)^g}` (the powers
     /// computed by repeated multiplication from 1; the exact rule, including
-    /// its logarithm fallback far out in the tail, is `models::ic::Gaps`), the
+    /// its logarithm fallback far out in the tail, is `models::kernel::gaps::Gaps`), the
     /// successes are at indices `G(w₁)`, `G(w₁) + 1 + G(w₂)`, … while they
     /// fall in the row: one draw per row plus one per success, each listener
     /// independently succeeding with probability `p`. `p = 0` draws nothing.

@@ -592,3 +592,49 @@ fn talk_phase_sends_each_talkers_row_by_row_messages_with_its_own_probability() 
     }
     assert!(mixed > 30, "talkers of both valences must send in most replicates ({mixed})");
 }
+
+#[test]
+fn defense_follows_the_defenders_opinion() {
+    // quality 0: every ambassador's own experience is bad, so nobody ever
+    // defends, and defence changes nothing, replicate by replicate.
+    let g = er(800, 8.0, false, 12);
+    let pop = Population::draw(&g, &PopulationSpec { friends: 0.3, mild: 0.5, fan: 0.3, detractor: 0.2 }, 4);
+    let seeds: Vec<u32> = pop.friends().filter(|&u| pop.role(u) != Role::Detractor).take(60).collect();
+    let mut s = Scratch::default();
+    let mut bad = 0.0;
+    for r in 0..60 {
+        let mut with = |defense: f64| {
+            let p = RcParams { quality: 0.0, defense, ..RcParams::default() };
+            run(&p, &g, &pop, &seeds, dynamics_key(14, r), 30, &mut s)
+        };
+        let (off, on) = (with(0.0), with(1.0));
+        assert_eq!(off, on, "replicate {r}");
+        bad += on.last()[M::ReachedBad.idx()];
+    }
+    assert!(bad > 60.0 * 100.0, "bad news does spread: {bad}");
+
+    // 1 (detractor) → 0 (ambassador, good) and 1 → 2 ← 0: node 2 follows
+    // the ambassador. Step 1: the detractor's message to 2 is neutralised,
+    // the one to the ambassador turns its opinion bad (it has no defender).
+    // From step 2 it no longer defends, so 2 hears the detractor. (The
+    // ambassador itself shares nothing.)
+    let g = Graph::from_edges(3, true, &[(1, 0), (1, 2), (0, 2)], None, Labels::Dense).unwrap();
+    let pop = Population::from_roles(vec![Role::Mild, Role::Detractor, Role::Community]);
+    let mut roles = RoleTable::neutral();
+    roles.ambassador.share = 0.0;
+    let p = RcParams {
+        share: Valenced { good: 0.0, bad: 1.0 },
+        quality: 1.0,
+        defense: 1.0,
+        openness: 1.0,
+        roles,
+        ..RcParams::default()
+    };
+    for r in 0..20 {
+        let tr = run(&p, &g, &pop, &[0], dynamics_key(32, r), 4, &mut s);
+        assert_eq!((tr.get(1, M::Reached), tr.get(1, M::ReachedBad)), (2.0, 2.0), "the good ambassador defended");
+        assert_eq!(tr.get(1, M::NewMessagesBad), 2.0);
+        assert_eq!((tr.get(2, M::Reached), tr.get(2, M::ReachedBad)), (3.0, 3.0), "then stopped, its opinion bad");
+        check_invariants(&tr);
+    }
+}

@@ -192,32 +192,37 @@ fn magic_middle_reach_is_partial_and_strategies_differ() {
 }
 
 #[test]
-fn bad_news_goes_far_and_defense_cuts_it_where_it_covers_people() {
-    let def = run(&scenario("bad_news"), 40);
-    let nodef = run(&scenario("bad_news_no_defense"), 40);
+fn bad_news_goes_far_and_a_poor_product_cannot_be_defended() {
+    let def = run(&scenario("bad_news"), 100);
+    let nodef = run(&scenario("bad_news_no_defense"), 100);
     let n = nodef.nodes();
+    // Without any campaign the detractors' bad news already reaches most
+    // people (the same world in both files).
+    let base = def.summary.baseline.final_.reached_bad.mean;
+    assert!(base > 0.6 * n && base == nodef.summary.baseline.final_.reached_bad.mean, "baseline bad reach {base}");
     let mut effect = BTreeMap::new();
     for s in ["top influencers", "magic middle", "random friends"] {
         let bad_d = def.col(s, |x| x.reached_bad);
         let bad_n = nodef.col(s, |x| x.reached_bad);
         // Without defense, bad news reaches most people.
         assert_mean_within(&format!("{s}: bad reach without defense"), &bad_n, 0.5 * n, n + 1.0);
-        // Different files, so the samples are independent: Welch.
-        let (d, se) = welch(&bad_n, &bad_d);
-        assert!(d > Z * se, "{s}: defense lowers reached_bad by {d:.1} (se {se:.1})");
         // Bad news dominates what people hear in both files.
         assert!(mean(&bad_d) > mean(&def.col(s, |x| x.reached - x.reached_bad)), "{s}: bad outweighs good");
-        effect.insert(s, (d, se));
+        // Different files, so the samples are independent: Welch.
+        effect.insert(s, welch(&bad_n, &bad_d));
     }
-    // Influencer ambassadors cover thousands of followers: defense cuts their
-    // bad reach by more than 5% of the network, and by far more than random
-    // friends' defense does. (Not more: 65% of the ambassadors had a bad
-    // experience themselves, and nobody defends against an ambassador's own
-    // bad news.)
-    let (et, st) = effect["top influencers"];
-    assert!(et - Z * st > 0.05 * n, "top influencers: defense effect {et:.0} (se {st:.0})");
-    let (ef, sf) = effect["random friends"];
-    assert!(et - ef > Z * (st * st + sf * sf).sqrt(), "defense effect: influencers {et:.0}, random friends {ef:.0}");
+    // Only ambassadors whose own opinion is good defend. With 35% good
+    // experiences most ambassadors sour (their own experience, or the flood
+    // of bad news they hear), so even strong defense (0.9) cuts bad reach by
+    // under 3% of the network, whoever the ambassadors are.
+    for (s, (d, se)) in &effect {
+        assert!(d + Z * se < 0.03 * n, "{s}: defense cuts bad reach by {d:.0} (se {se:.0}): more than a little");
+    }
+    // It helps most where ambassadors hear least: magic-middle ambassadors
+    // keep a good opinion longer than influencers who hear everything.
+    let ((em, sm), (et, st)) = (effect["magic middle"], effect["top influencers"]);
+    assert!(em > Z * sm, "magic middle: defense effect {em:.0} (se {sm:.0}) not clearly positive");
+    assert!(em - et > Z * (sm * sm + st * st).sqrt(), "defense effect: magic middle {em:.0}, influencers {et:.0}");
 }
 
 #[test]

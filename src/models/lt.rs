@@ -17,6 +17,14 @@
 //!   weight only in step `t + 2`). Activation is monotone, so pushing each
 //!   node's weight once, when it activates, is exact.
 //! * The process stops when a step activates nobody.
+//! * Order: within a step the nodes activated in the previous step push in
+//!   the order they were activated (seeds in list order, then in the order
+//!   of the pushes that activated them), each over its listeners in
+//!   ascending order, and a listener activated by an earlier push of the
+//!   same step receives no further pushes. This order fixes the last bits
+//!   of the accumulated weights (floating-point sums) and which pushes count
+//!   as messages; it is the fast path's own order, with no plainer one to
+//!   test it against (hence no `lt::reference`).
 //!
 //! On a graph where every node has in-degree ≤ 1 (an out-tree), or from a
 //! single seed on an in-tree, LT's activated set has the same distribution as
@@ -33,7 +41,7 @@
 //! creation per touched node, plus O(steps) trajectory writes. Accumulators
 //! are epoch-stamped (O(1) reset); no allocation after warm-up.
 
-use super::ic::{Stamps, Tally};
+use super::kernel::{Stamps, Tally};
 pub use super::params::LtParams;
 use super::{EdgeProb, ReplicateInput};
 use crate::metrics::Trajectory;
@@ -87,11 +95,8 @@ pub fn simulate(p: &LtParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
         }
     }
     let seeded = s.frontier.len() as u64;
-    let mut tally = Tally { ambassadors: seeded, talkers: seeded, ..Tally::default() };
-    tally.reach(seeded, false);
-    tally.write(out, 0);
-    if s.frontier.is_empty() {
-        out.quiesce(0);
+    let mut tally = Tally::seeded(out, seeded, 0);
+    if seeded == 0 {
         return;
     }
     for t in 1..=out.steps() {
@@ -127,13 +132,7 @@ pub fn simulate(p: &LtParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
             }
         }
         std::mem::swap(&mut s.frontier, &mut s.next);
-        let new = s.frontier.len() as u64;
-        tally.messages(pushed, false);
-        tally.reach(new, false);
-        tally.talkers = new;
-        tally.write(out, t);
-        if new == 0 {
-            out.quiesce(t);
+        if tally.end_cascade_step(out, t, pushed, s.frontier.len() as u64) {
             return;
         }
     }

@@ -9,10 +9,12 @@
 //! * work per step is proportional to the active nodes and their arcs; scratch
 //!   space is reused across replicates with O(1) reset (epoch stamps).
 
+#![warn(clippy::undocumented_unsafe_blocks)]
+
 pub mod bass;
-mod hugemem;
 pub mod ic;
 pub mod icn;
+pub(crate) mod kernel;
 pub mod lt;
 pub mod params;
 pub mod rc;

@@ -120,7 +120,7 @@ pub struct RcParams {
     /// (ambassadors ask their network to act).
     pub ask: f64,
     /// Fraction of bad messages neutralised when they reach someone who follows
-    /// an ambassador.
+    /// an ambassador whose opinion is good (a defender).
     pub defense: f64,
     /// Trickle-down parameters.
     pub trickle: Trickle,
@@ -219,7 +219,7 @@ impl Declared for RcParams {
                 "defense",
                 Ty::Prob,
                 defense,
-                "fraction of bad messages neutralised when they reach a follower of an ambassador"
+                "fraction of bad messages neutralised when they reach a follower of an ambassador whose own opinion is good"
             )
             .starter("ambassadors damp bad news reaching their followers"),
             param!(

@@ -28,7 +28,13 @@
 //!   adopter increments `A` of its not-yet-adopted listeners.
 //!
 //! The process stops early (rows filled forward) when everybody has adopted
-//! or when no adoption is possible any more (`p·dt = 0` and nobody exposed).
+//! or when no adoption is possible any more: `p·dt = 0` and either
+//! `q·dt = 0` or nobody exposed. "Exposed" here is read one step late, as
+//! the exposed list is pruned lazily: after step `t` it still holds the
+//! nodes that were exposed non-adopters at the start of step `t` (even if
+//! they adopted during it) plus those newly exposed by the step's adopters,
+//! so a run whose last exposed nodes adopt at step `t` stops after step
+//! `t + 1` (`bass::reference` states the rule plainly).
 //!
 //! Metrics: reached = acted = adopters; `reached_good = reached`;
 //! `talkers` = adopters (they all keep influencing their listeners; 0 in the
@@ -43,8 +49,9 @@
 //! each step by nature, but skip sampling makes the cost proportional to the
 //! expected number of innovators, not to n. No allocation after warm-up.
 
-use super::ic::{Stamps, Tally};
+use super::kernel::{Stamps, Tally};
 pub use super::params::BassParams;
+pub mod reference;
 use super::ReplicateInput;
 use crate::metrics::Trajectory;
 use crate::rng::{self, tag};

@@ -19,7 +19,7 @@
 //!   `r = node_stream(key, tag::SHARE, u, t + 1)` — the SHARE protocol (see
 //!   `rng::tag::SHARE`): with `w₁, w₂, …` the successive draws
 //!   `1 - uniform(r)` and `G(w)` the geometric gap of the shared sampler
-//!   (`ic::Gaps`: `max{g : w <= (1 - p)^g}` with the powers computed by
+//!   (`kernel::gaps::Gaps`: `max{g : w <= (1 - p)^g}` with the powers computed by
 //!   repeated multiplication), the successes are the listeners at indices
 //!   `G(w₁)`, `G(w₁) + 1 + G(w₂)`, … (ascending listener order) that fall in
 //!   the row. Already active listeners count like any other (so the draws
@@ -48,8 +48,9 @@
 //! node) plus O(steps) trajectory writes; no O(n) work, no allocation after
 //! warm-up.
 
-use super::ic::{Gaps, Stamps, Tally};
+use super::kernel::{Gaps, Stamps, Tally};
 pub use super::params::IcnParams;
+pub mod reference;
 use super::ReplicateInput;
 use crate::metrics::Trajectory;
 use crate::rng::{self, tag};
@@ -124,12 +125,8 @@ pub fn simulate(p: &IcnParams, input: &ReplicateInput<'_>, s: &mut Scratch, out:
     }
     let seeded = s.frontier.len() as u64;
     let neg = settle(&s.frontier, &mut s.negative, key, p.quality);
-    let mut tally = Tally { ambassadors: seeded, talkers: seeded, ..Tally::default() };
-    tally.reach(seeded - neg, false);
-    tally.reach(neg, true);
-    tally.write(out, 0);
-    if s.frontier.is_empty() {
-        out.quiesce(0);
+    let mut tally = Tally::seeded(out, seeded, neg);
+    if seeded == 0 {
         return;
     }
     for t in 1..=out.steps() {

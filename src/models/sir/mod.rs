@@ -31,8 +31,9 @@
 //! O(Σ over infected u of (infectious steps + successes)) plus O(steps)
 //! trajectory writes; no O(n) work, no allocation after warm-up.
 
-use super::ic::{Stamps, Tally};
+use super::kernel::{Stamps, Tally};
 pub use super::params::SirParams;
+pub mod reference;
 use super::ReplicateInput;
 use crate::metrics::Trajectory;
 use crate::rng::{self, tag};
@@ -69,11 +70,8 @@ pub fn simulate(p: &SirParams, input: &ReplicateInput<'_>, s: &mut Scratch, out:
         }
     }
     let seeded = s.infected.len() as u64;
-    let mut tally = Tally { ambassadors: seeded, talkers: seeded, ..Tally::default() };
-    tally.reach(seeded, false);
-    tally.write(out, 0);
-    if s.infected.is_empty() {
-        out.quiesce(0);
+    let mut tally = Tally::seeded(out, seeded, 0);
+    if seeded == 0 {
         return;
     }
     let ln_q = if p.beta >= 1.0 {

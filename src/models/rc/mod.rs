@@ -42,7 +42,7 @@
 //! to are located over its listener row (ascending order, reached or not)
 //! by the SHARE protocol of IC and IC-N (see `rng::tag::SHARE`): with
 //! `w₁, w₂, …` the successive draws `1 - uniform(r)` and `G(w)` the
-//! geometric gap for `ps` (`ic::Gaps`: `max{g : w <= (1 - ps)^g}`, powers by
+//! geometric gap for `ps` (`kernel::gaps::Gaps`: `max{g : w <= (1 - ps)^g}`, powers by
 //! repeated multiplication), messages go to the listeners at indices
 //! `G(w₁)`, `G(w₁) + 1 + G(w₂)`, … that fall in the row — each listener
 //! independently with probability `ps`, one draw per row plus one per message.
@@ -51,17 +51,24 @@
 //! `p = clamp(act × roles[u].persuade × (ask if u is an ambassador) × roles[v].act)`.
 //!
 //! **(b) Hear.** Every listener `v` who got at least one message this step,
-//! with `G` good and `B` bad messages:
+//! with `G` good and `B` bad messages, in ascending id (hearers are
+//! independent of each other within a step, so only the order of new
+//! recruitment candidates depends on it):
 //!
 //! 1. *Coins.* If `v` may act (has not acted and `G > 0`) or defence applies,
 //!    `r = node_stream(key, ACT, v, t)`; its first draw is the action coin
 //!    `a` (always draw 0, so defence never shifts it).
-//! 2. *Defence.* If `defense > 0` and `v` follows an ambassador (an
-//!    ambassador is among `graph.sources(v)`), each bad message sent by a
+//! 2. *Defence.* If `defense > 0` and `v` follows a **defender** — an
+//!    ambassador (seed or recruit) whose opinion was good at the end of
+//!    step `t - 1`, among `graph.sources(v)` — each bad message sent by a
 //!    non-ambassador is neutralised by a further draw `uniform(r) < defense`
 //!    (ambassadors defend against others' bad news, not against their own bad
-//!    experiences, which always get through). If nothing is left
-//!    (`G = B = 0`), the step leaves `v` unchanged.
+//!    experiences, which always get through). The defenders are read from
+//!    state `t - 1` like everything else a step reads about others: an
+//!    ambassador whose opinion turns bad during step `t` still defends in
+//!    step `t` and stops from step `t + 1`; a recruit of step `t` defends
+//!    from step `t + 1`; with `quality = 0` no ambassador ever defends. If
+//!    nothing is left (`G = B = 0`), the step leaves `v` unchanged.
 //! 3. *Opinion.* The step's signal follows **negativity dominance**: `-w·B`
 //!    if `B > 0`, else `+G` (good news arriving in the same step as bad news
 //!    is drowned out). An unaware `v` becomes reached with opinion = signal
@@ -72,6 +79,11 @@
 //! 4. *Action.* If `v` has not acted, `B = 0` after defence, `G > 0` and its
 //!    opinion is good, `v` acts iff `a < 1 - Π(1 - p_i)` over this step's good
 //!    messages (each good message is an independent chance to persuade).
+//!    `p_i` depends on the message's sender only through its role, and the
+//!    product is taken in a fixed order: from `x = 1`, `x *= 1 - p_i` once per
+//!    good message, the senders' roles in ascending order (community, mild,
+//!    fan, detractor, ambassador), so that its last bit never depends on the
+//!    order in which messages happen to be delivered.
 //! 5. *Experience.* Whoever acts has its own experience: good iff
 //!    `uniform(node_stream(key, EXPERIENCE, v, 0)) < quality` (index 0:
 //!    one action per person). The opinion becomes `+1` or `-w` (own
@@ -79,14 +91,17 @@
 //! 6. *Trickle-down.* A community member who acts becomes a `mild` friend iff
 //!    `uniform(node_stream(key, TRICKLE, v, t)) < trickle.conversion`. A fan
 //!    who acts with a good experience becomes a recruitment candidate (kept
-//!    in a list, no scan).
+//!    in a list, no scan) while fewer than `recruit_cap` have been recruited.
 //!
 //! **(c) Recruitment.** While fewer than `trickle.recruit_cap` ambassadors
 //! have been recruited in this replicate, each candidate who was a candidate
-//! at the end of `t - 1` (list order) is recruited iff
-//! `uniform(node_stream(key, TRICKLE, c, t)) < trickle.recruit_rate`. A
-//! recruit becomes an ambassador (its followers are defended from then on)
-//! and restarts talking; candidates whose opinion has turned bad are dropped.
+//! at the end of `t - 1` is recruited iff
+//! `uniform(node_stream(key, TRICKLE, c, t)) < trickle.recruit_rate`, in
+//! list order: by the step at which they became candidates, then by id. A
+//! recruit becomes an ambassador (a defender from step `t + 1`) and restarts
+//! talking; candidates whose opinion has turned bad are dropped, and so is
+//! everyone once the cap is reached. This step's new candidates then join the
+//! end of the list, ascending id.
 //!
 //! **(d) Talkers** whose talking time ends at `t` stop; those who started
 //! during the step join. `talkers` in row `t` counts the talkers at the end
@@ -123,7 +138,7 @@
 //! | `quality` | chance that an own experience is good | 0.8 | [0, 1] |
 //! | `negativity_bias` | weight of a bad message (and bad experience) vs a good one | 2 | >= 0 |
 //! | `ask` | persuasion multiplier of messages from ambassadors | 2 | >= 0 |
-//! | `defense` | chance that a bad message to a follower of an ambassador is neutralised | 0.5 | [0, 1] |
+//! | `defense` | chance that a bad message to a follower of a defender (an ambassador whose opinion is good) is neutralised | 0.5 | [0, 1] |
 //! | `openness` | weight of news after the first impression | 1 | [0, 1] |
 //! | `trickle.conversion` | chance that a community member who acts becomes a mild friend | 0.3 | [0, 1] |
 //! | `trickle.recruit_rate` | per-step chance that a candidate fan is recruited | 0 | [0, 1] |
@@ -190,15 +205,23 @@
 //! # Cost
 //!
 //! Per step: O(talkers + messages sent + listeners touched + recruitment
-//! candidates) (skip sampling: a talker's silent listeners cost nothing), plus an O(in-degree) check of whether a listener of bad news
-//! follows an ambassador (cached: a yes is final, a no holds until the
-//! ambassador set grows). Reset between replicates is O(1) (epoch stamps);
+//! candidates) (skip sampling: a talker's silent listeners cost nothing),
+//! plus an O(in-degree) check of whether a listener of bad news follows a
+//! defender (cached: a yes holds until a defender is lost, a no until one is
+//! gained), plus sorting each step's new recruitment candidates.
+//!
+//! # Reference
+//!
+//! [`reference`](mod@reference) implements these rules plainly (one vector per field,
+//! talker by talker, listener by listener); `tests/equivalence.rs` requires
+//! identical trajectories from it and from [`simulate`]. Reset between replicates is O(1) (epoch stamps);
 //! friend count and detractor list are computed once per population per
 //! scratch (O(n)).
 
-use super::hugemem::{Zeroable, ZeroedArray};
-use super::ic::{prefetch, wi_of, Gaps};
+use super::kernel::hugemem::{Zeroable, ZeroedArray};
+use super::kernel::{prefetch, wi_of, Gaps};
 pub use super::params::rc::{RcParams, RoleEffect, RoleTable, Trickle, Valenced};
+pub mod reference;
 use super::ReplicateInput;
 use crate::graph::Graph;
 use crate::metrics::Trajectory;
@@ -222,8 +245,8 @@ mod flag {
     /// the flag alone tells seeds apart from a population that already
     /// contains ambassadors (`Population::from_roles`).
     pub const AMBASSADOR: u32 = 8;
-    /// Cached: follows at least one ambassador (ambassadors are never removed,
-    /// so a positive answer stays true for the rest of the replicate).
+    /// Cached: follows at least one defender; trusted only until the
+    /// replicate's first loss of a defender (see [`defended`]).
     pub const DEFENDED: u32 = 16;
     /// Has an inbox entry this step: between its first message of a step
     /// and its hearing in phase (b), which clears the flag again.
@@ -279,14 +302,26 @@ pub struct Scratch {
     /// graphs the array asks for huge pages ([`ZeroedArray`]), so that these
     /// misses do not also walk the page table.
     nodes: ZeroedArray<Node>,
-    /// Defence cache: `(epoch << 32) | ambassador version` at the node's last
-    /// negative defence check (older epochs count as version 0).
-    def_ver: Vec<u64>,
-    /// `amb[v] == epoch` iff v is an ambassador in this replicate: a
-    /// compact copy of the AMBASSADOR flag for the defence check, which
-    /// scans a listener's sources (4 bytes per node instead of a 16-byte
-    /// record per source).
-    amb: Vec<u32>,
+    /// Defence cache per node: its last answer in the low bit, above it the
+    /// clock that would invalidate it (`shrink_clock` for a "yes", which
+    /// holds until a defender is lost; `grow_clock` for a "no", which holds
+    /// until one is gained; see [`defended`]).
+    def_cache: Vec<u64>,
+    /// `defender[v] == epoch` iff v is a defender: an ambassador (seed or
+    /// recruit) whose opinion was good at the end of the previous step.
+    /// Compact (4 bytes per node instead of a 16-byte record per source) for
+    /// the defence check, which scans a listener's sources; updated at the
+    /// end of each step from `def_changed`.
+    defender: Vec<u32>,
+    /// Ambassadors whose opinion changed sign, or who were recruited, during
+    /// the current step (applied to `defender` at its end).
+    def_changed: Vec<u32>,
+    /// Bumped whenever the defender set gains a member, and at every
+    /// replicate's start (so older cache entries never match).
+    grow_clock: u64,
+    /// Bumped whenever the defender set loses a member, and at every
+    /// replicate's start.
+    shrink_clock: u64,
     /// This step's listeners, in order of their first message, with their
     /// message tallies (a node's `slot` indexes it).
     inbox: Vec<Inbox>,
@@ -311,8 +346,11 @@ impl Scratch {
             n,
             epoch: 0,
             nodes: ZeroedArray::new(n),
-            def_ver: vec![0; n],
-            amb: vec![0; n],
+            def_cache: vec![0; n],
+            defender: vec![0; n],
+            def_changed: Vec::new(),
+            grow_clock: 0,
+            shrink_clock: 0,
             inbox: Vec::new(),
             msgs: Vec::new(),
             talkers: Vec::new(),
@@ -341,14 +379,16 @@ impl Scratch {
         self.epoch += 1;
         if self.epoch > MAX_EPOCH {
             self.nodes.fill(Node::default());
-            self.amb.fill(0);
-            self.def_ver.fill(0);
+            self.defender.fill(0);
             self.epoch = 1;
         }
         self.talkers.clear();
         self.added.clear();
         self.candidates.clear();
         self.inbox.clear();
+        self.def_changed.clear();
+        self.grow_clock += 1;
+        self.shrink_clock += 1;
     }
 
     /// Prepare the share samplers for `p`'s share probabilities.
@@ -386,6 +426,16 @@ const APPLY_AHEAD: usize = 16;
 
 /// How many hearers ahead phase (b) prefetches a hearer's record.
 const HEAR_AHEAD: usize = 8;
+
+/// How many talkers ahead phase (a) prefetches a talker's CSR offsets (and
+/// phase (d) its record): two dependent loads away from use, so twice
+/// [`TALKER_AHEAD`].
+const OFFSETS_AHEAD: usize = 16;
+
+/// How many talkers ahead phase (a) prefetches a talker's own record (its
+/// role and opinion decide its sampler): far enough to cover a miss at this
+/// loop's few nanoseconds per talker, near enough to stay in L1.
+const TALKER_AHEAD: usize = 8;
 
 /// Every role, for the per-(role, valence) share samplers.
 const ROLES: [Role; 5] = [Role::Community, Role::Mild, Role::Fan, Role::Detractor, Role::Ambassador];
@@ -451,28 +501,15 @@ impl Node {
 #[derive(Clone, Copy)]
 struct Inbox {
     v: u32,
-    /// Good and bad messages, and the bad ones sent by ambassadors (never
+    /// Bad messages, and those of them sent by ambassadors (never
     /// neutralised by defence).
-    good: u32,
     bad: u32,
     bad_amb: u32,
-    /// The listener's own action multiplier (`roles[v].act`, its role of
-    /// state t-1: roles only change in phases b and c).
-    act_mult: f64,
-    /// Product of (1 - p_i) over the good messages: the chance of *not*
-    /// being persuaded by any of them.
-    noact: f64,
-}
-
-/// What a message says, by the sender's (role, valence): everything the
-/// listener needs from its sender.
-#[derive(Clone, Copy)]
-struct Talker {
-    bad: bool,
-    amb: bool,
-    /// The chance that a good message persuades, before the listener's own
-    /// multiplier.
-    pers: f64,
+    /// Good messages by the sender's role (`Role as usize`): a good
+    /// message's persuasion probability depends on its sender only through
+    /// the role, and the model multiplies the Π(1 - p_i) of step (b) 4 in
+    /// ascending role order, so counts are all it needs.
+    good_from: [u32; ROLES.len()],
 }
 
 /// A talker with a message still to send in phase (a): the listener at CSR
@@ -594,24 +631,43 @@ fn start_talking(nd: &mut Node, p: &RcParams, added: &mut Vec<u32>, v: u32, t: u
     }
 }
 
-/// Whether `v` (record `nd`, current) follows an ambassador (`amb[s] ==
-/// epoch`). Amortised O(1): a positive answer is cached forever, a negative
-/// one until the ambassador set grows (`amb_version`); otherwise
-/// O(in-degree).
-fn defended(nd: &mut Node, def_ver: &mut [u64], amb: &[u32], epoch: u32, g: &Graph, v: u32, amb_version: u32) -> bool {
-    if nd.has(flag::DEFENDED) {
+/// The defence state of one replicate that [`defended`] reads.
+struct Defence<'a> {
+    defender: &'a [u32],
+    cache: &'a mut [u64],
+    epoch: u32,
+    grow_clock: u64,
+    shrink_clock: u64,
+    /// Whether a defender was lost in this replicate: from then on the
+    /// record's DEFENDED flag may be stale, and only `cache` is trusted.
+    shrunk: bool,
+}
+
+/// Whether `v` (record `nd`, current) follows a defender (`defender[s] ==
+/// epoch` for a source `s`). Amortised O(1): a "yes" holds until a defender
+/// is lost (`shrink_clock`), a "no" until one is gained (`grow_clock`);
+/// otherwise O(in-degree). Until the first loss in a replicate a "yes" is
+/// also cached in the record itself (`flag::DEFENDED`), which the hearer
+/// has loaded anyway.
+fn defended(nd: &mut Node, d: &mut Defence<'_>, g: &Graph, v: u32) -> bool {
+    if !d.shrunk && nd.has(flag::DEFENDED) {
         return true;
     }
-    let d = def_ver[v as usize];
-    let seen = if (d >> 32) as u32 == epoch { d as u32 } else { 0 };
-    if seen == amb_version {
-        return false;
+    let c = &mut d.cache[v as usize];
+    let (was_yes, clock) = (*c & 1 == 1, *c >> 1);
+    if clock == if was_yes { d.shrink_clock } else { d.grow_clock } {
+        return was_yes;
     }
-    let yes = g.sources(v).iter().any(|&s| amb[s as usize] == epoch);
+    // The scan is the defence's hot loop on graphs with hubs (a miss per
+    // source): no bounds check, the comparand in a register.
+    let (defender, epoch) = (d.defender, d.epoch);
+    assert!(defender.len() == g.len());
+    // SAFETY: sources are node ids `< g.len() = defender.len()`.
+    let yes = g.sources(v).iter().any(|&s| unsafe { *defender.get_unchecked(s as usize) } == epoch);
     if yes {
         nd.set(flag::DEFENDED);
     }
-    def_ver[v as usize] = u64::from(epoch) << 32 | u64::from(amb_version);
+    *c = (if yes { d.shrink_clock } else { d.grow_clock }) << 1 | u64::from(yes);
     yes
 }
 
@@ -633,18 +689,14 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
     let wb = bad_weight(p);
     let openness = clamp01(p.openness) as f32;
     let recruit_on = p.trickle.recruit_rate > 0.0 && p.trickle.recruit_cap > 0;
-    // Each role's own action multiplier, by `Role as usize`.
-    let act_by_role = Role::ALL.map(|r| p.roles.get(r).act);
-    // A message's parameters by the sender's (role, valence), index
-    // `gaps_index`: the chance that it persuades a listener, before the
-    // listener's own multiplier (applied when it is heard), is act ×
-    // persuade × (ask if an ambassador).
-    let talker_tab: [Talker; 2 * ROLES.len()] = std::array::from_fn(|i| {
-        let (role, bad) = (ROLES[i / 2], i % 2 == 1);
-        debug_assert_eq!(gaps_index(role, bad), i);
-        let amb = role == Role::Ambassador;
-        let ask = if amb { p.ask } else { 1.0 };
-        Talker { bad, amb, pers: p.act * p.roles.get(role).persuade * ask }
+    // `1 - p_i` of a good message, by the listener's role and the sender's
+    // (`Role as usize`): p_i = clamp(act × persuade[sender] × (ask if the
+    // sender is an ambassador) × act[listener]).
+    let not_persuaded_by: [[f64; ROLES.len()]; ROLES.len()] = ROLES.map(|listener| {
+        ROLES.map(|sender| {
+            let ask = if sender == Role::Ambassador { p.ask } else { 1.0 };
+            1.0 - clamp01(p.act * p.roles.get(sender).persuade * ask * p.roles.get(listener).act)
+        })
     });
 
     let mut c = Counts { friends: pop_friends, ..Counts::default() };
@@ -662,11 +714,11 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
         }
         nd.set(flag::AMBASSADOR | flag::REACHED | flag::ACTED);
         nd.set_role(Role::Ambassador);
-        s.amb[i] = s.epoch;
         c.ambassadors += 1;
         c.reached += 1;
         c.acted += 1;
         if experience(p, nd, key, u) {
+            s.defender[i] = s.epoch;
             c.good += 1;
         } else {
             c.bad += 1;
@@ -697,7 +749,7 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
 
     let steps = out.steps();
     let mut recruited = 0u32;
-    let mut amb_version = 1u32;
+    let mut shrunk = false;
     for t in 1..=steps {
         let can_recruit = recruit_on && recruited < p.trickle.recruit_cap && !s.candidates.is_empty();
         if s.talkers.is_empty() && !can_recruit {
@@ -736,10 +788,10 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
             unsafe {
                 // Prefetch a little ahead: the CSR offsets and the talker's
                 // own record.
-                if let Some(&w) = talkers.get(k + 16) {
+                if let Some(&w) = talkers.get(k + OFFSETS_AHEAD) {
                     prefetch(off.as_ptr().add(w as usize));
                 }
-                if let Some(&w) = talkers.get(k + 8) {
+                if let Some(&w) = talkers.get(k + TALKER_AHEAD) {
                     prefetch(nodes.as_ptr().add(w as usize));
                 }
                 let u = *talkers.get_unchecked(k);
@@ -804,25 +856,23 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
                     prefetch(nodes.as_ptr().wrapping_add(x.v as usize));
                     prefetch(roles.as_ptr().wrapping_add(x.v as usize));
                 }
-                let Talker { bad, amb, pers } = talker_tab[gi as usize];
+                // Odd sampler indices are bad news, `gi / 2` is the role.
+                let (bad, role) = (gi & 1 == 1, (gi / 2) as usize);
                 let nd = &mut nodes[v as usize];
                 if !nd.in_inbox(epoch) {
                     // First message of the step: make the record current
-                    // and give v an inbox entry, with its own multiplier (its
-                    // role of state t-1).
+                    // and give v an inbox entry.
                     ensure_node(nd, epoch, pop, v);
                     nd.set(flag::INBOX);
                     nd.slot = inbox.len() as u32;
-                    let act_mult = act_by_role[nd.role() as usize];
-                    inbox.push(Inbox { v, good: 0, bad: 0, bad_amb: 0, act_mult, noact: 1.0 });
+                    inbox.push(Inbox { v, bad: 0, bad_amb: 0, good_from: [0; ROLES.len()] });
                 }
                 let e = &mut inbox[nd.slot as usize];
                 if bad {
                     e.bad += 1;
-                    e.bad_amb += u32::from(amb);
+                    e.bad_amb += u32::from(role == Role::Ambassador as usize);
                 } else {
-                    e.good += 1;
-                    e.noact *= 1.0 - clamp01(pers * e.act_mult);
+                    e.good_from[role] += 1;
                 }
             }
         }
@@ -831,15 +881,34 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
 
         // ---- (b) Hear: opinions, talking, acting, experience, conversion. ----
         let cand_start = s.candidates.len();
-        let Scratch { nodes, amb, added, candidates, epoch, inbox, def_ver, .. } = &mut *s;
+        // Hearers are independent of each other within a step (each reads
+        // its own record, its own streams and the defenders of state t-1),
+        // so the inbox order (first messages) cannot change an outcome; the
+        // one order that shows, the candidates', is fixed after the loop.
+        let Scratch {
+            nodes,
+            defender,
+            def_cache,
+            def_changed,
+            added,
+            candidates,
+            epoch,
+            inbox,
+            grow_clock,
+            shrink_clock,
+            ..
+        } = &mut *s;
         let epoch = *epoch;
+        let mut defence =
+            Defence { defender, cache: def_cache, epoch, grow_clock: *grow_clock, shrink_clock: *shrink_clock, shrunk };
         for (i, e) in inbox.iter().enumerate() {
             // On large graphs a big step's records are no longer in L2 by
             // now: start loading them a few hearers ahead.
             if let Some(w) = inbox.get(i + HEAR_AHEAD) {
                 prefetch(nodes.as_ptr().wrapping_add(w.v as usize));
             }
-            let &Inbox { v, good: good_n, bad: mut bad_n, bad_amb, noact, .. } = e;
+            let &Inbox { v, bad: mut bad_n, bad_amb, good_from } = e;
+            let good_n: u32 = good_from.iter().sum();
             let nd = &mut nodes[v as usize];
             debug_assert!(nd.in_inbox(epoch), "made current at its first message");
             nd.sf &= !flag::INBOX;
@@ -849,7 +918,7 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
             // not against their own: only bad messages from non-ambassadors
             // can be neutralised.
             let defendable = bad_n - bad_amb;
-            let defend = defendable > 0 && p.defense > 0.0 && defended(nd, def_ver, amb, epoch, g, v, amb_version);
+            let defend = defendable > 0 && p.defense > 0.0 && defended(nd, &mut defence, g, v);
             // Draw 0 of the ACT stream is always the action coin, so defence
             // draws (1, 2, ...) never shift it; without defence the coin is
             // drawn only when it decides something.
@@ -888,13 +957,26 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
                 if was_bad != is_bad {
                     c.resign(was_bad, is_bad);
                     start_talking(nd, p, added, v, t);
+                    if f & flag::AMBASSADOR != 0 {
+                        def_changed.push(v);
+                    }
                 }
             }
             // Action: only on a step of good news (no bad message got
             // through) that leaves the opinion good.
             if may_act && bad_n == 0 && nd.opinion >= 0.0 {
                 let u_act = u_act.unwrap_or_else(|| uniform(&mut node_stream(key, tag::ACT, v, t)));
-                if u_act < 1.0 - noact {
+                // Π(1 - p_i) over the good messages, in ascending order of
+                // the senders' roles (the model's order: step (b) 4).
+                let fail = &not_persuaded_by[nd.role() as usize];
+                let mut not_persuaded = 1.0f64;
+                for (&f, &count) in fail.iter().zip(&good_from) {
+                    for _ in 0..count {
+                        not_persuaded *= f;
+                    }
+                }
+                if u_act < 1.0 - not_persuaded {
+                    debug_assert!(f & flag::AMBASSADOR == 0, "ambassadors have acted");
                     nd.set(flag::ACTED);
                     c.acted += 1;
                     c.new_acted += 1;
@@ -916,6 +998,8 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
             }
         }
         inbox.clear();
+        // Candidates of one step in ascending id (the model's order).
+        candidates[cand_start..].sort_unstable();
 
         // ---- (c) Recruitment among the candidates of state t-1. ----
         if can_recruit {
@@ -933,10 +1017,9 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
                             let nd = &mut s.nodes[vi];
                             nd.set(flag::AMBASSADOR);
                             nd.set_role(Role::Ambassador);
-                            s.amb[vi] = s.epoch;
+                            s.def_changed.push(v);
                             recruited += 1;
                             c.ambassadors += 1;
-                            amb_version += 1;
                             start_talking(nd, p, &mut s.added, v, t);
                             false
                         } else {
@@ -954,10 +1037,24 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
             s.candidates.truncate(w);
         }
 
+        // ---- Defenders of state t: ambassadors whose opinion is good. ----
+        for &u in &s.def_changed {
+            let (now, was) = (s.nodes[u as usize].opinion >= 0.0, s.defender[u as usize] == s.epoch);
+            if now && !was {
+                s.defender[u as usize] = s.epoch;
+                s.grow_clock += 1;
+            } else if was && !now {
+                s.defender[u as usize] = 0;
+                s.shrink_clock += 1;
+                shrunk = true;
+            }
+        }
+        s.def_changed.clear();
+
         // ---- (d) Talkers whose time is up stop; new talkers join. ----
         let mut w = 0;
         for k in 0..s.talkers.len() {
-            if let Some(&w) = s.talkers.get(k + 16) {
+            if let Some(&w) = s.talkers.get(k + OFFSETS_AHEAD) {
                 prefetch(s.nodes.as_ptr().wrapping_add(w as usize));
             }
             let u = s.talkers[k];
