@@ -102,6 +102,12 @@ pub mod tag {
     pub const THRESHOLD: u64 = 5;
     /// Trickle-down: conversion to friend, recruitment to ambassador.
     pub const TRICKLE: u64 = 6;
+    /// Attention dilution (relationship chain): per message a talker's SHARE
+    /// protocol picks, in listener-row order, one draw `< d_share` to keep
+    /// it (when its share factor is below 1), then, for a kept good message,
+    /// one draw `< d_persuade` for it to be able to persuade (when its
+    /// persuasion factor is below 1).
+    pub const DILUTE: u64 = 7;
 }
 
 /// The stream of node `node` for purpose `tag` at step `step` of the

@@ -13,7 +13,7 @@ use proptest::prelude::*;
 use proptest::test_runner::Config;
 use womsim::graph::{Graph, Labels};
 use womsim::metrics::Trajectory;
-use womsim::models::rc::{RcParams, RoleEffect, RoleTable, Trickle, Valenced};
+use womsim::models::rc::{Dilution, RcParams, RoleEffect, RoleTable, Trickle, Valenced};
 use womsim::models::{
     self, bass, ic, icn, rc, sir, BassParams, EdgeProb, IcParams, IcnParams, ModelSpec, ReplicateInput, Scratch,
     SirParams,
@@ -100,12 +100,14 @@ fn rc_params() -> impl Strategy<Value = RcParams> {
         (prob(), prob(), 1u32..=6, 1u32..=6, prob(), prob()),
         (prop_oneof![Just(0.0), 0.0f64..5.0], multiplier(), prob(), prob()),
         (prob(), prob(), 0u32..=5, roles()),
+        dilution(),
     )
         .prop_map(
             |(
                 (share_good, share_bad, talk_good, talk_bad, act, quality),
                 (negativity_bias, ask, defense, openness),
                 (conversion, recruit_rate, recruit_cap, roles),
+                dilution,
             )| RcParams {
                 share: Valenced { good: share_good, bad: share_bad },
                 talk: Valenced { good: talk_good, bad: talk_bad },
@@ -117,8 +119,19 @@ fn rc_params() -> impl Strategy<Value = RcParams> {
                 trickle: Trickle { conversion, recruit_rate, recruit_cap },
                 roles,
                 openness,
+                dilution,
             },
         )
+}
+
+/// Attention dilution: often off; else elasticities up to 2 with a
+/// reference small enough that the test graphs' hubs are diluted.
+fn dilution() -> impl Strategy<Value = Dilution> {
+    prop_oneof![
+        1 => Just(Dilution::default()),
+        3 => (prop_oneof![Just(0.0), 0.0f64..2.0], prop_oneof![Just(0.0), 0.0f64..2.0], 1.0f64..12.0)
+            .prop_map(|(share, persuade, reference)| Dilution { share, persuade, reference }),
+    ]
 }
 
 /// Roles for `n` nodes: the weights of community, mild, fan, detractor and

@@ -47,6 +47,7 @@ fn reduced(p: f64, q: f64) -> RcParams {
         trickle: Trickle { conversion: 0.0, recruit_rate: 0.0, recruit_cap: 0 },
         roles: RoleTable::neutral(),
         openness: 0.0,
+        dilution: Default::default(),
     }
 }
 
@@ -636,5 +637,85 @@ fn defense_follows_the_defenders_opinion() {
         assert_eq!(tr.get(1, M::NewMessagesBad), 2.0);
         assert_eq!((tr.get(2, M::Reached), tr.get(2, M::ReachedBad)), (3.0, 3.0), "then stopped, its opinion bad");
         check_invariants(&tr);
+    }
+}
+
+// ---------------------------------------------------------------- attention dilution (issue 18)
+
+/// A star: node 0 followed by `f` leaves (directed arcs 0 → leaf).
+fn star(f: u32) -> Graph {
+    let edges: Vec<(u32, u32)> = (1..=f).map(|v| (0, v)).collect();
+    Graph::from_edges(f as usize + 1, true, &edges, None, Labels::Dense).unwrap()
+}
+
+/// One step of a seed that tells every follower (share 1, neutral roles):
+/// undiluted it reaches all `f`.
+fn star_params(dilution: womsim::models::Dilution) -> RcParams {
+    RcParams { share: Valenced { good: 1.0, bad: 1.0 }, quality: 1.0, dilution, ..reduced(1.0, 1.0) }
+}
+
+#[test]
+fn dilution_thins_a_large_audience_to_f_times_the_factor() {
+    // f = 400 followers, reference 100, α = 0.5: each follower hears with
+    // probability (400/100)^-0.5 = 0.5, so 200 of 400 in expectation.
+    let f = 400u32;
+    let g = star(f);
+    let pop = Population::community(g.len());
+    let dil = womsim::models::Dilution { share: 0.5, persuade: 0.0, reference: 100.0 };
+    let p = star_params(dil);
+    let mut s = Scratch::default();
+    let reached: Vec<f64> =
+        (0..2000u32).map(|r| run(&p, &g, &pop, &[0], dynamics_key(9, r), 1, &mut s).get(1, M::Reached) - 1.0).collect();
+    let (mean, sd) = mean_sd(&reached);
+    let want = f64::from(f) * (f64::from(f) / 100.0).powf(-0.5);
+    let se = sd / (reached.len() as f64).sqrt();
+    assert!((mean - want).abs() < 4.0 * se, "mean reached {mean} vs f·d = {want} (se {se})");
+    // Up to the reference nothing changes: 80 followers, all reached.
+    let small = star(80);
+    let pop = Population::community(small.len());
+    let t = run(&p, &small, &pop, &[0], dynamics_key(9, 0), 1, &mut s);
+    assert_eq!(t.get(1, M::Reached), 81.0);
+}
+
+#[test]
+fn persuasion_dilution_changes_action_not_reach() {
+    let g = follower(3000, 12, 4);
+    let pop = Population::draw(&g, &PopulationSpec::default(), 4);
+    let seeds: Vec<u32> = (0..g.n()).filter(|&u| g.followers(u) > 150).take(10).collect();
+    assert!(seeds.len() >= 5, "hubs to dilute");
+    let plain = RcParams::default();
+    let diluted = RcParams {
+        dilution: womsim::models::Dilution { share: 0.0, persuade: 1.0, reference: 20.0 },
+        ..RcParams::default()
+    };
+    let mut s = Scratch::default();
+    let (mut acted_plain, mut acted_diluted) = (0.0, 0.0);
+    for r in 0..40u32 {
+        let key = dynamics_key(5, r);
+        let a = run(&plain, &g, &pop, &seeds, key, 1, &mut s);
+        let b = run(&diluted, &g, &pop, &seeds, key, 1, &mut s);
+        // One step: who hears is the same, who acts is not.
+        assert_eq!(a.get(1, M::Reached), b.get(1, M::Reached), "replicate {r}");
+        acted_plain += a.get(1, M::Acted);
+        acted_diluted += b.get(1, M::Acted);
+    }
+    assert!(acted_diluted < 0.5 * acted_plain, "action {acted_diluted} vs {acted_plain}");
+}
+
+#[test]
+fn zero_elasticity_is_the_model_without_dilution() {
+    let g = follower(2000, 10, 6);
+    let pop = Population::draw(&g, &PopulationSpec::default(), 6);
+    let seeds: Vec<u32> = (0..g.n()).filter(|&u| g.followers(u) > 60).take(8).collect();
+    let off = RcParams {
+        dilution: womsim::models::Dilution { share: 0.0, persuade: 0.0, reference: 2.0 },
+        ..RcParams::default()
+    };
+    let mut s = Scratch::default();
+    for r in 0..20u32 {
+        let key = dynamics_key(2, r);
+        let a = run(&RcParams::default(), &g, &pop, &seeds, key, 30, &mut s);
+        let b = run(&off, &g, &pop, &seeds, key, 30, &mut s);
+        assert_eq!(a, b, "replicate {r}");
     }
 }

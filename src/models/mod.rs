@@ -24,7 +24,7 @@ use crate::graph::Graph;
 use crate::metrics::Trajectory;
 use crate::population::Population;
 
-pub use params::{BassParams, EdgeProb, IcParams, IcnParams, LtParams, RcParams, SirParams};
+pub use params::{BassParams, Dilution, EdgeProb, IcParams, IcnParams, LtParams, RcParams, SirParams};
 
 /// A model and its parameters.
 #[derive(Debug, Clone, PartialEq)]

@@ -6,4 +6,4 @@ pub mod classic;
 pub mod rc;
 
 pub use classic::{BassParams, EdgeProb, IcParams, IcnParams, LtParams, SirParams};
-pub use rc::{RcParams, RoleEffect, RoleTable, Trickle, Valenced};
+pub use rc::{Dilution, RcParams, RoleEffect, RoleTable, Trickle, Valenced};

@@ -101,6 +101,39 @@ impl Default for Trickle {
     }
 }
 
+/// Attention dilution (`dilution.*`): a talker with `f` followers shares
+/// with, and persuades, each of them less the larger its audience, by the
+/// factor `(max(f, reference) / reference)^(-α)` (1 up to the reference).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Dilution {
+    /// Elasticity α of the per-listener share probability.
+    pub share: f64,
+    /// Elasticity α of the persuasion probability of the talker's messages.
+    pub persuade: f64,
+    /// Follower count `f_ref` up to which nothing is diluted.
+    pub reference: f64,
+}
+
+impl Default for Dilution {
+    fn default() -> Self {
+        Dilution { share: 0.0, persuade: 0.0, reference: 100.0 }
+    }
+}
+
+impl Dilution {
+    /// The (share, persuade) factors of a talker with `followers` followers:
+    /// exactly 1 when nothing is diluted (α = 0 or `followers <= reference`).
+    pub fn factors(&self, followers: u32) -> (f64, f64) {
+        let f = f64::from(followers);
+        if f <= self.reference {
+            return (1.0, 1.0);
+        }
+        let ratio = f / self.reference;
+        let factor = |alpha: f64| if alpha == 0.0 { 1.0 } else { ratio.powf(-alpha) };
+        (factor(self.share), factor(self.persuade))
+    }
+}
+
 /// Parameters of `relationship_chain`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RcParams {
@@ -130,6 +163,8 @@ pub struct RcParams {
     /// first. 1: every message moves the opinion. 0: first impressions are
     /// final (only an own experience changes an opinion), as in IC-N.
     pub openness: f64,
+    /// Attention dilution (off by default).
+    pub dilution: Dilution,
 }
 
 impl Default for RcParams {
@@ -145,6 +180,7 @@ impl Default for RcParams {
             trickle: Trickle::default(),
             roles: RoleTable::default(),
             openness: 1.0,
+            dilution: Dilution::default(),
         }
     }
 }
@@ -239,6 +275,26 @@ impl Declared for RcParams {
                 Ty::Int { min: 0, max: u32::MAX as i64 },
                 trickle.recruit_cap,
                 "most ambassadors recruited per replicate (0 = no recruitment)"
+            ),
+            param!(
+                "dilution.share",
+                Ty::Num { min: 0.0, min_open: false, max: 5.0 },
+                dilution.share,
+                "elasticity α of sharing with audience size: a talker with f > reference followers shares with each \
+                 at (f / reference)^-α of the rate (0 = off)"
+            ),
+            param!(
+                "dilution.persuade",
+                Ty::Num { min: 0.0, min_open: false, max: 5.0 },
+                dilution.persuade,
+                "elasticity α of persuasion with audience size: a good message from a talker with f > reference \
+                 followers persuades at (f / reference)^-α of its chance (0 = off)"
+            ),
+            param!(
+                "dilution.reference",
+                Ty::Num { min: 1.0, min_open: false, max: 1e9 },
+                dilution.reference,
+                "follower count up to which nothing is diluted"
             ),
         ];
         v.extend(role_params!(community));

@@ -220,7 +220,7 @@
 
 use super::kernel::hugemem::{Zeroable, ZeroedArray};
 use super::kernel::{prefetch, wi_of, Gaps};
-pub use super::params::rc::{RcParams, RoleEffect, RoleTable, Trickle, Valenced};
+pub use super::params::rc::{Dilution, RcParams, RoleEffect, RoleTable, Trickle, Valenced};
 pub mod reference;
 use super::ReplicateInput;
 use crate::graph::Graph;
@@ -332,6 +332,9 @@ pub struct Scratch {
     rpend: Vec<RcPending>,
     added: Vec<u32>,
     candidates: Vec<u32>,
+    /// This step's talkers whose audience dilutes them (handled one by one
+    /// after the pass-by-pass loop, which serves everyone else).
+    diluted: Vec<u32>,
     pop: Option<PopCache>,
     /// Geometric-gap samplers for the share probability of each
     /// (role, valence) pair, index `2·role + bad` (rebuilt only when a
@@ -357,6 +360,7 @@ impl Scratch {
             rpend: Vec::new(),
             added: Vec::new(),
             candidates: Vec::new(),
+            diluted: Vec::new(),
             pop: None,
             gaps: vec![Gaps::new(); 2 * ROLES.len()],
         }
@@ -510,7 +514,14 @@ struct Inbox {
     /// the role, and the model multiplies the Π(1 - p_i) of step (b) 4 in
     /// ascending role order, so counts are all it needs.
     good_from: [u32; ROLES.len()],
+    /// Good messages that cannot persuade (attention dilution): news, but
+    /// no factor in Π(1 - p_i).
+    good_other: u32,
 }
+
+/// Flag in [`Msg::gi`]: a good message that cannot persuade (its sender's
+/// audience diluted it, step (a)).
+const UNPERSUASIVE: u32 = 1 << 16;
 
 /// A talker with a message still to send in phase (a): the listener at CSR
 /// index `a`, in a row ending at `end`; `state` is its SHARE stream's counter
@@ -689,6 +700,8 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
     let wb = bad_weight(p);
     let openness = clamp01(p.openness) as f32;
     let recruit_on = p.trickle.recruit_rate > 0.0 && p.trickle.recruit_cap > 0;
+    // Attention dilution touches only talkers above the reference audience.
+    let dilution_on = p.dilution.share > 0.0 || p.dilution.persuade > 0.0;
     // `1 - p_i` of a good message, by the listener's role and the sender's
     // (`Role as usize`): p_i = clamp(act × persuade[sender] × (ask if the
     // sender is an ambassador) × act[listener]).
@@ -776,7 +789,8 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
             s.rpend.resize(nt, RcPending::default());
         }
         let mut live = 0usize;
-        let Scratch { nodes, msgs, gaps, rpend, talkers, epoch, .. } = &mut *s;
+        s.diluted.clear();
+        let Scratch { nodes, msgs, gaps, rpend, talkers, epoch, diluted, .. } = &mut *s;
         let (talkers, epoch, gaps) = (&talkers[..nt], *epoch, &gaps[..]);
         let rpend = &mut rpend[..nt];
         assert!(nodes.len() == n && off.len() == n + 1 && off[n] as usize == tg.len());
@@ -800,6 +814,10 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
                 debug_assert!(nd.sf >> EPOCH_SHIFT == epoch, "talkers are current");
                 let gi = gaps_index(nd.role(), nd.opinion < 0.0);
                 let (lo, hi) = (*off.get_unchecked(ui), *off.get_unchecked(ui + 1));
+                if dilution_on && f64::from(hi - lo) > p.dilution.reference {
+                    diluted.push(u);
+                    continue;
+                }
                 let st = node_key(key, tag::SHARE, u, t);
                 // `none_within` is also exact for p = 0 (nothing is sent).
                 let has = !gaps.get_unchecked(gi).none_within(wi_of(mix64(st)), (hi - lo) as usize);
@@ -843,6 +861,26 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
             // SAFETY: the loop wrote the `rows` messages after `base`.
             unsafe { msgs.set_len(base + rows) };
         }
+        // Diluted talkers, one by one: the same SHARE successes, then the
+        // DILUTE coins of step (a) (message order does not matter: a
+        // listener's messages are only counted).
+        for &u in diluted.iter() {
+            let nd = &nodes[u as usize];
+            let bad = nd.opinion < 0.0;
+            let gi = gaps_index(nd.role(), bad) as u32;
+            let row = g.listeners(u);
+            let (d_share, d_persuade) = p.dilution.factors(g.followers(u));
+            let mut dilute = node_stream(key, tag::DILUTE, u, t);
+            let mut r = node_stream(key, tag::SHARE, u, t);
+            gaps[gi as usize].for_each_success(&mut r, row.len(), |i| {
+                if d_share < 1.0 && uniform(&mut dilute) >= d_share {
+                    return;
+                }
+                let unpersuasive = !bad && d_persuade < 1.0 && uniform(&mut dilute) >= d_persuade;
+                msgs.push(Msg { v: row[i], gi: gi | if unpersuasive { UNPERSUASIVE } else { 0 } });
+                sent_bad += u64::from(bad);
+            });
+        }
         c.new_msg_bad += sent_bad;
         c.new_msg_good += msgs.len() as u64 - sent_bad;
         {
@@ -857,6 +895,8 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
                     prefetch(roles.as_ptr().wrapping_add(x.v as usize));
                 }
                 // Odd sampler indices are bad news, `gi / 2` is the role.
+                let unpersuasive = gi & UNPERSUASIVE != 0;
+                let gi = gi & !UNPERSUASIVE;
                 let (bad, role) = (gi & 1 == 1, (gi / 2) as usize);
                 let nd = &mut nodes[v as usize];
                 if !nd.in_inbox(epoch) {
@@ -865,12 +905,14 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
                     ensure_node(nd, epoch, pop, v);
                     nd.set(flag::INBOX);
                     nd.slot = inbox.len() as u32;
-                    inbox.push(Inbox { v, bad: 0, bad_amb: 0, good_from: [0; ROLES.len()] });
+                    inbox.push(Inbox { v, bad: 0, bad_amb: 0, good_from: [0; ROLES.len()], good_other: 0 });
                 }
                 let e = &mut inbox[nd.slot as usize];
                 if bad {
                     e.bad += 1;
                     e.bad_amb += u32::from(role == Role::Ambassador as usize);
+                } else if unpersuasive {
+                    e.good_other += 1;
                 } else {
                     e.good_from[role] += 1;
                 }
@@ -907,8 +949,8 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, s: &mut Scratch, out: 
             if let Some(w) = inbox.get(i + HEAR_AHEAD) {
                 prefetch(nodes.as_ptr().wrapping_add(w.v as usize));
             }
-            let &Inbox { v, bad: mut bad_n, bad_amb, good_from } = e;
-            let good_n: u32 = good_from.iter().sum();
+            let &Inbox { v, bad: mut bad_n, bad_amb, good_from, good_other } = e;
+            let good_n: u32 = good_from.iter().sum::<u32>() + good_other;
             let nd = &mut nodes[v as usize];
             debug_assert!(nd.in_inbox(epoch), "made current at its first message");
             nd.sf &= !flag::INBOX;

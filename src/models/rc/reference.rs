@@ -8,8 +8,8 @@
 //! state at the end of each step. Each rule is a few lines under the number
 //! it has in the module docs (`rc`): step 0 items 1–2, then per step (a) talk,
 //! (b) hear 1–6, (c) recruitment, (d) talkers. Randomness comes only from the
-//! documented named streams (`rng::node_stream` with tags SHARE, EXPERIENCE,
-//! ACT, TRICKLE).
+//! documented named streams (`rng::node_stream` with tags SHARE, DILUTE,
+//! EXPERIENCE, ACT, TRICKLE).
 
 use std::collections::BTreeMap;
 
@@ -43,6 +43,8 @@ struct Heard {
     bad: u32,
     /// Bad messages sent by ambassadors (by role): never neutralised.
     bad_from_ambassadors: u32,
+    /// Good messages that cannot persuade (attention dilution).
+    good_unpersuasive: u32,
 }
 
 /// This step's `new_*` columns.
@@ -125,14 +127,25 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, out: &mut Trajectory) 
             let (role, bad) = (people.role[u], people.opinion[u] < 0.0);
             let listeners = g.listeners(u as u32);
             let mut r = node_stream(key, tag::SHARE, u as u32, t);
+            // Attention dilution: a large audience thins what is sent and
+            // what persuades (factors 1 = no draws).
+            let (d_share, d_persuade) = p.dilution.factors(g.followers(u as u32));
+            let mut dilute = node_stream(key, tag::DILUTE, u as u32, t);
             for i in share[role as usize][usize::from(bad)].successes(&mut r, listeners.len()) {
+                if d_share < 1.0 && uniform(&mut dilute) >= d_share {
+                    continue;
+                }
                 let heard = inbox.entry(listeners[i] as usize).or_default();
                 if bad {
                     heard.bad += 1;
                     heard.bad_from_ambassadors += u32::from(role == Role::Ambassador);
                     news.messages_bad += 1;
                 } else {
-                    heard.good_from[role as usize] += 1;
+                    if d_persuade < 1.0 && uniform(&mut dilute) >= d_persuade {
+                        heard.good_unpersuasive += 1;
+                    } else {
+                        heard.good_from[role as usize] += 1;
+                    }
                     news.messages_good += 1;
                 }
             }
@@ -142,7 +155,7 @@ pub fn simulate(p: &RcParams, input: &ReplicateInput<'_>, out: &mut Trajectory) 
         // (b) Hear: every listener with a message, in ascending id.
         let mut new_candidates = Vec::new();
         for (&v, heard) in &inbox {
-            let good: u32 = heard.good_from.iter().sum();
+            let good: u32 = heard.good_from.iter().sum::<u32>() + heard.good_unpersuasive;
             let mut bad = heard.bad;
             let may_act = !people.acted[v] && good > 0;
             // 1. Coins: draw 0 of ACT(v, t) is the action coin.
