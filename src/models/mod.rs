@@ -28,6 +28,10 @@ pub use params::{BassParams, Dilution, EdgeProb, IcParams, IcnParams, LtParams, 
 
 /// A model and its parameters.
 #[derive(Debug, Clone, PartialEq)]
+// One `ModelSpec` per scenario, read in place by every replicate: the chain
+// model's larger variant costs a few hundred bytes once, and boxing it would
+// only add an indirection.
+#[allow(clippy::large_enum_variant)]
 pub enum ModelSpec {
     /// The headline word-of-mouth model (`relationship_chain`).
     RelationshipChain(RcParams),
