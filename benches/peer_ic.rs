@@ -50,6 +50,7 @@ fn rc_as_ic(p: f64) -> RcParams {
         trickle: Trickle { conversion: 0.0, recruit_rate: 0.0, recruit_cap: 0 },
         roles: RoleTable::neutral(),
         openness: 0.0,
+        dilution: Default::default(),
     }
 }
 
