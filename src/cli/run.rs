@@ -290,6 +290,7 @@ fn open_results_dir(s: &Scenario, dir: &Path, settings: &RunSettings) -> Result<
     fs::create_dir_all(dir).with_context(|| format!("cannot create the results folder {}", dir.display()))?;
     if settings.force {
         clear_previous_results(dir).map_err(invalid)?;
+        clear_previous_points(dir).map_err(invalid)?;
     }
     let manifest = Manifest {
         womsim_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -574,9 +575,6 @@ fn run_sweep(
     let dir = &plan.out_dir;
     let n = sw.sweep.points.len();
     let mut manifest = open_results_dir(s, dir, settings)?;
-    if settings.force {
-        clear_previous_points(dir).map_err(invalid)?;
-    }
     let resolved = format!("{}{}", s.to_resolved_toml(), sw.sweep.to_toml());
     export::atomic_write(&dir.join(export::SWEEP_RESOLVED), resolved.as_bytes())?;
     if settings.chatty {

@@ -1,0 +1,318 @@
+//! `[sweep]`: the grid a table describes, every point validated like a plain
+//! scenario, and a sweep run whose points are byte for byte the plain runs
+//! of their settings.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use toml::Value;
+use womsim::models::ModelSpec;
+use womsim::scenario::{parse_str, parse_with_sweep, Sweep, MAX_POINTS};
+use womsim::seeding::Budget;
+
+/// A small chain-model scenario (a follower network of 400 nodes).
+const BASE: &str = r#"
+name = "tiny"
+seed = 11
+replicates = 20
+steps = 15
+
+[network]
+kind = "follower"
+nodes = 400
+follows = 6
+reciprocity = 0.2
+
+[model]
+kind = "relationship_chain"
+quality = 0.4
+share.bad = 0.02
+
+[[strategy]]
+name = "top"
+kind = "top_degree"
+budget = 5
+
+[[strategy]]
+name = "random friends"
+kind = "random"
+pool = "friends"
+budget = 5
+"#;
+
+fn sweep_of(table: &str) -> Sweep {
+    let text = format!("{BASE}\n[sweep]\n{table}");
+    match parse_with_sweep(&text, None) {
+        Ok((_, Some(sw))) => sw,
+        Ok((_, None)) => panic!("no sweep"),
+        Err(e) => panic!("{e}"),
+    }
+}
+
+fn sweep_errors(table: &str) -> String {
+    let text = format!("{BASE}\n[sweep]\n{table}");
+    let e = parse_str(&text, None).expect_err("the sweep is invalid").to_string();
+    // parse_with_sweep reports the same.
+    assert_eq!(parse_with_sweep(&text, None).unwrap_err().to_string(), e);
+    e
+}
+
+fn floats(vs: &[Value]) -> Vec<f64> {
+    vs.iter().map(|v| v.as_float().or(v.as_integer().map(|i| i as f64)).unwrap()).collect()
+}
+
+fn share_bad(m: &ModelSpec) -> f64 {
+    match m {
+        ModelSpec::RelationshipChain(p) => p.share.bad,
+        _ => panic!("chain model"),
+    }
+}
+
+fn defense(m: &ModelSpec) -> f64 {
+    match m {
+        ModelSpec::RelationshipChain(p) => p.defense,
+        _ => panic!("chain model"),
+    }
+}
+
+// ------------------------------------------------------------ the grid
+
+#[test]
+fn a_grid_is_every_combination_first_key_slowest() {
+    let sw =
+        sweep_of("\"model.share.bad\" = [0.01, 0.03]\n\"model.defense\" = { from = 0.0, to = 0.9, step = 0.45 }\n");
+    assert_eq!(sw.keys, ["model.share.bad", "model.defense"]);
+    assert_eq!(sw.points.len(), 6);
+    let got: Vec<(f64, f64)> =
+        sw.points.iter().map(|p| (share_bad(&p.scenario.model), defense(&p.scenario.model))).collect();
+    assert_eq!(got, [(0.01, 0.0), (0.01, 0.45), (0.01, 0.9), (0.03, 0.0), (0.03, 0.45), (0.03, 0.9)]);
+    // Each point's values are those its scenario holds.
+    assert_eq!(floats(&sw.points[4].values), [0.03, 0.45]);
+    assert_eq!(sw.label(4), "model.share.bad = 0.03, model.defense = 0.45");
+    // Everything else is the plain scenario's.
+    let base = parse_str(BASE, None).unwrap();
+    for p in &sw.points {
+        assert_eq!(p.scenario.strategies, base.strategies);
+        assert_eq!(p.scenario.network, base.network);
+        assert_eq!((p.scenario.seed, p.scenario.replicates), (base.seed, base.replicates));
+    }
+}
+
+#[test]
+fn the_key_order_is_the_files_not_the_alphabets() {
+    let sw = sweep_of("\"network.reciprocity\" = [0.0, 0.2]\n\"model.defense\" = [0.0, 0.5]\n");
+    assert_eq!(sw.keys, ["network.reciprocity", "model.defense"]);
+}
+
+#[test]
+fn ranges_expand_to_tidy_values() {
+    let sw = sweep_of("\"network.reciprocity\" = { from = 0.0, to = 0.3, step = 0.05 }\n");
+    assert_eq!(floats(&sw.values[0]), [0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3]);
+    let sw = sweep_of("\"network.reciprocity\" = { from = 0.1, to = 0.3, points = 5 }\n");
+    assert_eq!(floats(&sw.values[0]), [0.1, 0.15, 0.2, 0.25, 0.3]);
+    let sw = sweep_of("\"model.share.bad\" = { from = 0.001, to = 0.1, points = 3, scale = \"log\" }\n");
+    assert_eq!(floats(&sw.values[0]), [0.001, 0.01, 0.1]);
+    // Whole-number ranges stay integers (for integer keys).
+    let sw = sweep_of("\"network.follows\" = { from = 2, to = 8, step = 3 }\n");
+    assert_eq!(sw.values[0], [Value::Integer(2), Value::Integer(5), Value::Integer(8)]);
+}
+
+#[test]
+fn strategy_keys_and_steps_are_sweepable() {
+    let sw = sweep_of("\"strategy.random friends.budget\" = [2, 8]\nsteps = [5, 10]\n");
+    assert_eq!(sw.points.len(), 4);
+    let p = &sw.points[3].scenario;
+    assert_eq!(p.strategies[1].budget, Budget::People(8));
+    assert_eq!(p.strategies[0].budget, Budget::People(5), "the other strategy keeps its budget");
+    assert_eq!(p.steps, 10);
+}
+
+#[test]
+fn the_resolved_sweep_reads_back_to_the_same_points() {
+    let text = format!(
+        "{BASE}\n[sweep]\n\"model.defense\" = {{ from = 0.0, to = 0.9, step = 0.3 }}\n\"strategy.top.budget\" = [1, 3]\n"
+    );
+    let (base, sw) = parse_with_sweep(&text, None).unwrap();
+    let sw = sw.unwrap();
+    let resolved = format!("{}{}", base.to_resolved_toml(), sw.to_toml());
+    let (base2, sw2) = parse_with_sweep(&resolved, None).unwrap();
+    assert_eq!(base2, base);
+    assert_eq!(sw2.unwrap(), sw);
+    assert!(resolved.contains("# point 8: model.defense = 0.9, strategy.top.budget = 3"), "{resolved}");
+}
+
+// ------------------------------------------------------------ validation
+
+#[test]
+fn a_bad_value_names_its_point_and_every_bad_point_is_listed() {
+    let e = sweep_errors("\"model.share.bad\" = [0.02, 1.5, 2.5]\n");
+    assert!(
+        e.contains("sweep point 2 (model.share.bad = 1.5): model.share.bad = 1.5: must be a probability in [0, 1]"),
+        "{e}"
+    );
+    assert!(e.contains("sweep point 3 (model.share.bad = 2.5)"), "{e}");
+    assert!(e.contains("2 of the sweep's 3 points are invalid"), "{e}");
+    assert!(!e.contains("sweep point 1 "), "{e}");
+}
+
+#[test]
+fn cross_checks_apply_to_every_point() {
+    // A budget above the network's nodes is caught like in a plain scenario.
+    let e = sweep_errors("\"strategy.top.budget\" = [5, 500]\n");
+    assert!(e.contains("sweep point 2 (strategy.top.budget = 500): strategy[1].budget"), "{e}");
+    // So is a key that is not in the chosen model.
+    let e = sweep_errors("\"model.sharee.bad\" = [0.1]\n");
+    assert!(e.contains("sweep point 1") && e.contains("sharee"), "{e}");
+}
+
+#[test]
+fn keys_that_cannot_be_swept_say_why() {
+    let e = sweep_errors("seed = [1, 2]\n");
+    assert!(e.contains("not sweepable") && e.contains("paired"), "{e}");
+    let e = sweep_errors("replicates = [10, 20]\n");
+    assert!(e.contains("not sweepable"), "{e}");
+    let e = sweep_errors("\"output.report\" = [true, false]\n");
+    assert!(e.contains("[output] keys are not sweepable"), "{e}");
+    let e = sweep_errors("\"strategy.nobody.budget\" = [1]\n");
+    assert!(e.contains("\"top\", \"random friends\""), "{e}");
+    let e = sweep_errors("design = \"lhs\"\n\"model.defense\" = [0.1]\n");
+    assert!(e.contains("not supported yet"), "{e}");
+}
+
+#[test]
+fn malformed_sweeps_are_reported_all_at_once() {
+    let e = sweep_errors(
+        "\"model.defense\" = []\n\"model.quality\" = { from = 0.5, to = 0.1, step = 0.1 }\n\"model.share.good\" = { from = 0.1, to = 0.2 }\n\"network.reciprocity\" = { from = 0, to = 1, step = 0 }\n",
+    );
+    for want in ["at least one value", "must not be below", "needs `step` or `points`", "must be > 0"] {
+        assert!(e.contains(want), "{want}: {e}");
+    }
+    let e = sweep_errors("");
+    assert!(e.contains("sweeps nothing"), "{e}");
+}
+
+#[test]
+fn the_number_of_points_is_capped() {
+    let e = sweep_errors("\"model.defense\" = { from = 0.0, to = 1.0, points = 200 }\n\"model.quality\" = { from = 0.0, to = 1.0, points = 100 }\n");
+    assert!(e.contains(&format!("200 × 100 points, over the limit of {MAX_POINTS}")), "{e}");
+    let e = sweep_errors("\"model.defense\" = { from = 0.0, to = 1.0, step = 0.00001 }\n");
+    assert!(e.contains("over the limit"), "{e}");
+}
+
+#[test]
+fn a_budget_sweep_cannot_be_combined_with_a_sweep_yet() {
+    let text = format!("budgets = [1, 2]\n{BASE}\n[sweep]\n\"model.defense\" = [0.1]\n");
+    let e = parse_str(&text, None).unwrap_err().to_string();
+    assert!(e.contains("cannot be combined with [sweep]"), "{e}");
+}
+
+// ------------------------------------------------------------ running
+
+fn womsim(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_womsim")).args(args).current_dir(cwd).output().expect("womsim starts")
+}
+
+fn ok(o: Output) -> Output {
+    assert!(
+        o.status.success(),
+        "stdout:\n{}\nstderr:\n{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    o
+}
+
+/// Run `text` as `dir/name.toml` into `dir/name/`.
+fn run(dir: &Path, name: &str, text: &str, extra: &[&str]) -> (PathBuf, Output) {
+    let sc = dir.join(format!("{name}.toml"));
+    fs::write(&sc, text).unwrap();
+    let out = dir.join(name);
+    let mut args = vec!["run", "--threads", "2", "--out", out.to_str().unwrap(), sc.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    let o = ok(womsim(&args, dir));
+    (out, o)
+}
+
+const SAME_BYTES: [&str; 6] =
+    ["summary.json", "timeseries.csv", "replicates.csv", "seeds.csv", "degrees.csv", "scenario.resolved.toml"];
+
+fn assert_same_results(a: &Path, b: &Path) {
+    for f in SAME_BYTES {
+        let (x, y) = (fs::read(a.join(f)).unwrap(), fs::read(b.join(f)).unwrap());
+        assert!(x == y, "{f} differs between {} and {}", a.display(), b.display());
+    }
+}
+
+#[test]
+fn a_point_is_byte_for_byte_its_plain_scenario() {
+    let t = tempfile::tempdir().unwrap();
+    // Two network settings × two model settings: two networks are built.
+    let swept = format!("{BASE}\n[sweep]\n\"network.reciprocity\" = [0.0, 0.2]\n\"model.defense\" = [0.0, 0.9]\n");
+    let (out, o) = run(t.path(), "tiny", &swept, &[]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.contains("tiny point 4/4: strategy 2/2"), "{stderr}");
+    assert_eq!(stderr.matches("building the network").count(), 2, "one network per reciprocity: {stderr}");
+    // Point 4: reciprocity 0.2 (as in BASE), defense 0.9.
+    let plain_dir = tempfile::tempdir().unwrap();
+    let plain = BASE.replace("share.bad = 0.02", "share.bad = 0.02\ndefense = 0.9");
+    let (p4, _) = run(plain_dir.path(), "tiny", &plain, &["--quiet"]);
+    assert_same_results(&out.join("points/4"), &p4);
+    // Point 1: reciprocity 0, defense 0 (the other network).
+    let plain_dir = tempfile::tempdir().unwrap();
+    let plain = BASE
+        .replace("reciprocity = 0.2", "reciprocity = 0.0")
+        .replace("share.bad = 0.02", "share.bad = 0.02\ndefense = 0.0");
+    let (p1, _) = run(plain_dir.path(), "tiny", &plain, &["--quiet"]);
+    assert_same_results(&out.join("points/1"), &p1);
+    // The sweep's own folder holds point 1's results.
+    assert_same_results(&out, &p1);
+    let manifest = fs::read_to_string(out.join("manifest.json")).unwrap();
+    assert!(manifest.contains("\"complete\": true"), "{manifest}");
+    assert!(fs::read_to_string(out.join("points/3/manifest.json")).unwrap().contains("\"complete\": true"));
+
+    // sweep.csv: one row per point × strategy, its numbers those of the points' summaries.
+    let mut r = csv::Reader::from_path(out.join("sweep.csv")).unwrap();
+    let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(header[..4], ["point", "network.reciprocity", "model.defense", "strategy"]);
+    assert_eq!(header.len(), 4 + 15);
+    let rows: Vec<Vec<String>> = r.records().map(|x| x.unwrap().iter().map(String::from).collect()).collect();
+    assert_eq!(rows.len(), 8);
+    let keys: Vec<(&str, &str, &str, &str)> =
+        rows.iter().map(|r| (r[0].as_str(), r[1].as_str(), r[2].as_str(), r[3].as_str())).collect();
+    assert_eq!(keys[6], ("4", "0.2", "0.9", "top"));
+    assert_eq!(keys[1], ("1", "0.0", "0.0", "random friends"));
+    let summary: serde_json::Value = serde_json::from_slice(&fs::read(p4.join("summary.json")).unwrap()).unwrap();
+    let st = &summary["strategies"][0];
+    let col = |name: &str| rows[6][header.iter().position(|h| h == name).unwrap()].parse::<f64>().unwrap();
+    assert_eq!(col("reached_mean"), st["final"]["reached"]["mean"].as_f64().unwrap());
+    assert_eq!(col("reached_bad_ci95_high"), st["final"]["reached_bad"]["ci95_high"].as_f64().unwrap());
+    assert_eq!(col("lift_reached_ci95_low"), st["lift"]["reached"]["ci95_low"].as_f64().unwrap());
+    assert_eq!(col("lift_acted_beyond_seeds_mean"), st["lift"]["acted_beyond_seeds"]["mean"].as_f64().unwrap());
+    let resolved = fs::read_to_string(out.join("sweep.resolved.toml")).unwrap();
+    assert!(resolved.contains("# point 3: network.reciprocity = 0.2, model.defense = 0.0"), "{resolved}");
+
+    // --force replaces the sweep; a plain run into it removes the points.
+    let sc = t.path().join("tiny.toml");
+    let again =
+        ok(womsim(&["run", "--quiet", "--force", "--out", out.to_str().unwrap(), sc.to_str().unwrap()], t.path()));
+    assert!(String::from_utf8_lossy(&again.stdout).contains("point 4/4"));
+    fs::write(&sc, BASE).unwrap();
+    ok(womsim(&["run", "--quiet", "--force", "--out", out.to_str().unwrap(), sc.to_str().unwrap()], t.path()));
+    assert!(!out.join("points").exists() && !out.join("sweep.csv").exists());
+}
+
+#[test]
+fn an_invalid_sweep_stops_before_anything_is_written() {
+    let t = tempfile::tempdir().unwrap();
+    let sc = t.path().join("bad.toml");
+    fs::write(&sc, format!("{BASE}\n[sweep]\n\"model.share.bad\" = [0.1, 7]\n")).unwrap();
+    let out = t.path().join("out");
+    let o = womsim(&["run", "--out", out.to_str().unwrap(), sc.to_str().unwrap()], t.path());
+    assert_eq!(o.status.code(), Some(2));
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(e.contains("sweep point 2 (model.share.bad = 7)"), "{e}");
+    assert!(!out.exists());
+    let o = womsim(&["validate", sc.to_str().unwrap()], t.path());
+    assert_eq!(o.status.code(), Some(2));
+}
