@@ -279,4 +279,20 @@ impl SweepRow {
             lift_acted_beyond_seeds: strategy.lift.acted_beyond_seeds,
         }
     }
+
+    /// The no-campaign world's row at `point`, named `name`: its final
+    /// values, and lifts of 0 (it is the reference of every lift).
+    pub fn baseline(point: usize, values: &[String], name: &str, baseline: &Baseline) -> Self {
+        let zero = Stat { mean: 0.0, sd: 0.0, ci95_low: 0.0, ci95_high: 0.0 };
+        SweepRow {
+            point,
+            values: values.to_vec(),
+            strategy: name.to_string(),
+            reached: baseline.final_.reached.stat(),
+            reached_bad: baseline.final_.reached_bad.stat(),
+            acted: baseline.final_.acted.stat(),
+            lift_reached: zero,
+            lift_acted_beyond_seeds: zero,
+        }
+    }
 }

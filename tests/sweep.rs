@@ -228,7 +228,7 @@ fn run(dir: &Path, name: &str, text: &str, extra: &[&str]) -> (PathBuf, Output) 
     let sc = dir.join(format!("{name}.toml"));
     fs::write(&sc, text).unwrap();
     let out = dir.join(name);
-    let mut args = vec!["run", "--threads", "2", "--out", out.to_str().unwrap(), sc.to_str().unwrap()];
+    let mut args = vec!["run", "--out", out.to_str().unwrap(), sc.to_str().unwrap()];
     args.extend_from_slice(extra);
     let o = ok(womsim(&args, dir));
     (out, o)
@@ -271,24 +271,29 @@ fn a_point_is_byte_for_byte_its_plain_scenario() {
     assert!(manifest.contains("\"complete\": true"), "{manifest}");
     assert!(fs::read_to_string(out.join("points/3/manifest.json")).unwrap().contains("\"complete\": true"));
 
-    // sweep.csv: one row per point × strategy, its numbers those of the points' summaries.
+    // sweep.csv: one row per point × (no campaign, strategies), its numbers
+    // those of the points' summaries.
     let mut r = csv::Reader::from_path(out.join("sweep.csv")).unwrap();
     let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
     assert_eq!(header[..4], ["point", "network.reciprocity", "model.defense", "strategy"]);
     assert_eq!(header.len(), 4 + 15);
     let rows: Vec<Vec<String>> = r.records().map(|x| x.unwrap().iter().map(String::from).collect()).collect();
-    assert_eq!(rows.len(), 8);
+    assert_eq!(rows.len(), 12);
     let keys: Vec<(&str, &str, &str, &str)> =
         rows.iter().map(|r| (r[0].as_str(), r[1].as_str(), r[2].as_str(), r[3].as_str())).collect();
-    assert_eq!(keys[6], ("4", "0.2", "0.9", "top"));
-    assert_eq!(keys[1], ("1", "0.0", "0.0", "random friends"));
+    assert_eq!(keys[9], ("4", "0.2", "0.9", "(no campaign)"));
+    assert_eq!(keys[10], ("4", "0.2", "0.9", "top"));
+    assert_eq!(keys[2], ("1", "0.0", "0.0", "random friends"));
     let summary: serde_json::Value = serde_json::from_slice(&fs::read(p4.join("summary.json")).unwrap()).unwrap();
     let st = &summary["strategies"][0];
-    let col = |name: &str| rows[6][header.iter().position(|h| h == name).unwrap()].parse::<f64>().unwrap();
+    let col = |name: &str| rows[10][header.iter().position(|h| h == name).unwrap()].parse::<f64>().unwrap();
     assert_eq!(col("reached_mean"), st["final"]["reached"]["mean"].as_f64().unwrap());
     assert_eq!(col("reached_bad_ci95_high"), st["final"]["reached_bad"]["ci95_high"].as_f64().unwrap());
     assert_eq!(col("lift_reached_ci95_low"), st["lift"]["reached"]["ci95_low"].as_f64().unwrap());
     assert_eq!(col("lift_acted_beyond_seeds_mean"), st["lift"]["acted_beyond_seeds"]["mean"].as_f64().unwrap());
+    let base_row = |name: &str| rows[9][header.iter().position(|h| h == name).unwrap()].parse::<f64>().unwrap();
+    assert_eq!(base_row("reached_mean"), summary["baseline"]["final"]["reached"]["mean"].as_f64().unwrap());
+    assert_eq!(base_row("lift_reached_mean"), 0.0);
     let resolved = fs::read_to_string(out.join("sweep.resolved.toml")).unwrap();
     assert!(resolved.contains("# point 3: network.reciprocity = 0.2, model.defense = 0.0"), "{resolved}");
 
@@ -315,4 +320,17 @@ fn an_invalid_sweep_stops_before_anything_is_written() {
     assert!(!out.exists());
     let o = womsim(&["validate", sc.to_str().unwrap()], t.path());
     assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn a_sweep_does_not_depend_on_the_thread_count() {
+    let t = tempfile::tempdir().unwrap();
+    let swept = format!("{BASE}\n[sweep]\n\"model.share.bad\" = [0.01, 0.05]\n\"strategy.top.budget\" = [2, 4]\n");
+    let (a, _) = run(t.path(), "tiny", &swept, &["--quiet", "--threads", "1"]);
+    let b = t.path().join("again");
+    let sc = t.path().join("tiny.toml");
+    ok(womsim(&["run", "--quiet", "--threads", "2", "--out", b.to_str().unwrap(), sc.to_str().unwrap()], t.path()));
+    for f in ["sweep.csv", "sweep.resolved.toml", "summary.json", "points/4/summary.json", "points/3/seeds.csv"] {
+        assert_eq!(fs::read(a.join(f)).unwrap(), fs::read(b.join(f)).unwrap(), "{f}");
+    }
 }

@@ -595,6 +595,7 @@ fn run_sweep(
             let world = (&group.graph, &group.population, group.cells[m].as_slice());
             let summary = run_plan(&p, world, settings, pool, &label)?;
             let values: Vec<String> = sw.sweep.points[i].values.iter().map(value_cell).collect();
+            rows.push(SweepRow::baseline(i + 1, &values, pipeline::BASELINE, &summary.baseline));
             rows.extend(summary.strategies.iter().map(|st| SweepRow::of(i + 1, &values, st)));
             rows.sort_by_key(|r| r.point);
             export::write_sweep(dir, &sw.sweep.keys, &rows)?;
