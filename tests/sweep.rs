@@ -142,6 +142,71 @@ fn the_resolved_sweep_reads_back_to_the_same_points() {
     assert!(resolved.contains("# point 8: model.defense = 0.9, strategy.top.budget = 3"), "{resolved}");
 }
 
+#[test]
+fn a_latin_hypercube_uses_every_stratum_of_every_key_once() {
+    let n = 20;
+    let sw = sweep_of(&format!(
+        "design = \"lhs\"\npoints = {n}\n\"model.defense\" = {{ from = 0.0, to = 1.0 }}\n\"model.share.bad\" = {{ from = 0.001, to = 0.1, scale = \"log\" }}\n\"strategy.top.budget\" = {{ from = 1, to = 20 }}\n\"model.quality\" = [0.3, 0.5]\n"
+    ));
+    assert_eq!(sw.design, womsim::scenario::Design::Lhs { points: n });
+    assert_eq!(sw.points.len(), n);
+    let column = |j: usize| -> Vec<f64> { floats(&sw.points.iter().map(|p| p.values[j].clone()).collect::<Vec<_>>()) };
+    let strata = |xs: &[f64]| -> Vec<usize> {
+        let mut s: Vec<usize> = xs.iter().map(|x| (x * n as f64) as usize).collect();
+        s.sort();
+        s
+    };
+    let all: Vec<usize> = (0..n).collect();
+    // Linear: one value in each twentieth of [0, 1].
+    assert_eq!(strata(&column(0)), all);
+    // Log: one in each twentieth of log10 from -3 to -1.
+    let logs: Vec<f64> = column(1).iter().map(|x| (x.log10() + 3.0) / 2.0).collect();
+    assert_eq!(strata(&logs), all);
+    // Integers 1..=20: each exactly once.
+    let mut budgets: Vec<i64> = sw.points.iter().map(|p| p.values[2].as_integer().unwrap()).collect();
+    budgets.sort();
+    assert_eq!(budgets, (1..=20).collect::<Vec<i64>>());
+    // A list of two values: each used by half the points.
+    assert_eq!(column(3).iter().filter(|&&q| q == 0.3).count(), n / 2);
+    // The scenarios hold the values; the design comes from the seed and reads back.
+    match &sw.points[7].scenario.model {
+        ModelSpec::RelationshipChain(p) => assert_eq!(p.defense, column(0)[7]),
+        _ => unreachable!(),
+    }
+    assert_eq!(sw.points[7].scenario.strategies[0].budget, Budget::People(budgets_at(&sw, 7)));
+    let text = format!("{BASE}\n[sweep]\n");
+    let base = parse_str(&text.replace("[sweep]", ""), None).unwrap();
+    let again = parse_with_sweep(&format!("{}{}", base.to_resolved_toml(), sw.to_toml()), None).unwrap();
+    assert_eq!(again.1.unwrap(), sw);
+    let other_seed = parse_with_sweep(
+        &format!("{}{}", base.to_resolved_toml().replace("seed = 11", "seed = 12"), sw.to_toml()),
+        None,
+    )
+    .unwrap();
+    assert_ne!(other_seed.1.unwrap().values, sw.values, "drawn from the seed");
+}
+
+fn budgets_at(sw: &Sweep, i: usize) -> u32 {
+    sw.points[i].values[2].as_integer().unwrap() as u32
+}
+
+/// Each `(sweep table, what its errors must say)`.
+fn assert_errors(cases: &[(&str, &str)]) {
+    for (table, want) in cases {
+        let e = sweep_errors(table);
+        assert!(e.contains(want), "{table}: want {want:?} in\n{e}");
+    }
+}
+
+#[test]
+fn a_latin_hypercube_needs_its_points_and_a_grid_its_steps() {
+    assert_errors(&[
+        ("design = \"lhs\"\n\"model.defense\" = { from = 0.0, to = 1.0 }\n", "needs `points`"),
+        ("points = 5\n\"model.defense\" = [0.1]\n", "only with design = \"lhs\""),
+        ("\"model.defense\" = { from = 0.0, to = 1.0 }\n", "a range in a grid needs `step` or `points`"),
+    ]);
+}
+
 // ------------------------------------------------------------ validation
 
 #[test]
@@ -170,14 +235,12 @@ fn cross_checks_apply_to_every_point() {
 fn keys_that_cannot_be_swept_say_why() {
     let e = sweep_errors("seed = [1, 2]\n");
     assert!(e.contains("not sweepable") && e.contains("paired"), "{e}");
-    let e = sweep_errors("replicates = [10, 20]\n");
-    assert!(e.contains("not sweepable"), "{e}");
-    let e = sweep_errors("\"output.report\" = [true, false]\n");
-    assert!(e.contains("[output] keys are not sweepable"), "{e}");
-    let e = sweep_errors("\"strategy.nobody.budget\" = [1]\n");
-    assert!(e.contains("\"top\", \"random friends\""), "{e}");
-    let e = sweep_errors("design = \"lhs\"\n\"model.defense\" = [0.1]\n");
-    assert!(e.contains("not supported yet"), "{e}");
+    assert_errors(&[
+        ("replicates = [10, 20]\n", "not sweepable"),
+        ("\"output.report\" = [true, false]\n", "[output] keys are not sweepable"),
+        ("\"strategy.nobody.budget\" = [1]\n", "\"top\", \"random friends\""),
+        ("design = \"box\"\n\"model.defense\" = [0.1]\n", "must be \"grid\" or \"lhs\""),
+    ]);
 }
 
 #[test]

@@ -29,7 +29,7 @@ mod write;
 
 pub use parse::{load, load_with_sweep, parse_str, parse_with_sweep, Problem, ScenarioErrors, MIX_TOLERANCE};
 pub use schema::{list_text, reference_markdown, schema, Key, Section, Ty, LIST_TOPICS};
-pub use sweep::{Point, Sweep, MAX_POINTS};
+pub use sweep::{Design, Point, Sweep, MAX_POINTS};
 pub use write::starter_toml;
 
 use std::path::PathBuf;

@@ -25,6 +25,14 @@
 //!
 //! Points are numbered from 1 in grid order: the first key (in file order)
 //! varies slowest, the last fastest.
+//!
+//! `design = "lhs"` with `points = N` draws a Latin hypercube of N points
+//! instead: each key's range is cut into N equal strata and every stratum is
+//! used by exactly one point, independently across keys, drawn from the
+//! scenario file's seed. A range may then leave out `step` and `points`
+//! (`{ from, to }`, `scale` optional): values anywhere in it (whole numbers
+//! when `from` and `to` are integers); a list (or a range with `step` or
+//! `points`) is cut into N strata of its values.
 
 use std::fmt::Write as _;
 
@@ -47,13 +55,27 @@ pub const SWEEPABLE_TOP: &[&str] = &["steps"];
 /// Tables whose keys a sweep may vary (`strategy` as `strategy.<name>.<key>`).
 pub const SWEEPABLE_TABLES: &[&str] = &["network", "population", "model", "strategy"];
 
+/// How the points are chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Design {
+    /// Every combination of the keys' values (full factorial).
+    Grid,
+    /// A Latin hypercube of this many points.
+    Lhs { points: usize },
+}
+
 /// A validated sweep: its keys, each key's values and every point.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sweep {
+    pub design: Design,
     /// Swept keys (dotted paths), in file order.
     pub keys: Vec<String>,
-    /// Each key's values, ranges expanded, aligned with `keys`.
+    /// Each key's values, aligned with `keys`: a grid's levels (ranges
+    /// expanded); in a Latin hypercube, the key's value at each point.
     pub values: Vec<Vec<Value>>,
+    /// Each key's values as `to_toml` writes them: a grid's levels as a
+    /// list, a Latin hypercube's as given (list or range table).
+    pub specs: Vec<Value>,
     /// Every point, in grid order.
     pub points: Vec<Point>,
 }
@@ -78,13 +100,20 @@ impl Sweep {
             .join(", ")
     }
 
-    /// The `[sweep]` table with every range expanded to its list (it reads
-    /// back to the same points), then one comment line per point.
+    /// The `[sweep]` table (a grid's ranges expanded to their lists, a
+    /// Latin hypercube's as written; either reads back to the same points),
+    /// then one comment line per point.
     pub fn to_toml(&self) -> String {
-        let mut out = String::from("\n[sweep]\ndesign = \"grid\"\n");
-        for (k, vs) in self.keys.iter().zip(&self.values) {
+        let mut out = String::from("\n[sweep]\n");
+        match self.design {
+            Design::Grid => out.push_str("design = \"grid\"\n"),
+            Design::Lhs { points } => {
+                let _ = writeln!(out, "design = \"lhs\"\npoints = {points}");
+            }
+        }
+        for (k, v) in self.keys.iter().zip(&self.specs) {
             let key = Value::String(k.clone()).to_string();
-            let _ = writeln!(out, "{key} = {}", value_text(&Value::Array(vs.clone())));
+            let _ = writeln!(out, "{key} = {}", value_text(v));
         }
         let _ = writeln!(out, "# {} points:", self.points.len());
         for i in 0..self.points.len() {
@@ -104,8 +133,42 @@ fn tidy(x: f64) -> f64 {
     format!("{x:.11e}").parse().unwrap_or(x)
 }
 
-/// The values of one key: a list, or a range table expanded.
-fn key_values(key: &str, v: &Value, line: Option<usize>) -> Result<Vec<Value>, Problem> {
+/// What one key takes its values from.
+#[derive(Debug, Clone, PartialEq)]
+enum Axis {
+    /// These values: a list, or a range with `step` or `points`, expanded.
+    Levels(Vec<Value>),
+    /// Anywhere in `[from, to]` (a range without `step` or `points`; Latin
+    /// hypercube only); whole numbers when `int`.
+    Span { from: f64, to: f64, log: bool, int: bool },
+}
+
+/// The value at `x` in [0, 1) along `axis`.
+fn at_fraction(axis: &Axis, x: f64) -> Value {
+    match axis {
+        Axis::Levels(v) => v[((x * v.len() as f64) as usize).min(v.len() - 1)].clone(),
+        Axis::Span { from, to, int: true, .. } => {
+            Value::Integer((from + (x * (to - from + 1.0)).floor()).min(*to) as i64)
+        }
+        Axis::Span { from, to, log: true, .. } => Value::Float(tidy(from * (to / from).powf(x))),
+        Axis::Span { from, to, .. } => Value::Float(tidy(from + x * (to - from))),
+    }
+}
+
+/// Latin hypercube column `j` of `n` points: one point in each of the `n`
+/// strata of [0, 1), in a random order, at a random place in its stratum.
+fn lhs_column(axis: &Axis, n: usize, seed: u64, j: usize) -> Vec<Value> {
+    let mut rng = crate::rng::stream(seed, "sweep", &[j as u64]);
+    let mut perm: Vec<usize> = (0..n).collect();
+    for i in (1..n).rev() {
+        let k = crate::rng::below(&mut rng, i as u64 + 1) as usize;
+        perm.swap(i, k);
+    }
+    perm.iter().map(|&s| at_fraction(axis, (s as f64 + crate::rng::uniform(&mut rng)) / n as f64)).collect()
+}
+
+/// The values of one key: a list, or a range table.
+fn key_values(key: &str, v: &Value, line: Option<usize>) -> Result<Axis, Problem> {
     let bad = |msg: String| problem(&format!("sweep.{key}"), Some(v), msg, line);
     match v {
         Value::Array(a) => {
@@ -118,7 +181,7 @@ fn key_values(key: &str, v: &Value, line: Option<usize>) -> Result<Vec<Value>, P
             if a.len() > MAX_POINTS {
                 return Err(bad(format!("{} values exceed the limit of {MAX_POINTS} points", a.len())));
             }
-            Ok(a.clone())
+            Ok(Axis::Levels(a.clone()))
         }
         Value::Table(t) => range_values(t).map_err(bad),
         _ => Err(bad(
@@ -129,7 +192,7 @@ fn key_values(key: &str, v: &Value, line: Option<usize>) -> Result<Vec<Value>, P
 }
 
 /// `{ from, to, step }` or `{ from, to, points, scale = "linear" | "log" }`.
-fn range_values(t: &Table) -> Result<Vec<Value>, String> {
+fn range_values(t: &Table) -> Result<Axis, String> {
     const KEYS: [&str; 5] = ["from", "to", "step", "points", "scale"];
     if let Some(k) = t.keys().find(|k| !KEYS.contains(&k.as_str())) {
         return Err(format!("unknown range key `{k}`; a range has from, to and step, or from, to, points and scale"));
@@ -150,9 +213,12 @@ fn range_values(t: &Table) -> Result<Vec<Value>, String> {
         Some(_) => return Err("`scale` must be \"linear\" or \"log\"".into()),
     };
     let ints = |ks: &[&str]| ks.iter().all(|k| t.get(*k).is_none_or(Value::is_integer));
+    if scale == "log" && from <= 0.0 {
+        return Err(format!("a log range needs `from` > 0 (got {from})"));
+    }
     match (t.get("step"), t.get("points")) {
         (Some(_), Some(_)) => Err("give either `step` or `points`, not both".into()),
-        (None, None) => Err("a range needs `step` or `points`".into()),
+        (None, None) => Ok(Axis::Span { from, to, log: scale == "log", int: ints(&["from", "to"]) }),
         (Some(_), None) => {
             if scale != "linear" {
                 return Err("`step` makes a linear range; use `points` with scale = \"log\"".into());
@@ -166,25 +232,24 @@ fn range_values(t: &Table) -> Result<Vec<Value>, String> {
                 return Err(format!("the range has {n} values, over the limit of {MAX_POINTS} points"));
             }
             let all_int = ints(&["from", "to", "step"]);
-            Ok((0..n as usize)
-                .map(|i| {
-                    let x = tidy(from + i as f64 * step);
-                    if all_int {
-                        Value::Integer(x as i64)
-                    } else {
-                        Value::Float(x)
-                    }
-                })
-                .collect())
+            Ok(Axis::Levels(
+                (0..n as usize)
+                    .map(|i| {
+                        let x = tidy(from + i as f64 * step);
+                        if all_int {
+                            Value::Integer(x as i64)
+                        } else {
+                            Value::Float(x)
+                        }
+                    })
+                    .collect(),
+            ))
         }
         (None, Some(p)) => {
             let n = match p.as_integer() {
                 Some(n) if (1..=MAX_POINTS as i64).contains(&n) => n as usize,
                 _ => return Err(format!("`points` must be a whole number in [1, {MAX_POINTS}]")),
             };
-            if scale == "log" && from <= 0.0 {
-                return Err(format!("a log range needs `from` > 0 (got {from})"));
-            }
             let at = |i: usize| -> f64 {
                 if n == 1 || i == 0 {
                     return from;
@@ -195,7 +260,7 @@ fn range_values(t: &Table) -> Result<Vec<Value>, String> {
                 let u = i as f64 / (n - 1) as f64;
                 tidy(if scale == "log" { from * (to / from).powf(u) } else { from + u * (to - from) })
             };
-            Ok((0..n).map(|i| Value::Float(at(i))).collect())
+            Ok(Axis::Levels((0..n).map(|i| Value::Float(at(i))).collect()))
         }
     }
 }
@@ -294,19 +359,35 @@ pub(crate) fn expand(
         )]);
     };
     let mut problems = Vec::new();
-    let mut keys: Vec<(String, Vec<Value>)> = Vec::new();
+    let mut keys: Vec<(String, Value, Axis)> = Vec::new();
+    let mut design = Design::Grid;
+    let lhs_points = t.get("points");
     for (k, v) in t {
         let at = line(&format!("sweep.{k}"));
         if k == "design" {
             match v.as_str() {
                 Some("grid") => {}
-                Some("lhs") => problems.push(problem(
-                    "sweep.design",
+                Some("lhs") => match lhs_points.and_then(Value::as_integer) {
+                    Some(n) if (1..=MAX_POINTS as i64).contains(&n) => design = Design::Lhs { points: n as usize },
+                    _ => problems.push(problem(
+                        "sweep.points",
+                        lhs_points,
+                        format!("design = \"lhs\" needs `points`, a whole number in [1, {MAX_POINTS}]"),
+                        line("sweep.points").or(at),
+                    )),
+                },
+                _ => problems.push(problem("sweep.design", Some(v), "must be \"grid\" or \"lhs\"", at)),
+            }
+            continue;
+        }
+        if k == "points" {
+            if t.get("design").and_then(Value::as_str) != Some("lhs") {
+                problems.push(problem(
+                    "sweep.points",
                     Some(v),
-                    "Latin hypercube designs are not supported yet; use design = \"grid\"",
+                    "only with design = \"lhs\" (a grid has every combination)",
                     at,
-                )),
-                _ => problems.push(problem("sweep.design", Some(v), "must be \"grid\"", at)),
+                ));
             }
             continue;
         }
@@ -315,7 +396,7 @@ pub(crate) fn expand(
             continue;
         }
         match key_values(k, v, at) {
-            Ok(vs) => keys.push((k.clone(), vs)),
+            Ok(axis) => keys.push((k.clone(), v.clone(), axis)),
             Err(p) => problems.push(p),
         }
     }
@@ -335,33 +416,78 @@ pub(crate) fn expand(
             line("budgets"),
         ));
     }
-    let total = keys.iter().try_fold(1usize, |n, (_, vs)| n.checked_mul(vs.len()).filter(|&n| n <= MAX_POINTS));
-    let Some(total) = total else {
-        let sizes: Vec<String> = keys.iter().map(|(_, vs)| vs.len().to_string()).collect();
-        problems.push(problem(
-            "sweep",
-            None,
-            format!("the grid has {} points, over the limit of {MAX_POINTS}; sweep fewer values", sizes.join(" × ")),
-            line("sweep"),
-        ));
-        return Err(problems);
+    // A grid needs every key's values listed.
+    let mut levels: Vec<usize> = Vec::new();
+    for (k, v, axis) in &keys {
+        match axis {
+            Axis::Levels(vs) => levels.push(vs.len()),
+            Axis::Span { .. } if design == Design::Grid => problems.push(problem(
+                &format!("sweep.{k}"),
+                Some(v),
+                "a range in a grid needs `step` or `points` (a range without them is for design = \"lhs\")",
+                line(&format!("sweep.{k}")),
+            )),
+            Axis::Span { .. } => {}
+        }
+    }
+    let total = match design {
+        Design::Lhs { points } => points,
+        Design::Grid => match levels.iter().try_fold(1usize, |n, &l| n.checked_mul(l).filter(|&n| n <= MAX_POINTS)) {
+            Some(n) => n,
+            None => {
+                let sizes: Vec<String> = levels.iter().map(usize::to_string).collect();
+                problems.push(problem(
+                    "sweep",
+                    None,
+                    format!(
+                        "the grid has {} points, over the limit of {MAX_POINTS}; sweep fewer values",
+                        sizes.join(" × ")
+                    ),
+                    line("sweep"),
+                ));
+                return Err(problems);
+            }
+        },
     };
     if !problems.is_empty() {
         return Err(problems);
     }
     // File order: the first key varies slowest.
-    keys.sort_by_key(|(k, _)| line(&format!("sweep.{k}")).unwrap_or(usize::MAX));
-    let (names, values): (Vec<String>, Vec<Vec<Value>>) = keys.into_iter().unzip();
-    let mut sweep = Sweep { keys: names, values, points: Vec::with_capacity(total) };
+    keys.sort_by_key(|(k, _, _)| line(&format!("sweep.{k}")).unwrap_or(usize::MAX));
+    let values: Vec<Vec<Value>> = keys
+        .iter()
+        .enumerate()
+        .map(|(j, (_, _, axis))| match (design, axis) {
+            (Design::Grid, Axis::Levels(vs)) => vs.clone(),
+            (_, axis) => lhs_column(axis, total, base.seed, j),
+        })
+        .collect();
+    let specs = match design {
+        Design::Grid => values.iter().map(|vs| Value::Array(vs.clone())).collect(),
+        Design::Lhs { .. } => keys.iter().map(|(_, v, _)| v.clone()).collect(),
+    };
+    let mut sweep = Sweep {
+        design,
+        keys: keys.iter().map(|(k, _, _)| k.clone()).collect(),
+        values,
+        specs,
+        points: Vec::with_capacity(total),
+    };
     let mut point_problems: Vec<Problem> = Vec::new();
     let mut failed = 0usize;
     for i in 0..total {
-        let mut rem = i;
-        let mut at = vec![Value::Boolean(false); sweep.keys.len()];
-        for (j, vs) in sweep.values.iter().enumerate().rev() {
-            at[j] = vs[rem % vs.len()].clone();
-            rem /= vs.len();
-        }
+        let at: Vec<Value> = match design {
+            Design::Lhs { .. } => sweep.values.iter().map(|col| col[i].clone()).collect(),
+            Design::Grid => {
+                let mut rem = i;
+                let mut at = vec![Value::Boolean(false); sweep.keys.len()];
+                for (j, vs) in sweep.values.iter().enumerate().rev() {
+                    at[j] = vs[rem % vs.len()].clone();
+                    rem /= vs.len();
+                }
+                at
+            }
+        };
         let label: Vec<String> = sweep.keys.iter().zip(&at).map(|(k, v)| format!("{k} = {}", value_text(v))).collect();
         let label = label.join(", ");
         let mut d = doc.clone();
