@@ -439,3 +439,26 @@ fn a_sweep_stopped_anywhere_keeps_its_finished_points() {
     }
     assert!(completed && seen_partial);
 }
+
+/// Points on another network are prepared when the sweep reaches them: a
+/// point whose network cannot be built stops the run as invalid input,
+/// naming the point, and the points before it are kept.
+#[test]
+fn a_point_whose_network_fails_is_named() {
+    let t = tempfile::tempdir().unwrap();
+    let karate = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/data/karate.edges");
+    let text = format!(
+        "name = \"k\"\nreplicates = 3\nsteps = 5\n[network]\nkind = \"edge_list\"\npath = {:?}\n\
+         [model]\nkind = \"independent_cascade\"\n[[strategy]]\nkind = \"top_degree\"\nbudget = 2\n\
+         [output]\ncharts = []\nreport = false\n[sweep]\n\"model.weights\" = [\"uniform\", \"edge\"]\n",
+        karate.to_str().unwrap()
+    );
+    fs::write(t.path().join("k.toml"), text).unwrap();
+    let out = t.path().join("out");
+    let o = womsim(&["run", "--quiet", "--out", out.to_str().unwrap(), "k.toml"], t.path());
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{e}");
+    assert!(e.contains("sweep point 2 (model.weights = \"edge\")") && e.contains("weight"), "{e}");
+    assert!(out.join("points/1/manifest.json").is_file() && out.join("sweep.csv").is_file());
+    assert!(!out.join("points/2/summary.json").exists());
+}

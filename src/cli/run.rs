@@ -23,6 +23,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use womsim::export::{self, InputFile, Manifest, ReplicateFinals};
 use womsim::graph::Graph;
 use womsim::metrics::Row;
+use womsim::models::{EdgeProb, ModelSpec};
 use womsim::pipeline::{self, Cell, World};
 use womsim::population::Population;
 use womsim::results::{BudgetPoint, SeedRow, StrategySeries, SummaryFile, SweepRow};
@@ -445,7 +446,16 @@ impl SweepPlan {
         let Some(sweep) = sweep else { return Ok(None) };
         // The network and population depend on these (and the seed, which
         // a sweep cannot vary); everything else only on the point.
-        let world_of = |s: &Scenario| (s.network.clone(), s.model.has_roles().then(|| s.population.clone()));
+        // Whether the model reads edge weights is part of the key too: the
+        // network's build checks that an edge list has them.
+        let world_of = |s: &Scenario| {
+            let weights = match &s.model {
+                ModelSpec::IndependentCascade(p) => p.prob == EdgeProb::Weights,
+                ModelSpec::LinearThreshold(p) => p.weights == EdgeProb::Weights,
+                _ => false,
+            };
+            (s.network.clone(), s.model.has_roles().then(|| s.population.clone()), weights)
+        };
         let mut keys: Vec<_> = Vec::new();
         let mut groups: Vec<Vec<usize>> = Vec::new();
         for (i, p) in sweep.points.iter().enumerate() {
@@ -485,15 +495,20 @@ impl SweepPlan {
         pool: &rayon::ThreadPool,
     ) -> Result<Group, CliError> {
         let members = &self.groups[g];
+        let at_point = |i: usize| {
+            move |e: CliError| CliError {
+                error: e.error.context(format!("sweep point {} ({})", i + 1, self.sweep.label(i))),
+                ..e
+            }
+        };
         let first = self.point_plan(plan, members[0]);
-        let (graph, population) = build_world(&first.scenario, settings, pool, &self.label(plan, members[0]))?;
+        let (graph, population) = build_world(&first.scenario, settings, pool, &self.label(plan, members[0]))
+            .map_err(at_point(members[0]))?;
         let cells = members
             .iter()
             .map(|&i| {
                 let p = self.point_plan(plan, i);
-                plan_cells(&p.scenario, &graph, &population, settings, pool, &self.label(plan, i)).map_err(|e| {
-                    CliError { error: e.error.context(format!("sweep point {} ({})", i + 1, self.sweep.label(i))), ..e }
-                })
+                plan_cells(&p.scenario, &graph, &population, settings, pool, &self.label(plan, i)).map_err(at_point(i))
             })
             .collect::<Result<_, _>>()?;
         Ok(Group { graph, population, cells })

@@ -2,7 +2,7 @@
 //!
 //! ```toml
 //! [sweep]
-//! design = "grid"                                    # full factorial (the default, and for now the only design)
+//! design = "grid"                                    # full factorial (the default), or "lhs" with points = N
 //! "model.share.bad" = [0.02, 0.04, 0.08]             # a list of values
 //! "model.defense" = { from = 0.0, to = 0.9, step = 0.9 }
 //! "network.reciprocity" = { from = 0.01, to = 0.3, points = 4, scale = "log" }
