@@ -247,3 +247,52 @@ pub struct RunResults {
     /// Text of `scenario.resolved.toml`.
     pub resolved_toml: String,
 }
+
+/// One row of `sweep.csv`: one strategy at one point of a `[sweep]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SweepRow {
+    /// The point's number (from 1, grid order).
+    pub point: usize,
+    /// The point's value of each swept key, as text, in the sweep's key order.
+    pub values: Vec<String>,
+    pub strategy: String,
+    /// Final reach, bad reach and action.
+    pub reached: Stat,
+    pub reached_bad: Stat,
+    pub acted: Stat,
+    /// Lift over the no-campaign world: reach, and action beyond the seeds.
+    pub lift_reached: Stat,
+    pub lift_acted_beyond_seeds: Stat,
+}
+
+impl SweepRow {
+    /// The row of `strategy` (from a point's `summary.json`) at `point`.
+    pub fn of(point: usize, values: &[String], strategy: &StrategySummary) -> Self {
+        SweepRow {
+            point,
+            values: values.to_vec(),
+            strategy: strategy.name.clone(),
+            reached: strategy.final_.reached.stat(),
+            reached_bad: strategy.final_.reached_bad.stat(),
+            acted: strategy.final_.acted.stat(),
+            lift_reached: strategy.lift.reached,
+            lift_acted_beyond_seeds: strategy.lift.acted_beyond_seeds,
+        }
+    }
+
+    /// The no-campaign world's row at `point`, named `name`: its final
+    /// values, and lifts of 0 (it is the reference of every lift).
+    pub fn baseline(point: usize, values: &[String], name: &str, baseline: &Baseline) -> Self {
+        let zero = Stat { mean: 0.0, sd: 0.0, ci95_low: 0.0, ci95_high: 0.0 };
+        SweepRow {
+            point,
+            values: values.to_vec(),
+            strategy: name.to_string(),
+            reached: baseline.final_.reached.stat(),
+            reached_bad: baseline.final_.reached_bad.stat(),
+            acted: baseline.final_.acted.stat(),
+            lift_reached: zero,
+            lift_acted_beyond_seeds: zero,
+        }
+    }
+}

@@ -22,11 +22,12 @@ use anyhow::{bail, Context};
 use indicatif::{ProgressBar, ProgressStyle};
 use womsim::export::{self, InputFile, Manifest, ReplicateFinals};
 use womsim::graph::Graph;
+use womsim::models::{EdgeProb, ModelSpec};
 use womsim::pipeline::{self, Cell, Stage, World};
 use womsim::population::Population;
-use womsim::results::{Baseline, SeedRow, SummaryFile};
+use womsim::results::{Baseline, SeedRow, SummaryFile, SweepRow};
 use womsim::runner::RunConfig;
-use womsim::scenario::{NetworkSource, Scenario};
+use womsim::scenario::{NetworkSource, Scenario, Sweep};
 
 use super::args::RunArgs;
 use super::config::{self, RunPlan, RunSettings};
@@ -37,11 +38,25 @@ use super::{invalid, load_all, network, seeding_error, summary, sweep_error, Cli
 pub fn run_command(args: &RunArgs) -> Result<(), CliError> {
     let scenarios = load_all(&args.scenarios)?;
     let settings = config::resolve_run(args, scenarios, std::io::stderr().is_terminal()).map_err(invalid)?;
+    // A scenario with a [sweep] table: its points (validated when loaded).
+    let sweeps: Vec<Option<SweepPlan>> =
+        settings.plans.iter().map(SweepPlan::of).collect::<Result<_, _>>().map_err(invalid)?;
+    if args.shard.is_some() && settings.plans.len() != 1 {
+        return Err(invalid(anyhow::anyhow!("--shard runs one scenario; give one scenario file")));
+    }
     // Every folder is locked for the whole run before it is checked, so two
     // runs can never write one folder (the second exits 2 naming the first).
     // Refuse up front what cannot fit in memory (before any allocation).
-    for plan in &settings.plans {
-        super::resources::check(&plan.scenario, settings.threads, args.max_memory).map_err(invalid)?;
+    for (plan, sweep) in settings.plans.iter().zip(&sweeps) {
+        match sweep {
+            None => super::resources::check(&plan.scenario, settings.threads, args.max_memory).map_err(invalid)?,
+            Some(sw) => {
+                for i in 0..sw.sweep.points.len() {
+                    let p = sw.point_plan(plan, i);
+                    super::resources::check(&p.scenario, settings.threads, args.max_memory).map_err(invalid)?;
+                }
+            }
+        }
     }
     let mut locks = Vec::with_capacity(settings.plans.len());
     for plan in &settings.plans {
@@ -57,18 +72,39 @@ pub fn run_command(args: &RunArgs) -> Result<(), CliError> {
         .context("cannot start the worker threads")?;
     // All or nothing: every scenario's network, population and seeds are
     // built before any folder is written, so a scenario that fails there
-    // stops the run before the first one is written.
-    if args.shard.is_some() && settings.plans.len() != 1 {
-        return Err(invalid(anyhow::anyhow!("--shard runs one scenario; give one scenario file")));
+    // stops the run before the first one is written. A sweep prepares its
+    // first network group here (all of a sweep over model or strategy keys),
+    // the others when it reaches them.
+    let mut prepared: Vec<Option<Prepared>> = Vec::with_capacity(settings.plans.len());
+    let mut first_groups: Vec<Option<Group>> = Vec::with_capacity(settings.plans.len());
+    for (plan, sweep) in settings.plans.iter().zip(&sweeps) {
+        match sweep {
+            None => {
+                prepared.push(Some(prepare(plan, &settings, &pool, &plan.scenario.name)?));
+                first_groups.push(None);
+            }
+            Some(sw) => {
+                prepared.push(None);
+                first_groups.push(Some(sw.prepare_group(0, plan, &settings, &pool)?));
+            }
+        }
     }
-    let prepared: Vec<Prepared> =
-        settings.plans.iter().map(|plan| prepare(plan, &settings, &pool)).collect::<Result<_, _>>()?;
     if let Some(shard) = args.shard {
-        return super::shard::run_shard(&settings.plans[0], &prepared[0], &settings, &pool, shard);
+        let (Some(prep), None) = (&prepared[0], &sweeps[0]) else {
+            return Err(invalid(anyhow::anyhow!("--shard splits a plain scenario; it does not split a [sweep] yet")));
+        };
+        return super::shard::run_shard(&settings.plans[0], prep, &settings, &pool, shard);
     }
-    for (plan, prep) in settings.plans.iter().zip(&prepared) {
-        let summary = run_plan(plan, prep, &settings, &pool, &pipeline::Simulate)?;
-        print!("{}", summary::table(&summary));
+    for (((plan, sweep), prep), first) in settings.plans.iter().zip(&sweeps).zip(&prepared).zip(first_groups) {
+        match (sweep, prep) {
+            (Some(sw), _) => run_sweep(plan, sw, first, &settings, &pool)?,
+            (None, Some(prep)) => {
+                let world = (&prep.graph, &prep.population, prep.cells.as_slice());
+                let summary = run_plan(plan, world, &settings, &pool, &plan.scenario.name, &pipeline::Simulate)?;
+                print!("{}", summary::table(&summary));
+            }
+            (None, None) => unreachable!("a plain scenario is prepared"),
+        }
         println!("results: {}", plan.out_dir.display());
         if settings.plans.len() > 1 {
             println!();
@@ -194,67 +230,78 @@ pub(super) struct Prepared {
 /// (each replicate's, for strategies drawn per replicate), before any
 /// simulation, so a strategy that cannot be satisfied (band too small,
 /// unknown id) stops the run as invalid input instead of after minutes of
-/// work.
-pub(super) fn prepare(plan: &RunPlan, settings: &RunSettings, pool: &rayon::ThreadPool) -> Result<Prepared, CliError> {
-    let s = &plan.scenario;
-    let say = |msg: String| {
-        if settings.chatty {
-            eprintln!("{msg}");
-        }
-    };
-    say(format!("{}: building the network", s.name));
+/// work. `label` names the scenario (or sweep point) in progress messages.
+pub(super) fn prepare(
+    plan: &RunPlan,
+    settings: &RunSettings,
+    pool: &rayon::ThreadPool,
+    label: &str,
+) -> Result<Prepared, CliError> {
+    let (graph, population) = build_world(&plan.scenario, settings, pool, label)?;
+    let cells = plan_cells(&plan.scenario, &graph, &population, settings, pool, label)?;
+    Ok(Prepared { graph, population, cells })
+}
+
+/// The network and population of `s`.
+fn build_world(
+    s: &Scenario,
+    settings: &RunSettings,
+    pool: &rayon::ThreadPool,
+    label: &str,
+) -> Result<(Graph, Population), CliError> {
+    if settings.chatty {
+        eprintln!("{label}: building the network");
+    }
     let graph = pool.install(|| network::build(s)).map_err(invalid)?;
     if graph.is_empty() {
         return Err(invalid(anyhow::anyhow!("scenario {:?}: the network has no nodes", s.name)));
     }
     let population = network::population(s, &graph);
-    say(format!("{}: picking seeds for {} strategies", s.name, s.strategies.len()));
-    let greedy = super::resources::estimate(s, settings.threads).greedy_simulations;
-    if greedy > 0 {
-        // Greedy chooses by simulation: say up front how much work that is.
-        say(format!("{}: greedy needs up to {greedy} simulations to choose its seeds", s.name));
-    }
-    let cfg = RunConfig { steps: s.steps, replicates: s.replicates, seed: s.seed };
-    let world = World { graph: &graph, population: &population, model: &s.model, cfg };
-    let cells = pool.install(|| pipeline::plan(&world, &s.strategies, &s.budgets)).map_err(|e| {
-        let spec = &s.strategies[e.strategy];
-        invalid(match e.sweep_budget {
-            Some(b) => sweep_error(e.strategy, spec, b, e.error),
-            None => seeding_error(e.strategy, spec, e.error),
-        })
-    })?;
-    Ok(Prepared { graph, population, cells })
+    Ok((graph, population))
 }
 
-/// Run one prepared scenario into its folder, its replicates simulated or
-/// (for `merge`) taken from `source`; returns its summary.
-pub(super) fn run_plan(
-    plan: &RunPlan,
-    prep: &Prepared,
+/// Every cell of `s` (strategies and budget points) with its seeds, on a
+/// built network and population.
+fn plan_cells(
+    s: &Scenario,
+    graph: &Graph,
+    population: &Population,
     settings: &RunSettings,
     pool: &rayon::ThreadPool,
-    source: &dyn pipeline::Replicates,
-) -> Result<SummaryFile, CliError> {
-    let started = Instant::now();
-    let s = &plan.scenario;
-    let dir = &plan.out_dir;
+    label: &str,
+) -> Result<Vec<Cell>, CliError> {
     let say = |msg: String| {
         if settings.chatty {
             eprintln!("{msg}");
         }
     };
-    let (graph, cells) = (&prep.graph, &prep.cells);
+    say(format!("{label}: picking seeds for {} strategies", s.strategies.len()));
+    let greedy = super::resources::estimate(s, settings.threads).greedy_simulations;
+    if greedy > 0 {
+        // Greedy chooses by simulation: say up front how much work that is.
+        say(format!("{label}: greedy needs up to {greedy} simulations to choose its seeds"));
+    }
     let cfg = RunConfig { steps: s.steps, replicates: s.replicates, seed: s.seed };
-    let world = World { graph, population: &prep.population, model: &s.model, cfg };
+    let world = World { graph, population, model: &s.model, cfg };
+    pool.install(|| pipeline::plan(&world, &s.strategies, &s.budgets)).map_err(|e| {
+        let spec = &s.strategies[e.strategy];
+        invalid(match e.sweep_budget {
+            Some(b) => sweep_error(e.strategy, spec, b, e.error),
+            None => seeding_error(e.strategy, spec, e.error),
+        })
+    })
+}
 
-    // The folder: created, cleared of a previous run's files under --force,
-    // then filled as results come in.
+/// The folder: created, cleared of a previous run's files under --force,
+/// then marked incomplete by its `manifest.json` (returned, to be completed
+/// at the end) before results come in.
+fn open_results_dir(s: &Scenario, dir: &Path, settings: &RunSettings) -> Result<Manifest, CliError> {
     fs::create_dir_all(dir).with_context(|| format!("cannot create the results folder {}", dir.display()))?;
     if settings.force {
         clear_previous_results(dir).map_err(invalid)?;
+        clear_previous_points(dir).map_err(invalid)?;
     }
-    let inputs = input_files(s)?;
-    let mut manifest = Manifest {
+    let manifest = Manifest {
         womsim_version: env!("CARGO_PKG_VERSION").to_string(),
         scenario: s.name.clone(),
         seed: s.seed,
@@ -262,9 +309,33 @@ pub(super) fn run_plan(
         threads: settings.threads,
         wall_time_seconds: 0.0,
         complete: false,
-        inputs,
+        inputs: input_files(s)?,
     };
     export::write_manifest(dir, &manifest)?;
+    Ok(manifest)
+}
+
+/// A prepared world: the network, the population and the cells' seeds.
+pub(super) type PreparedRef<'a> = (&'a Graph, &'a Population, &'a [Cell]);
+
+/// Run one prepared scenario into its folder, its replicates simulated or
+/// (for `merge`) taken from `source`; returns its summary. `label` names the
+/// scenario (or sweep point) in progress messages.
+pub(super) fn run_plan(
+    plan: &RunPlan,
+    (graph, population, cells): PreparedRef<'_>,
+    settings: &RunSettings,
+    pool: &rayon::ThreadPool,
+    label: &str,
+    source: &dyn pipeline::Replicates,
+) -> Result<SummaryFile, CliError> {
+    let started = Instant::now();
+    let s = &plan.scenario;
+    let dir = &plan.out_dir;
+    let cfg = RunConfig { steps: s.steps, replicates: s.replicates, seed: s.seed };
+    let world = World { graph, population, model: &s.model, cfg };
+
+    let mut manifest = open_results_dir(s, dir, settings)?;
     export::write_resolved(dir, &s.to_resolved_toml())?;
     export::write_degrees(dir, &network::follower_histogram(graph))?;
     let seed_rows: Vec<SeedRow> = cells.iter().flat_map(|c| pipeline::seed_rows(graph, c, s.replicates)).collect();
@@ -287,7 +358,7 @@ pub(super) fn run_plan(
     // timeseries.csv and replicates.csv, then summary.json, the index of the
     // folder, last, so it never names a strategy whose series is not on
     // disk yet.
-    let shown = Shown::new(s, settings);
+    let shown = Shown::new(s, settings, label);
     let mut save = |stage: Stage, ex: &pipeline::Execution| -> anyhow::Result<()> {
         match stage {
             Stage::Baseline => summary.baseline = ex.baseline.clone(),
@@ -322,7 +393,9 @@ pub(super) fn run_plan(
     manifest.wall_time_seconds = started.elapsed().as_secs_f64();
     manifest.complete = true;
     export::write_manifest(dir, &manifest)?;
-    say(format!("{}: finished in {}", s.name, secs(started.elapsed())));
+    if settings.chatty {
+        eprintln!("{label}: finished in {}", secs(started.elapsed()));
+    }
     Ok(summary)
 }
 
@@ -331,18 +404,19 @@ pub(super) fn run_plan(
 struct Shown<'a> {
     scenario: &'a Scenario,
     settings: &'a RunSettings,
+    label: &'a str,
     bar: std::sync::Mutex<(ProgressBar, Instant)>,
 }
 
 impl<'a> Shown<'a> {
-    fn new(scenario: &'a Scenario, settings: &'a RunSettings) -> Self {
-        Shown { scenario, settings, bar: std::sync::Mutex::new((ProgressBar::hidden(), Instant::now())) }
+    fn new(scenario: &'a Scenario, settings: &'a RunSettings, label: &'a str) -> Self {
+        Shown { scenario, settings, label, bar: std::sync::Mutex::new((ProgressBar::hidden(), Instant::now())) }
     }
 }
 
 impl pipeline::Progress for Shown<'_> {
-    fn start(&self, label: &str, replicates: u32) {
-        let pb = progress_bar(self.settings.progress_bars, u64::from(replicates), label);
+    fn start(&self, part: &str, replicates: u32) {
+        let pb = progress_bar(self.settings.progress_bars, u64::from(replicates), part);
         *self.bar.lock().expect("progress bar lock") = (pb, Instant::now());
     }
 
@@ -353,22 +427,240 @@ impl pipeline::Progress for Shown<'_> {
         pb.inc(1);
     }
 
-    fn finish(&self, stage: Stage, label: &str) {
+    fn finish(&self, stage: Stage, part: &str) {
         let (pb, t0) = self.bar.lock().expect("progress bar lock").clone();
         pb.finish_and_clear();
         if !self.settings.chatty {
             return;
         }
-        let s = self.scenario;
-        let took = secs(t0.elapsed());
+        let (label, took) = (self.label, secs(t0.elapsed()));
         match stage {
-            Stage::Baseline => eprintln!("{}: the no-campaign baseline done in {took}", s.name),
+            Stage::Baseline => eprintln!("{label}: the no-campaign baseline done in {took}"),
             Stage::Strategy(i) => {
-                eprintln!("{}: strategy {}/{} {label:?} done in {took}", s.name, i + 1, s.strategies.len())
+                eprintln!("{label}: strategy {}/{} {part:?} done in {took}", i + 1, self.scenario.strategies.len())
             }
-            Stage::BudgetPoint(_) => eprintln!("{}: budget point {label} done in {took}", s.name),
+            Stage::BudgetPoint(_) => eprintln!("{label}: budget point {part} done in {took}"),
         }
     }
+}
+
+// ---------------------------------------------------------------- sweeps
+
+/// A scenario's `[sweep]` and its points grouped by the world they run on.
+struct SweepPlan {
+    sweep: Sweep,
+    /// Point indices (0-based) sharing one network and population, in order
+    /// of first appearance; points within a group in grid order.
+    groups: Vec<Vec<usize>>,
+}
+
+/// One group's network, population and each member point's cells.
+struct Group {
+    graph: Graph,
+    population: Population,
+    cells: Vec<Vec<Cell>>,
+}
+
+impl SweepPlan {
+    /// The sweep of `plan`'s scenario, read again from its file (the loader
+    /// validated every point already), or `None` without `[sweep]`.
+    fn of(plan: &RunPlan) -> anyhow::Result<Option<SweepPlan>> {
+        let Some(path) = &plan.scenario.source else { return Ok(None) };
+        let (_, sweep) = womsim::scenario::load_with_sweep(path)?;
+        let Some(sweep) = sweep else { return Ok(None) };
+        // The network and population depend on these (and the seed, which
+        // a sweep cannot vary); everything else only on the point.
+        // Whether the model reads edge weights is part of the key too: the
+        // network's build checks that an edge list has them.
+        let world_of = |s: &Scenario| {
+            let weights = match &s.model {
+                ModelSpec::IndependentCascade(p) => p.prob == EdgeProb::Weights,
+                ModelSpec::LinearThreshold(p) => p.weights == EdgeProb::Weights,
+                _ => false,
+            };
+            (s.network.clone(), s.model.has_roles().then(|| s.population.clone()), weights)
+        };
+        let mut keys: Vec<_> = Vec::new();
+        let mut groups: Vec<Vec<usize>> = Vec::new();
+        for (i, p) in sweep.points.iter().enumerate() {
+            let k = world_of(&p.scenario);
+            match keys.iter().position(|x| *x == k) {
+                Some(g) => groups[g].push(i),
+                None => {
+                    keys.push(k);
+                    groups.push(vec![i]);
+                }
+            }
+        }
+        Ok(Some(SweepPlan { sweep, groups }))
+    }
+
+    /// Point `i` (0-based) as a plain run: its scenario with the run's
+    /// command-line overrides, into `points/<i+1>/`.
+    fn point_plan(&self, plan: &RunPlan, i: usize) -> RunPlan {
+        let base = &plan.scenario;
+        let scenario =
+            Scenario { seed: base.seed, replicates: base.replicates, ..self.sweep.points[i].scenario.clone() };
+        RunPlan { scenario, out_dir: plan.out_dir.join(export::POINTS_DIR).join((i + 1).to_string()) }
+    }
+
+    /// `name point k/N` for progress messages.
+    fn label(&self, plan: &RunPlan, i: usize) -> String {
+        format!("{} point {}/{}", plan.scenario.name, i + 1, self.sweep.points.len())
+    }
+
+    /// Build group `g`'s network and population once and pick every member
+    /// point's seeds.
+    fn prepare_group(
+        &self,
+        g: usize,
+        plan: &RunPlan,
+        settings: &RunSettings,
+        pool: &rayon::ThreadPool,
+    ) -> Result<Group, CliError> {
+        let members = &self.groups[g];
+        let at_point = |i: usize| {
+            move |e: CliError| CliError {
+                error: e.error.context(format!("sweep point {} ({})", i + 1, self.sweep.label(i))),
+                ..e
+            }
+        };
+        let first = self.point_plan(plan, members[0]);
+        let (graph, population) = build_world(&first.scenario, settings, pool, &self.label(plan, members[0]))
+            .map_err(at_point(members[0]))?;
+        let cells = members
+            .iter()
+            .map(|&i| {
+                let p = self.point_plan(plan, i);
+                plan_cells(&p.scenario, &graph, &population, settings, pool, &self.label(plan, i)).map_err(at_point(i))
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Group { graph, population, cells })
+    }
+}
+
+/// The text of a swept value in `sweep.csv` (strings without quotes).
+fn value_cell(v: &toml::Value) -> String {
+    match v {
+        toml::Value::String(s) => s.clone(),
+        other => womsim::scenario::schema::value_text(other),
+    }
+}
+
+/// Remove a previous sweep's `points/<k>/` folders (`--force`): in each, only
+/// the results contract, as in [`clear_previous_results`].
+fn clear_previous_points(dir: &Path) -> anyhow::Result<()> {
+    let points = dir.join(export::POINTS_DIR);
+    let Ok(meta) = fs::symlink_metadata(&points) else { return Ok(()) };
+    if !meta.is_dir() {
+        bail!(
+            "{} is not a folder; womsim does not replace it (move it away or choose another folder with --out)",
+            points.display()
+        );
+    }
+    for entry in fs::read_dir(&points).with_context(|| format!("cannot read {}", points.display()))? {
+        let entry = entry?;
+        let numbered = entry.file_name().to_string_lossy().parse::<u64>().is_ok();
+        if numbered && entry.file_type()?.is_dir() {
+            clear_previous_results(&entry.path())?;
+            let _ = fs::remove_dir(entry.path());
+        }
+    }
+    let _ = fs::remove_dir(&points);
+    Ok(())
+}
+
+/// Copy point 1's results to the sweep's own folder (so that tools reading
+/// one results folder, and `womsim plot`, work on it): every contract file
+/// but the manifest, `summary.json` last.
+fn copy_first_point(from: &Path, to: &Path) -> anyhow::Result<()> {
+    let copy = |name: &str| -> anyhow::Result<()> {
+        let src = from.join(name);
+        if src.is_file() {
+            let bytes = fs::read(&src).with_context(|| format!("cannot read {}", src.display()))?;
+            export::atomic_write(&to.join(name), &bytes)?;
+        }
+        Ok(())
+    };
+    for name in [export::TIMESERIES, export::REPLICATES, export::SEEDS, export::DEGREES, export::BUDGETS] {
+        copy(name)?;
+    }
+    copy(export::RESOLVED)?;
+    let charts = from.join(export::CHARTS_DIR);
+    if charts.is_dir() {
+        fs::create_dir_all(to.join(export::CHARTS_DIR))?;
+        for entry in fs::read_dir(&charts)? {
+            let name = entry?.file_name().to_string_lossy().into_owned();
+            copy(&format!("{}/{name}", export::CHARTS_DIR))?;
+        }
+    }
+    copy(export::REPORT)?;
+    copy(export::SUMMARY)
+}
+
+/// Run every point of a sweep, each into `points/<k>/` as a plain results
+/// folder, writing `sweep.csv` after each; the sweep's own folder holds
+/// `sweep.csv`, `sweep.resolved.toml`, its `manifest.json` and a copy of
+/// point 1's results.
+fn run_sweep(
+    plan: &RunPlan,
+    sw: &SweepPlan,
+    first: Option<Group>,
+    settings: &RunSettings,
+    pool: &rayon::ThreadPool,
+) -> Result<(), CliError> {
+    let started = Instant::now();
+    let s = &plan.scenario;
+    let dir = &plan.out_dir;
+    let n = sw.sweep.points.len();
+    let mut manifest = open_results_dir(s, dir, settings)?;
+    let resolved = format!("{}{}", s.to_resolved_toml(), sw.sweep.to_toml());
+    export::atomic_write(&dir.join(export::SWEEP_RESOLVED), resolved.as_bytes())?;
+    if settings.chatty {
+        eprintln!("{}: sweep of {n} points over {}", s.name, sw.sweep.keys.join(", "));
+    }
+
+    let mut rows: Vec<SweepRow> = Vec::new();
+    let mut tables: Vec<(usize, String)> = Vec::new();
+    let mut first = first;
+    for g in 0..sw.groups.len() {
+        let group = match first.take() {
+            Some(gr) if g == 0 => gr,
+            _ => sw.prepare_group(g, plan, settings, pool)?,
+        };
+        for (m, &i) in sw.groups[g].iter().enumerate() {
+            let p = sw.point_plan(plan, i);
+            let label = sw.label(plan, i);
+            let world = (&group.graph, &group.population, group.cells[m].as_slice());
+            let summary = run_plan(&p, world, settings, pool, &label, &pipeline::Simulate)?;
+            let values: Vec<String> = sw.sweep.points[i].values.iter().map(value_cell).collect();
+            rows.push(SweepRow::baseline(i + 1, &values, pipeline::BASELINE, &summary.baseline));
+            rows.extend(summary.strategies.iter().map(|st| SweepRow::of(i + 1, &values, st)));
+            rows.sort_by_key(|r| r.point);
+            export::write_sweep(dir, &sw.sweep.keys, &rows)?;
+            if i == 0 {
+                copy_first_point(&p.out_dir, dir)?;
+            }
+            tables.push((i, summary::table(&summary)));
+        }
+    }
+
+    manifest.wall_time_seconds = started.elapsed().as_secs_f64();
+    manifest.complete = true;
+    export::write_manifest(dir, &manifest)?;
+    if settings.chatty {
+        eprintln!("{}: sweep of {n} points finished in {}", s.name, secs(started.elapsed()));
+    }
+    tables.sort_by_key(|(i, _)| *i);
+    const SHOWN: usize = 12;
+    for (i, table) in tables.iter().take(SHOWN) {
+        println!("point {}/{n}: {}", i + 1, sw.sweep.label(*i));
+        print!("{table}");
+    }
+    if n > SHOWN {
+        println!("... and {} more points: see {}", n - SHOWN, export::SWEEP);
+    }
+    Ok(())
 }
 
 fn secs(d: Duration) -> String {

@@ -135,14 +135,15 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
         .num_threads(settings.threads)
         .build()
         .context("cannot start the worker threads")?;
-    let prep = prepare(plan, &settings, &pool)?;
+    let prep = prepare(plan, &settings, &pool, &plan.scenario.name)?;
     if prep.cells.len() != cells {
         return Err(invalid(anyhow::anyhow!(
             "the shards hold {cells} strategies and budget points; the scenario has {}",
             prep.cells.len()
         )));
     }
-    let summary = run_plan(plan, &prep, &settings, &pool, &shards)?;
+    let world = (&prep.graph, &prep.population, prep.cells.as_slice());
+    let summary = run_plan(plan, world, &settings, &pool, &plan.scenario.name, &shards)?;
     print!("{}", summary::table(&summary));
     println!("results: {}", plan.out_dir.display());
     Ok(())

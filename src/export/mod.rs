@@ -22,7 +22,7 @@ use crate::metrics::{Metric, Row, NUM_METRICS};
 pub mod shard;
 
 use crate::pipeline::BASELINE;
-use crate::results::{BudgetPoint, DegreeRow, RunResults, SeedRow, StrategySeries, SummaryFile};
+use crate::results::{BudgetPoint, DegreeRow, RunResults, SeedRow, StrategySeries, SummaryFile, SweepRow};
 
 /// `summary.json`
 pub const SUMMARY: &str = "summary.json";
@@ -45,9 +45,29 @@ pub const CHARTS_DIR: &str = "charts";
 /// `report.html`
 pub const REPORT: &str = "report.html";
 
-/// Every name `womsim run` may create in a results folder.
-pub const ALL_OUTPUTS: [&str; 10] =
-    [SUMMARY, TIMESERIES, REPLICATES, SEEDS, DEGREES, BUDGETS, RESOLVED, MANIFEST, CHARTS_DIR, REPORT];
+/// `sweep.csv` (a `[sweep]` run only)
+pub const SWEEP: &str = "sweep.csv";
+/// `sweep.resolved.toml` (a `[sweep]` run only)
+pub const SWEEP_RESOLVED: &str = "sweep.resolved.toml";
+/// `points/` (a `[sweep]` run only): `points/<k>/` holds point k's results folder.
+pub const POINTS_DIR: &str = "points";
+
+/// Every file name `womsim run` may create in a results folder (besides
+/// `points/` of a sweep).
+pub const ALL_OUTPUTS: [&str; 12] = [
+    SUMMARY,
+    TIMESERIES,
+    REPLICATES,
+    SEEDS,
+    DEGREES,
+    BUDGETS,
+    RESOLVED,
+    MANIFEST,
+    CHARTS_DIR,
+    REPORT,
+    SWEEP,
+    SWEEP_RESOLVED,
+];
 
 /// Final values recorded per replicate in `replicates.csv`, in column order.
 pub const REPLICATE_METRICS: [Metric; 9] = [
@@ -295,6 +315,35 @@ pub fn write_budgets(dir: &Path, points: &[BudgetPoint]) -> anyhow::Result<()> {
         v
     });
     atomic_write(&dir.join(BUDGETS), &csv_bytes(&header, rows)?)
+}
+
+/// Metrics of `sweep.csv`, each as `<metric>_mean,<metric>_ci95_low,<metric>_ci95_high`.
+pub const SWEEP_METRICS: [&str; 5] = ["reached", "reached_bad", "acted", "lift_reached", "lift_acted_beyond_seeds"];
+
+/// Header of `sweep.csv`: `point`, the swept keys, `strategy`, then
+/// [`SWEEP_METRICS`].
+pub fn sweep_header(keys: &[String]) -> Vec<String> {
+    let mut h = vec!["point".to_string()];
+    h.extend(keys.iter().cloned());
+    h.push("strategy".into());
+    for m in SWEEP_METRICS {
+        h.extend(["mean", "ci95_low", "ci95_high"].map(|x| format!("{m}_{x}")));
+    }
+    h
+}
+
+/// Write `sweep.csv`, rows in the given order.
+pub fn write_sweep(dir: &Path, keys: &[String], rows: &[SweepRow]) -> anyhow::Result<()> {
+    let rows = rows.iter().map(|r| {
+        let mut v = vec![r.point.to_string()];
+        v.extend(r.values.iter().cloned());
+        v.push(r.strategy.clone());
+        for st in [&r.reached, &r.reached_bad, &r.acted, &r.lift_reached, &r.lift_acted_beyond_seeds] {
+            v.extend([st.mean, st.ci95_low, st.ci95_high].map(num));
+        }
+        v
+    });
+    atomic_write(&dir.join(SWEEP), &csv_bytes(&sweep_header(keys), rows)?)
 }
 
 fn read_text(path: &Path) -> anyhow::Result<String> {

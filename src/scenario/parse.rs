@@ -12,6 +12,7 @@ use toml::{Table, Value};
 
 use super::decl::{as_num, Declared};
 use super::schema::{self, value_text, Key, Section, Ty};
+use super::sweep::{self, Sweep};
 use super::{NetworkSource, OutputSpec, Scenario};
 use crate::graph::edgelist::IdMode;
 use crate::graph::generators::GeneratorSpec;
@@ -110,8 +111,13 @@ impl ScenarioErrors {
 /// [`MAX_TEXT_BYTES`](crate::inputs::MAX_TEXT_BYTES) of UTF-8 is read (a FIFO
 /// or a device is refused at once).
 pub fn load(path: &Path) -> Result<super::Scenario, ScenarioErrors> {
+    load_with_sweep(path).map(|(s, _)| s)
+}
+
+/// [`load`], plus the scenario's `[sweep]` when it has one ([`parse_with_sweep`]).
+pub fn load_with_sweep(path: &Path) -> Result<(super::Scenario, Option<Sweep>), ScenarioErrors> {
     match crate::inputs::read_text_bounded(path, crate::inputs::MAX_TEXT_BYTES) {
-        Ok(text) => parse_str(&text, Some(path)),
+        Ok(text) => parse_with_sweep(&text, Some(path)),
         Err(e) => Err(ScenarioErrors::single(Some(path), format!("cannot read the scenario file: {e}"))),
     }
 }
@@ -543,10 +549,18 @@ const TABLES: &[&str] = &["network", "population", "model", "strategy", "output"
 
 /// Validate a scenario given as text. `source` is the file it came from:
 /// relative paths inside are resolved against its folder (the working
-/// directory when `None`), and it names the file in error messages.
+/// directory when `None`), and it names the file in error messages. A
+/// `[sweep]` table is validated too (every point) and left out of the
+/// result; [`parse_with_sweep`] returns it.
 pub fn parse_str(text: &str, source: Option<&Path>) -> Result<Scenario, ScenarioErrors> {
+    parse_with_sweep(text, source).map(|(s, _)| s)
+}
+
+/// [`parse_str`], plus the scenario's `[sweep]` ([`super::sweep`]) with
+/// every point validated, when it has one.
+pub fn parse_with_sweep(text: &str, source: Option<&Path>) -> Result<(Scenario, Option<Sweep>), ScenarioErrors> {
     let file = source.map(Path::to_path_buf);
-    let doc: Table = match text.parse::<Table>() {
+    let mut doc: Table = match text.parse::<Table>() {
         Ok(t) => t,
         Err(first) => {
             let (_, all) = DeTable::parse_recoverable(text);
@@ -574,26 +588,40 @@ pub fn parse_str(text: &str, source: Option<&Path>) -> Result<Scenario, Scenario
         }
     };
     let lines = span_lines(text);
-    let mut errs = Errs { problems: Vec::new(), lines: &lines };
     let base: PathBuf = match source.and_then(Path::parent) {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let scenario = resolve(&doc, source, &base, &mut errs);
-    let mut problems = errs.problems;
-    problems.sort_by_key(|p| p.line.unwrap_or(0));
-    match scenario {
-        Some(s) if problems.is_empty() => Ok(s),
-        _ => {
-            if problems.is_empty() {
-                problems.push(Problem {
-                    key: String::new(),
-                    value: None,
-                    message: "invalid scenario".into(),
-                    line: None,
-                    column: None,
-                });
+    let raw_sweep = doc.remove("sweep");
+    let resolve_doc = |doc: &Table| -> Result<Scenario, Vec<Problem>> {
+        let mut errs = Errs { problems: Vec::new(), lines: &lines };
+        let scenario = resolve(doc, source, &base, &mut errs);
+        let mut problems = errs.problems;
+        problems.sort_by_key(|p| p.line.unwrap_or(0));
+        match scenario {
+            Some(s) if problems.is_empty() => Ok(s),
+            _ => {
+                if problems.is_empty() {
+                    problems.push(Problem {
+                        key: String::new(),
+                        value: None,
+                        message: "invalid scenario".into(),
+                        line: None,
+                        column: None,
+                    });
+                }
+                Err(problems)
             }
+        }
+    };
+    let scenario = resolve_doc(&doc).map_err(|problems| ScenarioErrors { file: file.clone(), problems })?;
+    let Some(raw) = raw_sweep else { return Ok((scenario, None)) };
+    let errs = Errs { problems: Vec::new(), lines: &lines };
+    let line = |k: &str| errs.line_of(k);
+    match sweep::expand(&raw, &doc, &scenario, &line, &resolve_doc) {
+        Ok(sw) => Ok((scenario, Some(sw))),
+        Err(mut problems) => {
+            problems.sort_by_key(|p| p.line.unwrap_or(0));
             Err(ScenarioErrors { file, problems })
         }
     }
