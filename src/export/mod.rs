@@ -10,6 +10,8 @@
 //! file back gives bit-identical values and re-rendering charts from a folder
 //! gives the same pictures as the run that wrote it.
 
+pub mod check;
+
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -325,6 +327,8 @@ fn read_timeseries(path: &Path, summary: &SummaryFile) -> anyhow::Result<(Strate
             q05[m] = parse_f64(path, line, &expected[c + 1], &rec[c + 1])?;
             q95[m] = parse_f64(path, line, &expected[c + 2], &rec[c + 2])?;
         }
+        check::timeseries_row(line, &expected, &mean, &q05, &q95)
+            .with_context(|| format!("{} is out of range", path.display()))?;
         s.mean.push(mean);
         s.q05.push(q05);
         s.q95.push(q95);
@@ -352,7 +356,9 @@ fn read_budgets(path: &Path) -> anyhow::Result<Vec<BudgetPoint>> {
     let mut rdr = open_csv(path)?;
     let mut out = Vec::new();
     for (i, rec) in rdr.deserialize().enumerate() {
-        out.push(rec.with_context(|| format!("{}: line {}", path.display(), i + 2))?);
+        let b: BudgetPoint = rec.with_context(|| format!("{}: line {}", path.display(), i + 2))?;
+        check::budget_row(i as u64 + 2, &b).with_context(|| format!("{} is out of range", path.display()))?;
+        out.push(b);
     }
     Ok(out)
 }
@@ -366,6 +372,7 @@ pub fn read_results(dir: &Path) -> anyhow::Result<RunResults> {
     let sp = dir.join(SUMMARY);
     let summary: SummaryFile =
         serde_json::from_str(&read_text(&sp)?).with_context(|| format!("{} is not a valid summary", sp.display()))?;
+    check::summary(&summary).with_context(|| format!("{} is out of range", sp.display()))?;
     let (baseline, series) = read_timeseries(&dir.join(TIMESERIES), &summary)?;
     let degrees = read_degrees(&dir.join(DEGREES))?;
     let bp = dir.join(BUDGETS);
