@@ -692,8 +692,9 @@ where
 
 /// One panel of the `distribution` chart: per strategy, the 5–95% range of
 /// a final value over replicates (bar), its median (tick) and mean (dot).
+/// The y axis is logarithmic when the strategies' medians differ by more
+/// than 10× (on a linear axis the small ones would sit flat on zero).
 fn range_panel<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
     area: &DrawingArea<DB, Shift>,
     t: &Theme,
     r: &RunResults,
@@ -710,44 +711,77 @@ where
     let y_max = nice_max(top);
     let ydec = axis_decimals(y_max);
     let yl = y_area(&area, t, &fmt_num(y_max, ydec))?;
-    let mut chart = ChartBuilder::on(&area)
-        .margin_right(t.px(16.0))
-        .margin_top(t.px(12.0))
-        .x_label_area_size(t.px(20.0))
-        .y_label_area_size(yl)
-        .build_cartesian_2d(0f64..n as f64, 0f64..y_max)?;
-    let yf = move |v: &f64| fmt_tick(*v, ydec);
+    let pos: Vec<f64> = stats.iter().map(|s| s.q50.max(s.mean)).filter(|v| v.is_finite() && *v > 0.0).collect();
+    let lo = pos.iter().copied().fold(f64::INFINITY, f64::min);
+    let log = lo.is_finite() && pos.iter().any(|&v| v > 10.0 * lo);
+    let mut builder = ChartBuilder::on(&area);
+    builder.margin_right(t.px(16.0)).margin_top(t.px(12.0)).x_label_area_size(t.px(20.0)).y_label_area_size(yl);
     let xf = |_: &f64| String::new();
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
-        .x_labels(0)
-        .label_style(t.tick().color(&MUTED))
-        .bold_line_style(GRID.stroke_width(t.upx(1.5)))
-        .light_line_style(TRANSPARENT)
-        .axis_style(AXIS.stroke_width(t.upx(2.0)))
-        .y_labels(6)
-        .x_label_formatter(&xf)
-        .y_label_formatter(&yf)
-        .draw()?;
+    if log {
+        let floor = 10f64.powf((lo * 0.5).log10().floor()).max(LOG_FLOOR);
+        let mut chart = builder.build_cartesian_2d(0f64..n as f64, (floor..y_max.max(floor * 10.0)).log_scale())?;
+        let yf = |v: &f64| fmt_tick(*v, if *v < 1.0 { 1 } else { 0 });
+        range_mesh!(chart, t, &xf, &yf, "log scale");
+        range_marks(&mut chart, t, r, &stats, floor)
+    } else {
+        let mut chart = builder.build_cartesian_2d(0f64..n as f64, 0f64..y_max)?;
+        let yf = move |v: &f64| fmt_tick(*v, ydec);
+        range_mesh!(chart, t, &xf, &yf, "");
+        range_marks(&mut chart, t, r, &stats, f64::NEG_INFINITY)
+    }
+}
+
+/// The mesh of a range panel (no x labels; `desc` on the y axis).
+macro_rules! range_mesh {
+    ($chart:expr, $t:expr, $xf:expr, $yf:expr, $desc:expr) => {{
+        $chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_labels(0)
+            .y_desc($desc)
+            .axis_desc_style($t.axis_desc().color(&INK))
+            .label_style($t.tick().color(&MUTED))
+            .bold_line_style(GRID.stroke_width($t.upx(1.5)))
+            .light_line_style(TRANSPARENT)
+            .axis_style(AXIS.stroke_width($t.upx(2.0)))
+            .y_labels(6)
+            .x_label_formatter($xf)
+            .y_label_formatter($yf)
+            .draw()?;
+    }};
+}
+use range_mesh;
+
+/// The bars, medians and means of a range panel; values below `floor` are
+/// drawn at it.
+fn range_marks<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, Y>>,
+    t: &Theme,
+    r: &RunResults,
+    stats: &[crate::results::FinalStat],
+    floor: f64,
+) -> anyhow::Result<()>
+where
+    DB::ErrorType: 'static,
+{
     let colors = run_colors(r);
     for (i, s) in stats.iter().enumerate() {
         let c = colors[i];
         let (x0, x1, xc) = (i as f64 + 0.25, i as f64 + 0.75, i as f64 + 0.5);
         if s.q05.is_finite() && s.q95.is_finite() {
-            chart.draw_series(std::iter::once(Rectangle::new([(x0, s.q05), (x1, s.q95)], c.mix(0.45).filled())))?;
+            let rect = Rectangle::new([(x0, s.q05.max(floor)), (x1, s.q95.max(floor))], c.mix(0.45).filled());
+            chart.draw_series(std::iter::once(rect))?;
         }
         if s.q50.is_finite() {
             chart.draw_series(std::iter::once(PathElement::new(
-                vec![(x0, s.q50), (x1, s.q50)],
+                vec![(x0, s.q50.max(floor)), (x1, s.q50.max(floor))],
                 INK.stroke_width(t.upx(3.0)),
             )))?;
         }
         if s.mean.is_finite() {
-            chart.draw_series(std::iter::once(Circle::new((xc, s.mean), t.upx(8.0), c.filled())))?;
+            chart.draw_series(std::iter::once(Circle::new((xc, s.mean.max(floor)), t.upx(8.0), c.filled())))?;
         }
     }
-    let _ = root;
     Ok(())
 }
 
@@ -794,7 +828,7 @@ where
         [("Reach", |f| f.reached), ("Reached with bad news", |f| f.reached_bad), ("Action", |f| f.acted)];
     for (k, (p, (title, pick))) in panels.iter().zip(spec).enumerate() {
         let p = if k > 0 { p.margin(0, 0, t.px(16.0), 0) } else { p.clone() };
-        range_panel(root, &p, t, r, title, pick)?;
+        range_panel(&p, t, r, title, pick)?;
     }
     Ok(())
 }
