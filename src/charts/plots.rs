@@ -807,7 +807,7 @@ where
         for st in &r.summary.strategies {
             notes.push(format!(
                 "{}: bad news outran good in {}% of replicates.",
-                st.name,
+                display_name(&st.name),
                 fmt_num(100.0 * st.final_.p_bad_exceeds_good, 0)
             ));
         }
@@ -891,9 +891,9 @@ where
         .map(|st| {
             let zeros = st.seed_followers.iter().filter(|&&f| f == 0).count();
             if zeros > 0 {
-                format!("{} (+{zeros} at 0)", st.name)
+                format!("{} (+{zeros} at 0)", display_name(&st.name))
             } else {
-                st.name.clone()
+                display_name(&st.name)
             }
         })
         .collect();

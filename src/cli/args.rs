@@ -75,6 +75,35 @@ pub struct RunArgs {
     /// No progress bar and no progress messages (the summary table is still printed).
     #[arg(long, short)]
     pub quiet: bool,
+    #[command(flatten)]
+    pub exports: ExportArgs,
+}
+
+/// Machine-readable copies of the summary table (`womsim run`).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ExportArgs {
+    /// Also write the summary table of every scenario run as JSON to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub export_json: Option<PathBuf>,
+    /// Also write the summary table as CSV (one row per scenario × strategy) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub export_csv: Option<PathBuf>,
+    /// Also write the summary table as Markdown to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub export_markdown: Option<PathBuf>,
+    /// What `run` prints on stdout: the text table or its JSON.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// Stdout format of `womsim run`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// The text table.
+    #[default]
+    Table,
+    /// One JSON document per scenario (as `--export-json` writes).
+    Json,
 }
 
 /// Categories of `womsim list`.

@@ -157,6 +157,8 @@ pub fn plot(dir: &Path) -> Result<(), CliError> {
     if let Some(w) = womsim::report::still_rising_warning(&results) {
         eprintln!("{w}");
     }
+    export::formats::write_results_csv(dir, &results)?;
+    println!("{}", dir.join(export::formats::RESULTS_CSV).display());
     let charts_dir = dir.join(export::CHARTS_DIR);
     fs::create_dir_all(&charts_dir).with_context(|| format!("cannot create {}", charts_dir.display()))?;
     let files = womsim::charts::render_all(&results, &charts_dir, &output).context("cannot draw the charts")?;

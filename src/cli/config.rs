@@ -128,6 +128,7 @@ mod tests {
             out: out.map(PathBuf::from),
             force: false,
             quiet: false,
+            exports: Default::default(),
         }
     }
 

@@ -5,6 +5,7 @@
 pub mod args;
 pub mod commands;
 pub mod config;
+pub mod exports;
 pub mod network;
 pub mod run;
 pub mod summary;
@@ -119,7 +120,7 @@ pub fn load_all(paths: &[PathBuf]) -> Result<Vec<Scenario>, CliError> {
 /// Run a parsed command line.
 pub fn execute(cli: Cli) -> Result<(), CliError> {
     match cli.command {
-        Command::Run(a) => run::run_command(&a),
+        Command::Run(a) => run::run_command(&a).and_then(|()| exports::after_run(&a)),
         Command::Validate { scenarios } => commands::validate(&scenarios),
         Command::List { category } => commands::list(category),
         Command::New { file, force } => commands::new(&file, force),

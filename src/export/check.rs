@@ -174,21 +174,11 @@ pub fn budget_row(line: u64, b: &BudgetPoint) -> anyhow::Result<()> {
     count(&f, "cost", b.cost)?;
     count(&f, "reached_mean", b.reached_mean)?;
     count(&f, "acted_mean", b.acted_mean)?;
-    for (k, lo, mean, hi) in [
-        ("reached", b.reached_ci95_low, b.reached_mean, b.reached_ci95_high),
-        ("acted", b.acted_ci95_low, b.acted_mean, b.acted_ci95_high),
-        ("lift_reached", b.lift_reached_ci95_low, b.lift_reached_mean, b.lift_reached_ci95_high),
-        (
-            "lift_acted_beyond_seeds",
-            b.lift_acted_beyond_seeds_ci95_low,
-            b.lift_acted_beyond_seeds_mean,
-            b.lift_acted_beyond_seeds_ci95_high,
-        ),
-    ] {
+    for (k, mean, lo, hi) in super::formats::budget_metrics(b) {
         for (suffix, v) in [("ci95_low", lo), ("mean", mean), ("ci95_high", hi)] {
-            finite(&f, &format!("{k}_{suffix}"), v)?;
+            finite(&f, &format!("{k}.{suffix}"), v)?;
         }
-        ordered(&f, k, &format!("{k}_ci95_low"), lo, &format!("{k}_ci95_high"), hi)?;
+        ordered(&f, k, "ci95_low", lo, "ci95_high", hi)?;
     }
     Ok(())
 }

@@ -11,6 +11,7 @@
 //! gives the same pictures as the run that wrote it.
 
 pub mod check;
+pub mod formats;
 
 use std::fs;
 use std::io::Write;
