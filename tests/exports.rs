@@ -224,3 +224,38 @@ fn empty_and_interrupted_folders_say_so() {
         assert!(!out.join(format!("charts/{stem}.png")).exists(), "stale {stem}.png");
     }
 }
+
+#[test]
+fn compare_puts_folders_side_by_side() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = |name: &str, seed: &str| {
+        let out = tmp.path().join(name);
+        let o = womsim()
+            .args(["run", scenario().to_str().unwrap(), "--replicates", "30", "--quiet", "--seed", seed, "--out"])
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        out
+    };
+    let (a, b, c) = (run("a", "1"), run("b", "1"), run("c", "2"));
+    let out = tmp.path().join("cmp");
+    womsim().arg("compare").args([&a, &b, &c]).arg("--out").arg(&out).assert().success();
+    let mut rdr = csv::Reader::from_path(out.join("compare.csv")).unwrap();
+    let rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
+    let b_s = b.display().to_string();
+    let c_s = c.display().to_string();
+    // Same seed and network: paired, and identical runs differ by exactly 0.
+    let same: Vec<_> = rows.iter().filter(|r| r[1] == *b_s).collect();
+    assert!(!same.is_empty());
+    for r in same {
+        assert_eq!((&r[7], &r[8], &r[9], &r[10]), ("0", "0", "0", "paired"), "{r:?}");
+    }
+    // Another seed: a plain CI of independent means.
+    assert!(rows.iter().filter(|r| r[1] == *c_s).all(|r| &r[10] == "unpaired"));
+    let html = fs::read_to_string(out.join("compare.html")).unwrap();
+    assert!(html.contains("table-wrap") && !html.contains("<script"));
+    // One folder is not a comparison.
+    let one = womsim().arg("compare").arg(&a).arg("--out").arg(&out).output().unwrap();
+    assert_eq!(one.status.code(), Some(2));
+}

@@ -48,6 +48,23 @@ pub enum Command {
         #[arg(value_name = "RESULTS_DIR")]
         dir: PathBuf,
     },
+    /// Put several results folders side by side in one report (compare.html, compare.csv).
+    Compare {
+        /// Results folders written by `womsim run` (the first is the reference).
+        #[arg(required = true, num_args = 2.., value_name = "RESULTS_DIR")]
+        dirs: Vec<PathBuf>,
+        /// Folder for compare.html and compare.csv.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
+    /// Print a shell completion script (e.g. `womsim completions bash > ~/.local/share/bash-completion/completions/womsim`).
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) on stdout (e.g. `womsim man > womsim.1`).
+    Man,
 }
 
 /// Arguments of `womsim run`.
@@ -109,18 +126,25 @@ pub enum Format {
 /// Categories of `womsim list`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Category {
+    /// The top-level keys (name, seed, replicates, steps, …).
+    Scenario,
+    Networks,
+    Population,
     Models,
     Strategies,
-    Networks,
+    Output,
 }
 
 impl Category {
     /// The name passed to `scenario::list_text`.
     pub fn as_str(self) -> &'static str {
         match self {
+            Category::Scenario => "scenario",
+            Category::Networks => "networks",
+            Category::Population => "population",
             Category::Models => "models",
             Category::Strategies => "strategies",
-            Category::Networks => "networks",
+            Category::Output => "output",
         }
     }
 }
@@ -165,5 +189,14 @@ mod tests {
         assert!(Cli::try_parse_from(["womsim", "run", "a.toml", "--replicates", "0"]).is_err());
         assert!(Cli::try_parse_from(["womsim", "run", "a.toml", "--threads", "0"]).is_err());
         assert!(Cli::try_parse_from(["womsim", "list", "people"]).is_err());
+    }
+
+    #[test]
+    fn list_accepts_every_topic_of_the_schema() {
+        for topic in womsim::scenario::LIST_TOPICS {
+            let c = Cli::try_parse_from(["womsim", "list", topic]).unwrap_or_else(|e| panic!("{topic}: {e}"));
+            let Command::List { category: Some(cat) } = c.command else { panic!("not list") };
+            assert_eq!(cat.as_str(), *topic);
+        }
     }
 }

@@ -103,6 +103,45 @@ pub fn list(category: Option<Category>) -> Result<(), CliError> {
     Ok(())
 }
 
+/// The starter scenario for `file`: named after the file's stem (so two new
+/// scenarios do not share a results folder), letters, digits, `-`, `_` and
+/// `.` kept, anything else `_`.
+pub fn starter_for(file: &Path) -> String {
+    let text = scenario::starter_toml();
+    let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let name: String = stem
+        .chars()
+        .take(64)
+        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '_' })
+        .collect();
+    if name.is_empty() || name.chars().all(|c| c == '.' || c == '_') {
+        return text.to_string();
+    }
+    text.replacen("name = \"my_scenario\"", &format!("name = \"{name}\""), 1).replacen(
+        "output/my_scenario/",
+        &format!("output/{name}/"),
+        1,
+    )
+}
+
+/// `womsim completions SHELL`: the completion script on stdout.
+pub fn completions(shell: clap_complete::Shell) -> Result<(), CliError> {
+    use clap::CommandFactory;
+    let mut cmd = super::args::Cli::command();
+    clap_complete::generate(shell, &mut cmd, "womsim", &mut std::io::stdout());
+    Ok(())
+}
+
+/// `womsim man`: the manual page (roff) on stdout.
+pub fn man() -> Result<(), CliError> {
+    use clap::CommandFactory;
+    let cmd = super::args::Cli::command();
+    let mut out = Vec::new();
+    clap_mangen::Man::new(cmd).render(&mut out).context("cannot render the manual page")?;
+    std::io::Write::write_all(&mut std::io::stdout(), &out).context("cannot write the manual page")?;
+    Ok(())
+}
+
 /// `womsim new`: never overwrites an existing file without `--force`.
 pub fn new(file: &Path, force: bool) -> Result<(), CliError> {
     if file.exists() && !force {
@@ -116,7 +155,8 @@ pub fn new(file: &Path, force: bool) -> Result<(), CliError> {
             return Err(invalid(anyhow::anyhow!("the folder {} does not exist", parent.display())));
         }
     }
-    export::atomic_write(file, scenario::starter_toml().as_bytes())?;
+    let text = starter_for(file);
+    export::atomic_write(file, text.as_bytes())?;
     println!("wrote {}; edit it, then: womsim run {}", file.display(), file.display());
     Ok(())
 }
@@ -177,6 +217,16 @@ pub fn plot(dir: &Path) -> Result<(), CliError> {
 mod tests {
     use super::*;
     use womsim::scenario::OutputSpec;
+
+    #[test]
+    fn new_names_the_scenario_after_the_file() {
+        let t = starter_for(Path::new("dir/launch plan.toml"));
+        assert!(t.contains("name = \"launch_plan\""), "{t}");
+        assert!(!t.contains("my_scenario"));
+        let s = scenario::parse_str(&t, None).expect("the named starter validates");
+        assert_eq!(s.name, "launch_plan");
+        assert!(starter_for(Path::new("...toml")).contains("my_scenario"));
+    }
 
     #[test]
     fn output_table_is_read_leniently() {
