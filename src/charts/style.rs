@@ -7,8 +7,9 @@ use plotters::style::{FontDesc, FontFamily, FontStyle, RGBColor};
 
 /// Okabe–Ito colour-blind-safe palette. A strategy's colour comes from its
 /// *name* (see [`strategy_colors`]), so "top influencers" has the same
-/// colour in every run. Yellow (#F0E442), hard to see as a thin line on
-/// white, comes last: it is used only when the other seven are taken.
+/// colour in every run. Black (the colour of text, whiskers and the network
+/// chart's dots) and yellow (#F0E442, hard to see as a thin line on white)
+/// come last: they are used only when the six others are taken.
 pub const PALETTE: [RGBColor; 8] = [
     RGBColor(0xE6, 0x9F, 0x00), // orange
     RGBColor(0x56, 0xB4, 0xE9), // sky blue
@@ -20,8 +21,8 @@ pub const PALETTE: [RGBColor; 8] = [
     RGBColor(0xF0, 0xE4, 0x42), // yellow
 ];
 
-/// Palette slots a name hashes into (every colour but yellow).
-const HASHED: usize = 7;
+/// Palette slots a name hashes into (every colour but black and yellow).
+const HASHED: usize = 6;
 
 /// 64-bit FNV-1a of `s`: a stable hash (the same on every machine and
 /// version, unlike `std`'s hasher).
@@ -35,10 +36,10 @@ pub fn fnv1a(s: &str) -> u64 {
 }
 
 /// Colours of the strategies named `names`, in order: each name's preferred
-/// slot is FNV-1a(name) mod 7, so a strategy keeps its colour across runs;
+/// slot is FNV-1a(name) mod 6, so a strategy keeps its colour across runs;
 /// when two names of one run want the same slot, the later one takes the
-/// next free slot (yellow last), so colours within a run are distinct up to
-/// eight strategies. O(names × 8).
+/// next free slot (black, then yellow, last), so colours within a run are
+/// distinct up to eight strategies. O(names × 8).
 pub fn strategy_colors<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<RGBColor> {
     let mut taken = [false; 8];
     let mut out = Vec::new();
@@ -48,7 +49,7 @@ pub fn strategy_colors<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<RGBC
             taken = [false; 8];
         }
         let pref = (fnv1a(name) % HASHED as u64) as usize;
-        let slot = (0..HASHED).map(|k| (pref + k) % HASHED).chain(std::iter::once(HASHED)).find(|&k| !taken[k]);
+        let slot = (0..HASHED).map(|k| (pref + k) % HASHED).chain(HASHED..PALETTE.len()).find(|&k| !taken[k]);
         let slot = slot.unwrap_or(pref);
         taken[slot] = true;
         out.push(PALETTE[slot]);
