@@ -58,7 +58,9 @@ td.num { font-variant-numeric: tabular-nums; white-space: nowrap; }
 figure { margin: 1.2em 0 2em; }
 figure svg { width: 100%; height: auto; display: block; border: 1px solid #eee; }
 figcaption { color: #444; margin-top: .4em; font-size: .95em; }
-h1, h2, p, li, td, th, figcaption { overflow-wrap: anywhere; }
+h1, h2, p, li, figcaption { overflow-wrap: anywhere; }
+td, th { overflow-wrap: break-word; }
+td:first-child { min-width: 10em; }
 pre { background: #f7f7f7; border: 1px solid #e3e3e3; padding: 12px; overflow-x: auto; font-size: .85em;
   white-space: pre-wrap; word-break: break-word; }
 footer { margin-top: 3em; color: #777; font-size: .85em; }
@@ -77,14 +79,17 @@ footer { margin-top: 3em; color: #777; font-size: .85em; }
 "#;
 
 /// Decimals for a column of `mean ± half` values: two significant figures
-/// of the most precise half-width in the column (at most three decimals),
-/// so every row of a column shows the same precision.
+/// of the widest half-width in the column, and enough that the narrowest
+/// does not round to zero (at most three), so every row of a column shows
+/// the same precision (`4,886 ± 106` beside `345 ± 2`).
 fn col_decimals(halves: impl IntoIterator<Item = f64>) -> usize {
-    let h = halves.into_iter().filter(|h| h.is_finite() && *h > 0.0).fold(f64::INFINITY, f64::min);
-    if !h.is_finite() {
+    let hs: Vec<f64> = halves.into_iter().filter(|h| h.is_finite() && *h > 0.0).collect();
+    let (Some(lo), Some(hi)) = (hs.iter().copied().reduce(f64::min), hs.iter().copied().reduce(f64::max)) else {
         return 0;
-    }
-    (1.0 - h.log10().floor()).clamp(0.0, 3.0) as usize
+    };
+    let d_max = (1.0 - hi.log10().floor()).clamp(0.0, 3.0) as usize;
+    let d_nonzero = (0..=3).find(|&d| (lo * 10f64.powi(d as i32)).round() >= 1.0).unwrap_or(3);
+    d_max.max(d_nonzero)
 }
 
 fn half(s: &Stat) -> f64 {
@@ -117,7 +122,7 @@ fn diff_cell(d: &Diff, dec: usize) -> String {
         ""
     };
     format!(
-        "{}{mark} <span class=\"ci\">[{}, {}]</span>",
+        "{}{mark}<br><span class=\"ci\">[{}, {}]</span>",
         signed(d.mean, dec),
         signed(d.ci95_low, dec),
         signed(d.ci95_high, dec)
@@ -533,13 +538,20 @@ pub fn render_report_with(results: &RunResults, notes: &ReportNotes, svgs: &[(&s
             col_decimals(st.iter().filter_map(|x| x.paired.as_ref().map(|p| (f(p).ci95_high - f(p).ci95_low) / 2.0)))
         };
         let (d_dr, d_da) = (diffs(|p| p.reached), diffs(|p| p.acted));
+        // One precision for the cost column: whole units when costs are
+        // whole or large, else cents.
+        let max_cost = st.iter().map(|x| x.cost).fold(0.0, f64::max);
+        let d_cost_col = if st.iter().all(|x| x.cost.fract() == 0.0) || max_cost >= 100.0 { 0 } else { 2 };
         let against = escape(&st[0].name);
         h.push_str("<h2>Summary</h2>\n<div class=\"table-wrap\"><table>\n<thead><tr><th>Strategy</th><th>Budget</th><th>Cost</th>");
         h.push_str("<th>Extra reach ± CI</th><th>Action caused ± CI</th>");
         if with_cost {
             h.push_str("<th>Action per cost ± CI</th>");
         }
-        let _ = write!(h, "<th>Δ reach vs {against}</th><th>Δ action vs {against}</th></tr></thead>\n<tbody>\n");
+        let _ = write!(
+            h,
+            "<th>Δ reach<br><span class=\"ci\">vs {against}</span></th><th>Δ action<br><span class=\"ci\">vs {against}</span></th></tr></thead>\n<tbody>\n"
+        );
         for (i, x) in st.iter().enumerate() {
             let _ = write!(
                 h,
@@ -549,7 +561,7 @@ pub fn render_report_with(results: &RunResults, notes: &ReportNotes, svgs: &[(&s
                 escape(&x.name),
                 escape(&x.kind),
                 budget_cell(x),
-                fmt_num(x.cost, if x.cost.fract() == 0.0 { 0 } else { 2 }),
+                fmt_num(x.cost, d_cost_col),
                 pm_d(&x.lift.reached, d_reach),
                 pm_d(&x.lift.acted_beyond_seeds, d_act),
             );
@@ -648,7 +660,8 @@ mod tests {
 
     #[test]
     fn one_precision_per_column() {
-        assert_eq!(col_decimals([106.0, 1.7]), 1);
+        assert_eq!(col_decimals([106.0, 1.7]), 0);
+        assert_eq!(col_decimals([105.8, 0.3]), 1);
         assert_eq!(col_decimals([32.0, 50.0]), 0);
         assert_eq!(col_decimals([0.03]), 3);
         assert_eq!(col_decimals([0.0, f64::NAN]), 0);
