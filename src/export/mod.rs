@@ -399,7 +399,7 @@ mod tests {
     }
 
     fn fstat(m: f64) -> FinalStat {
-        FinalStat { mean: m, sd: 0.1, ci95_low: m - 0.3, ci95_high: m + 1.0 / 3.0, q05: m - 1.5, q50: m, q95: m + 0.7 }
+        FinalStat { mean: m, sd: 0.1, ci95_low: m - 0.3, ci95_high: m + 1.0 / 3.0, q05: m * 0.5, q50: m, q95: m + 0.7 }
     }
 
     fn finals(k: f64) -> FinalMetrics {
@@ -471,7 +471,7 @@ mod tests {
             .map(|s| StrategySeries {
                 strategy: s.name.clone(),
                 mean: (0..3).map(|t| row(t as f64)).collect(),
-                q05: (0..3).map(|t| row(t as f64 - 0.1)).collect(),
+                q05: (0..3).map(|t| row(t as f64 * 0.9)).collect(),
                 q95: (0..3).map(|t| row(t as f64 + 0.1)).collect(),
             })
             .collect();
@@ -480,7 +480,7 @@ mod tests {
             baseline: StrategySeries {
                 strategy: BASELINE.into(),
                 mean: (0..3).map(|t| row(t as f64 / 2.0)).collect(),
-                q05: (0..3).map(|t| row(t as f64 / 2.0 - 0.1)).collect(),
+                q05: (0..3).map(|t| row(t as f64 / 2.0 * 0.9)).collect(),
                 q95: (0..3).map(|t| row(t as f64 / 2.0 + 0.1)).collect(),
             },
             series,
