@@ -524,7 +524,7 @@ where
     // negative lift).
     let span = (top - bottom).max(1e-9);
     let x_max = if top <= 0.0 && bottom >= 0.0 { 1.0 } else { top + 0.30 * span };
-    let x_min = if bottom < 0.0 { bottom - 0.08 * span } else { 0.0 };
+    let x_min = if bottom < 0.0 { bottom - 0.30 * span } else { 0.0 };
     let xdec = axis_decimals(x_max - x_min);
     let mut chart = ChartBuilder::on(&area)
         .margin_right(t.px(40.0))
