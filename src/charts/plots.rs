@@ -1009,9 +1009,13 @@ fn c_text(c: RGBColor) -> RGBColor {
 }
 
 /// One budget panel: `pick` (mean, low, high) vs budget, a line with
-/// markers and CI whiskers per strategy.
-#[allow(clippy::type_complexity)]
+/// markers and CI whiskers per strategy. The x ticks are the swept budgets
+/// themselves (every point sits on its tick); the y axis is logarithmic
+/// when the strategies' values at the largest budget differ by more than
+/// 10×.
+#[allow(clippy::type_complexity, clippy::too_many_arguments)]
 fn budget_panel<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
     area: &DrawingArea<DB, Shift>,
     t: &Theme,
     r: &RunResults,
@@ -1028,26 +1032,74 @@ where
     let ymax =
         nice_max(r.budgets.iter().map(|b| pick(b).2.max(pick(b).0)).filter(|v| v.is_finite()).fold(0.0, f64::max));
     let ydec = axis_decimals(ymax);
-    let xdec = axis_decimals(bmax);
     let yl = y_area(&area, t, &fmt_num(ymax, ydec))?;
-    let mut chart = ChartBuilder::on(&area)
-        .margin_right(t.px(30.0))
-        .margin_top(t.px(12.0))
-        .x_label_area_size(t.px(92.0))
-        .y_label_area_size(yl)
-        // The x axis starts a little left of 0, so its "0" does not collide
-        // with the y axis' "0".
-        .build_cartesian_2d(-bmax * 0.04..bmax * 1.08, 0f64..ymax)?;
-    let xf = move |v: &f64| fmt_tick(*v, xdec);
-    let yf = move |v: &f64| fmt_tick(*v, ydec);
-    mesh!(chart, t, x_ticks(&chart, t), x_desc, y_desc, &xf, &yf);
+    // Each strategy's value at its largest budget.
+    let tops: Vec<f64> = r
+        .summary
+        .strategies
+        .iter()
+        .filter_map(|st| {
+            r.budgets
+                .iter()
+                .filter(|b| b.strategy == st.name)
+                .max_by(|a, b| a.budget.total_cmp(&b.budget))
+                .map(|b| pick(b).0)
+        })
+        .filter(|v| v.is_finite() && *v > 0.0)
+        .collect();
+    let lo = tops.iter().copied().fold(f64::INFINITY, f64::min);
+    let log = lo.is_finite() && tops.iter().any(|&v| v > 10.0 * lo);
+    let mut builder = ChartBuilder::on(&area);
+    builder.margin_right(t.px(30.0)).margin_top(t.px(12.0)).x_label_area_size(t.px(92.0)).y_label_area_size(yl);
+    // The x axis starts a little left of 0; its labels are drawn below at
+    // the swept budgets.
+    let xr = -bmax * 0.04..bmax * 1.08;
+    let xf = |_: &f64| String::new();
+    if log {
+        let min_v =
+            r.budgets.iter().map(|b| pick(b).0).filter(|v| v.is_finite() && *v > 0.0).fold(f64::INFINITY, f64::min);
+        let floor = if min_v.is_finite() { 10f64.powf(min_v.log10().floor()).max(LOG_FLOOR) } else { LOG_FLOOR };
+        let mut chart = builder.build_cartesian_2d(xr, (floor..ymax.max(floor * 10.0)).log_scale())?;
+        let yf = |v: &f64| fmt_tick(*v, if *v < 1.0 { 1 } else { 0 });
+        let desc = format!("{y_desc} (log scale)");
+        mesh!(chart, t, 0, x_desc, desc.as_str(), &xf, &yf);
+        budget_marks(root, &mut chart, t, r, pick, floor)
+    } else {
+        let mut chart = builder.build_cartesian_2d(xr, 0f64..ymax)?;
+        let yf = move |v: &f64| fmt_tick(*v, ydec);
+        mesh!(chart, t, 0, x_desc, y_desc, &xf, &yf);
+        budget_marks(root, &mut chart, t, r, pick, f64::NEG_INFINITY)
+    }
+}
+
+/// The lines, whiskers and points of a budget panel, and the x labels at
+/// the swept budgets; values below `floor` are drawn at it.
+#[allow(clippy::type_complexity)]
+fn budget_marks<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
+    root: &DrawingArea<DB, Shift>,
+    chart: &mut ChartContext<'_, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, Y>>,
+    t: &Theme,
+    r: &RunResults,
+    pick: fn(&crate::results::BudgetPoint) -> (f64, f64, f64),
+    floor: f64,
+) -> anyhow::Result<()>
+where
+    DB::ErrorType: 'static,
+{
     let lw = t.line_width();
     let cap_px = t.px(10.0);
     let colors = run_colors(r);
     for (i, st) in r.summary.strategies.iter().enumerate() {
         let c = colors[i];
-        // Points sit exactly on their budget (no sideways dodge).
-        let mut pts: Vec<_> = r.budgets.iter().filter(|b| b.strategy == st.name).map(|b| (b.budget, pick(b))).collect();
+        let mut pts: Vec<_> = r
+            .budgets
+            .iter()
+            .filter(|b| b.strategy == st.name)
+            .map(|b| {
+                let (m, lo, hi) = pick(b);
+                (b.budget, (m.max(floor), lo.max(floor), hi.max(floor)))
+            })
+            .collect();
         pts.sort_by(|a, b| a.0.total_cmp(&b.0));
         if pts.is_empty() {
             continue;
@@ -1065,6 +1117,24 @@ where
             }
             chart.draw_series(std::iter::once(Circle::new((*x, *m), t.upx(9.0), c.filled())))?;
         }
+    }
+    // x labels at the swept budgets (skipping any that would crowd the
+    // previous one).
+    let mut budgets: Vec<f64> = r.budgets.iter().map(|b| b.budget).filter(|b| b.is_finite()).collect();
+    budgets.sort_by(f64::total_cmp);
+    budgets.dedup();
+    let y_axis = chart.y_range().start;
+    let font = t.tick();
+    let mut last_right = i32::MIN;
+    for b in budgets {
+        let label = fmt_tick(b, if b.fract() == 0.0 { 0 } else { 2 });
+        let (px, py) = chart.backend_coord(&(b, y_axis));
+        let w = text_width(root, &label, &font)?;
+        if px - w / 2 <= last_right + t.px(12.0) {
+            continue;
+        }
+        text(root, &label, &font, &MUTED, (px, py + t.px(14.0)), (HPos::Center, VPos::Top))?;
+        last_right = px + w / 2;
     }
     Ok(())
 }
@@ -1093,10 +1163,11 @@ where
     )?;
     let (w, _) = plot.dim_in_pixel();
     let (left, right) = plot.split_horizontally(w as i32 / 2);
-    budget_panel(&left, t, r, "Reach: people who heard", x_desc, "people reached", |b| {
+    budget_panel(root, &left, t, r, "Reach: people who heard", x_desc, "people reached", |b| {
         (b.reached_mean, b.reached_ci95_low, b.reached_ci95_high)
     })?;
     budget_panel(
+        root,
         &right.margin(0, 0, t.px(20.0), 0),
         t,
         r,
