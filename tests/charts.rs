@@ -250,7 +250,7 @@ fn every_chart_has_its_own_title() {
         let svg = fs::read_to_string(dir.path().join(format!("{stem}.svg"))).unwrap();
         assert!(svg.contains(title), "{stem}.svg lacks title {title:?}");
         assert!(svg.contains("200 replicates") && svg.contains("seed 42"), "{stem}.svg subtitle incomplete");
-        assert!(svg.contains("10,000 nodes"), "{stem}.svg lacks thousands separators");
+        assert!(svg.contains("10,000-person"), "{stem}.svg lacks thousands separators");
     }
     // The time charts say what their band is.
     let reach = fs::read_to_string(dir.path().join("reach.svg")).unwrap();
@@ -328,9 +328,11 @@ fn report_is_self_contained_and_complete() {
     assert!(html.contains("@media print"));
     // Summary: mean ± CI with thousands separators, significance marks and
     // a ranking only where the paired CI excludes zero.
-    assert!(html.contains("2,410 ± 80"), "reach of the first strategy");
-    assert!(html.contains("reached more people than"), "significant reach gain should be ranked");
-    assert!(html.contains("no clear difference in reach"), "insignificant difference must not be ranked");
+    assert!(html.contains("2,090 ± 80"), "extra reach of the first strategy");
+    assert!(
+        html.contains("On <em>extra reach</em>, <strong>magic middle (20–100)</strong> is best"),
+        "a clear winner is named in the verdict"
+    );
     assert!(!html.contains("NaN"));
 }
 
@@ -423,4 +425,68 @@ fn network_chart_shades_the_scenarios_own_band() {
     let svg = fs::read_to_string(dir.path().join("network.svg")).unwrap();
     assert!(svg.contains("magic middle (5–40 followers)"), "the band's legend follows the scenario");
     assert!(!svg.contains("(20–100 followers)"), "no fixed 20–100 band");
+}
+
+#[test]
+fn verdict_says_no_clear_winner_when_the_evidence_does_not_separate() {
+    let mut r = synthetic("relationship_chain");
+    // Make every difference insignificant and every CI overlap.
+    for st in &mut r.summary.strategies {
+        st.lift.reached = Stat { mean: st.lift.reached.mean, sd: 1.0, ci95_low: 0.0, ci95_high: 9_000.0 };
+        st.lift.acted_beyond_seeds =
+            Stat { mean: st.lift.acted_beyond_seeds.mean, sd: 1.0, ci95_low: 0.0, ci95_high: 9_000.0 };
+        if let Some(p) = &mut st.paired {
+            for d in p.all_mut() {
+                d.significant = false;
+            }
+        }
+    }
+    let html = womsim::report::render_report(&r, &Default::default()).unwrap();
+    assert_eq!(html.matches("no clear winner").count(), 2, "one per metric");
+    assert!(!html.contains("is best"));
+}
+
+#[test]
+fn still_rising_is_reported_in_the_report_and_for_stderr() {
+    let mut r = synthetic("relationship_chain");
+    // Every curve levels off in the second half...
+    for s in &mut r.series {
+        let half = s.mean.len() / 2;
+        let flat = s.mean[half];
+        for row in s.mean.iter_mut().skip(half) {
+            *row = flat;
+        }
+    }
+    assert!(womsim::report::still_rising(&r).is_empty(), "the curves level off");
+    assert!(womsim::report::still_rising_warning(&r).is_none());
+    // The second strategy keeps growing to the end.
+    let n = r.series[1].mean.len();
+    for (t, row) in r.series[1].mean.iter_mut().enumerate() {
+        row[Metric::Reached.idx()] = 100.0 + 100.0 * t as f64 / n as f64 * 30.0;
+    }
+    assert_eq!(womsim::report::still_rising(&r), vec![NAMES[1].to_string()]);
+    let w = womsim::report::still_rising_warning(&r).unwrap();
+    assert!(w.starts_with("warning:") && w.contains(NAMES[1]), "{w}");
+    let html = womsim::report::render_report(&r, &Default::default()).unwrap();
+    assert!(html.contains("Still rising at the last step"));
+}
+
+#[test]
+fn a_strategy_keeps_its_colour_whatever_its_position() {
+    let colour_of = |r: &RunResults, name: &str| {
+        let i = r.summary.strategies.iter().position(|s| s.name == name).unwrap();
+        womsim::charts::run_colors(r)[i]
+    };
+    let a = synthetic("relationship_chain");
+    let mut b = a.clone();
+    b.summary.strategies.reverse();
+    b.series.reverse();
+    for name in NAMES {
+        assert_eq!(colour_of(&a, name), colour_of(&b, name), "{name} changed colour when reordered");
+    }
+    // And across runs with other strategies beside it.
+    let mut c = a.clone();
+    c.summary.strategies.truncate(1);
+    c.series.truncate(1);
+    assert_eq!(colour_of(&a, NAMES[0]), colour_of(&c, NAMES[0]));
 }

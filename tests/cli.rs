@@ -476,7 +476,10 @@ fn validate_list_and_new() {
     }
     // An unknown topic is a usage error that names the topics there are.
     let err = stderr_of(&run_expect(&["list", "colours"], t.path(), 2));
-    assert!(err.contains("colours") && err.contains("models, strategies, networks"), "{err}");
+    assert!(
+        err.contains("colours") && err.contains("scenario, networks, population, models, strategies, output"),
+        "{err}"
+    );
     let all = stdout_of(&run_expect(&["list"], t.path(), 0));
     assert!(all.contains("relationship_chain") && all.contains("magic_middle") && all.contains("edge_list"));
 }

@@ -100,6 +100,41 @@ where
     Ok(lines)
 }
 
+/// Word wrap of `s` into lines no wider than `max_w` pixels, breaking any
+/// word that is wider than a line on its own: nothing is ever cut.
+pub fn wrap_hard<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    s: &str,
+    font: &FontDesc<'_>,
+    max_w: i32,
+) -> anyhow::Result<Vec<String>>
+where
+    DB::ErrorType: 'static,
+{
+    let mut out = Vec::new();
+    for line in wrap(area, s, font, max_w)? {
+        if text_width(area, &line, font)? <= max_w {
+            out.push(line);
+            continue;
+        }
+        let mut cur = String::new();
+        for ch in line.chars() {
+            cur.push(ch);
+            if cur.chars().count() > 1 && text_width(area, &cur, font)? > max_w {
+                cur.pop();
+                out.push(std::mem::take(&mut cur).trim_end().to_string());
+                if ch != ' ' {
+                    cur.push(ch);
+                }
+            }
+        }
+        if !cur.is_empty() {
+            out.push(cur);
+        }
+    }
+    Ok(out)
+}
+
 /// Shorten `s` with an ellipsis until it fits `max_w` pixels.
 pub fn fit<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,

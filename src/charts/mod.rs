@@ -13,6 +13,7 @@
 
 mod layout;
 mod plots;
+pub use plots::{model_words, network_words, run_colors, shows_cost, wants_log};
 pub mod style;
 
 use std::fs;
@@ -60,7 +61,10 @@ pub fn chart_title(stem: &str) -> &'static str {
 pub fn applies(results: &RunResults, stem: &str) -> bool {
     let has_series = !results.series.is_empty() && results.series.iter().any(|s| !s.mean.is_empty());
     match stem {
-        "reach" | "action" => has_series,
+        "reach" => has_series,
+        // Redundant where every series' action equals its reach at every
+        // step (the classic models, where activation is both).
+        "action" => has_series && !action_repeats_reach(results),
         "comparison" | "distribution" => !results.summary.strategies.is_empty(),
         "sentiment" => has_series && VALENCE_MODELS.contains(&results.summary.model.as_str()),
         "layers" => {
@@ -77,6 +81,83 @@ pub fn applies(results: &RunResults, stem: &str) -> bool {
         "budget" => !results.budgets.is_empty(),
         _ => false,
     }
+}
+
+/// Whether every strategy's mean action equals its mean reach at every step
+/// (then the action chart would repeat the reach chart).
+pub fn action_repeats_reach(results: &RunResults) -> bool {
+    results
+        .series
+        .iter()
+        .chain(std::iter::once(&results.baseline))
+        .all(|s| s.mean.iter().all(|row| row[Metric::Acted.idx()] == row[Metric::Reached.idx()]))
+}
+
+/// Largest chart accepted, in pixels per side (a folder edited to ask for
+/// a gigapixel chart is refused, not allocated).
+pub const MAX_SIDE: u32 = 8192;
+
+/// Check a chart size: at least 320×180 and at most [`MAX_SIDE`] a side.
+pub fn check_size((w, h): (u32, u32)) -> anyhow::Result<()> {
+    anyhow::ensure!(w >= 320 && h >= 180, "output.size = [{w}, {h}]: charts need at least 320×180 pixels");
+    anyhow::ensure!(
+        w <= MAX_SIDE && h <= MAX_SIDE,
+        "output.size = [{w}, {h}]: charts are at most {MAX_SIDE}×{MAX_SIDE} pixels"
+    );
+    Ok(())
+}
+
+/// Every applicable chart as an SVG string, rendered now from `results`
+/// (the report inlines these, never a file it finds on disk).
+pub fn render_svgs(results: &RunResults, output: &OutputSpec) -> anyhow::Result<Vec<(&'static str, String)>> {
+    check_size(output.size)?;
+    let mut out = Vec::new();
+    for stem in planned(results, output) {
+        out.push((stem, render_svg(results, stem, output.size)?));
+    }
+    Ok(out)
+}
+
+fn render_svg(results: &RunResults, stem: &str, (w, h): (u32, u32)) -> anyhow::Result<String> {
+    let mut buf = String::new();
+    {
+        let root = SVGBackend::with_string(&mut buf, (w, h)).into_drawing_area();
+        draw_chart(root, results, stem).with_context(|| format!("drawing {stem}.svg"))?;
+    }
+    Ok(buf)
+}
+
+/// The `[output]` table of a resolved scenario, read leniently: chart
+/// options only, defaults for anything absent. (`plot` must not need the
+/// scenario's inputs, which may not exist where the results folder is now.)
+pub fn output_spec_from_toml(text: &str) -> anyhow::Result<OutputSpec> {
+    let table: toml::Table = text.parse().context("scenario.resolved.toml is not valid TOML")?;
+    let mut spec = OutputSpec::default();
+    let Some(out) = table.get("output").and_then(|v| v.as_table()) else { return Ok(spec) };
+    if let Some(charts) = out.get("charts").and_then(|v| v.as_array()) {
+        spec.charts = charts.iter().filter_map(|c| c.as_str().map(str::to_string)).collect();
+    }
+    let dim = |v: Option<&toml::Value>| v.and_then(|v| v.as_integer()).and_then(|x| u32::try_from(x).ok());
+    match out.get("size") {
+        Some(toml::Value::Array(a)) if a.len() == 2 => {
+            if let (Some(w), Some(h)) = (dim(a.first()), dim(a.get(1))) {
+                spec.size = (w, h);
+            }
+        }
+        Some(toml::Value::Table(t)) => {
+            if let (Some(w), Some(h)) = (dim(t.get("width")), dim(t.get("height"))) {
+                spec.size = (w, h);
+            }
+        }
+        _ => {}
+    }
+    if let Some(r) = out.get("report").and_then(|v| v.as_bool()) {
+        spec.report = r;
+    }
+    if let Some(d) = out.get("dir").and_then(|v| v.as_str()) {
+        spec.dir = Some(d.into());
+    }
+    Ok(spec)
 }
 
 /// The stems that [`render_all`] would draw: those in `output.charts`
@@ -119,10 +200,21 @@ where
 /// Returns the files written, PNG then SVG for each chart, in catalogue order.
 pub fn render_all(results: &RunResults, dir: &Path, output: &OutputSpec) -> anyhow::Result<Vec<PathBuf>> {
     let (w, h) = output.size;
-    anyhow::ensure!(w >= 320 && h >= 180, "output.size = [{w}, {h}]: charts need at least 320×180 pixels");
+    check_size(output.size)?;
     fs::create_dir_all(dir).with_context(|| format!("creating chart folder {}", dir.display()))?;
+    let planned = planned(results, output);
+    // Charts of the catalogue that no longer apply are removed, so a folder
+    // never shows a stale chart beside fresh ones (other files are left alone).
+    for stem in CATALOGUE.iter().filter(|s| !planned.contains(s)) {
+        for ext in ["png", "svg"] {
+            let p = dir.join(format!("{stem}.{ext}"));
+            if p.symlink_metadata().is_ok_and(|m| m.is_file()) {
+                fs::remove_file(&p).with_context(|| format!("removing the stale chart {}", p.display()))?;
+            }
+        }
+    }
     let mut written = Vec::new();
-    for stem in planned(results, output) {
+    for stem in planned {
         // PNG: the bitmap backend picks the encoder from the extension, so the
         // temporary name must still end in `.png`.
         let png = dir.join(format!("{stem}.png"));
@@ -135,11 +227,7 @@ pub fn render_all(results: &RunResults, dir: &Path, output: &OutputSpec) -> anyh
         written.push(png);
 
         let svg = dir.join(format!("{stem}.svg"));
-        let mut buf = String::new();
-        {
-            let root = SVGBackend::with_string(&mut buf, (w, h)).into_drawing_area();
-            draw_chart(root, results, stem).with_context(|| format!("drawing {}", svg.display()))?;
-        }
+        let buf = render_svg(results, stem, (w, h)).with_context(|| format!("drawing {}", svg.display()))?;
         write_atomic(&svg, buf.as_bytes())?;
         written.push(svg);
     }

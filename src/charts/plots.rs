@@ -7,8 +7,10 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::chart_title;
-use super::layout::{fit, frame, text, text_width, Frame, LegendItem, Swatch};
-use super::style::{axis_decimals, fmt_num, fmt_tick, strategy_color, value_decimals, Theme, AXIS, GRID, INK, MUTED};
+use super::layout::{fit, frame, text, text_width, wrap_hard, Frame, LegendItem, Swatch};
+use super::style::{
+    axis_decimals, display_name, fmt_num, fmt_tick, strategy_colors, value_decimals, Theme, AXIS, GRID, INK, MUTED,
+};
 use crate::metrics::Metric;
 use crate::results::{RunResults, StrategySeries};
 
@@ -21,36 +23,66 @@ pub enum TimeChart {
 
 const BAND_NOTE: &str = "Shaded: 5–95% of replicates.";
 
-/// `name · model on N-node network (E edges) · R replicates · seed S`.
+/// The model in plain words.
+pub fn model_words(kind: &str) -> String {
+    match kind {
+        "relationship_chain" => "relationship-chain model".to_string(),
+        "independent_cascade" => "independent-cascade model".to_string(),
+        "ic_n" => "independent cascade with negative opinions".to_string(),
+        "linear_threshold" => "linear-threshold model".to_string(),
+        "bass" => "Bass diffusion model".to_string(),
+        "sir" => "SIR epidemic model".to_string(),
+        other => format!("{} model", display_name(other)),
+    }
+}
+
+/// The network in plain words: `10,000-person follower network`.
+pub fn network_words(n: &crate::results::NetworkInfo) -> String {
+    let kind = match n.kind.as_str() {
+        "follower" => "follower network".to_string(),
+        "erdos_renyi" => "random (Erdős–Rényi) network".to_string(),
+        "barabasi_albert" => "scale-free (Barabási–Albert) network".to_string(),
+        "watts_strogatz" => "small-world (Watts–Strogatz) network".to_string(),
+        "configuration" => "network with a given degree sequence".to_string(),
+        "edge_list" => "network from an edge list".to_string(),
+        other => format!("{} network", display_name(other)),
+    };
+    format!("{}-person {kind}", fmt_num(n.nodes as f64, 0))
+}
+
+/// `scenario · relationship-chain model · 10,000-person follower network ·
+/// 300 replicates · seed 42`.
 pub fn subtitle(r: &RunResults) -> String {
     let s = &r.summary;
     format!(
-        "{} · {} model · {} network: {} nodes, {} {} edges · {} replicates · seed {}",
-        s.scenario,
-        s.model,
-        s.network.kind,
-        fmt_num(s.network.nodes as f64, 0),
-        fmt_num(s.network.edges as f64, 0),
-        if s.network.directed { "directed" } else { "undirected" },
+        "{} · {} · {} · {} replicates · seed {}",
+        display_name(&s.scenario),
+        model_words(&s.model),
+        network_words(&s.network),
         fmt_num(s.replicates as f64, 0),
         s.seed
     )
 }
 
+/// Every strategy's colour, by name (see [`strategy_colors`]).
+pub fn run_colors(r: &RunResults) -> Vec<RGBColor> {
+    strategy_colors(r.summary.strategies.iter().map(|s| s.name.as_str()))
+}
+
 fn strategy_legend(r: &RunResults, swatch: Swatch) -> Vec<LegendItem> {
+    let colors = run_colors(r);
     r.summary
         .strategies
         .iter()
-        .enumerate()
-        .map(|(i, st)| LegendItem { label: st.name.clone(), color: strategy_color(i), swatch })
+        .zip(colors)
+        .map(|(st, color)| LegendItem { label: display_name(&st.name), color, swatch })
         .collect()
 }
 
-/// Colour of a series: by the position of its strategy in the summary (so a
-/// strategy keeps its colour even if a series is missing).
-fn series_color(r: &RunResults, k: usize, s: &StrategySeries) -> RGBColor {
+/// Colour of a series: that of its strategy's name.
+fn series_color(colors: &[RGBColor], r: &RunResults, k: usize, s: &StrategySeries) -> RGBColor {
     let i = r.summary.strategies.iter().position(|st| st.name == s.strategy).unwrap_or(k);
-    strategy_color(i)
+    colors.get(i).copied().unwrap_or(INK)
 }
 
 /// Title above a panel; returns the area below it.
@@ -114,8 +146,32 @@ where
     Ok(text_width(area, max_label, &t.tick())? + t.px(80.0))
 }
 
+/// Label of every time axis.
+pub const STEP_AXIS: &str = "step";
+
+/// Whether a time chart of `metrics` needs a logarithmic y axis: the
+/// strategies' final means differ by more than 10× (the others would
+/// collapse into one line near zero on a linear axis).
+pub fn wants_log(r: &RunResults, metrics: &[Metric]) -> bool {
+    let mut lo = f64::INFINITY;
+    let mut hi: f64 = 0.0;
+    for s in &r.series {
+        for m in metrics {
+            if let Some(v) = s.mean.last().map(|row| row[m.idx()]).filter(|v| v.is_finite() && *v > 0.0) {
+                lo = lo.min(v);
+                hi = hi.max(v);
+            }
+        }
+    }
+    lo.is_finite() && hi > 10.0 * lo
+}
+
+/// Lowest value of a logarithmic count axis: counts below 1 (a mean of a
+/// few replicates' zeros) sit on the floor.
+const LOG_FLOOR: f64 = 0.8;
+
 /// One panel: `metric` over time, a mean line and a q05–q95 band per
-/// strategy, y from 0 to `y_max`.
+/// strategy, y from `y_min` to `y_max` (logarithmic when `log`).
 #[allow(clippy::too_many_arguments)]
 fn time_panel<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
@@ -126,6 +182,7 @@ fn time_panel<DB: DrawingBackend>(
     y_desc: &str,
     y_max: f64,
     y_min: f64,
+    log: bool,
 ) -> anyhow::Result<()>
 where
     DB::ErrorType: 'static,
@@ -135,39 +192,70 @@ where
     let ydec = axis_decimals(y_max - y_min);
     let xdec = axis_decimals(steps);
     let yl = y_area(&area, t, &fmt_num(y_max, ydec))?;
-    let mut chart = ChartBuilder::on(&area)
-        .margin_right(t.px(24.0))
-        .margin_top(t.px(12.0))
-        .x_label_area_size(t.px(92.0))
-        .y_label_area_size(yl)
-        .build_cartesian_2d(0f64..steps * 1.006, y_min..y_max)?;
+    let mut builder = ChartBuilder::on(&area);
+    builder.margin_right(t.px(24.0)).margin_top(t.px(12.0)).x_label_area_size(t.px(92.0)).y_label_area_size(yl);
     let xf = move |v: &f64| fmt_tick(*v, xdec);
-    let yf = move |v: &f64| fmt_tick(*v, ydec);
-    mesh!(chart, t, x_ticks(&chart, t), "step (days)", y_desc, &xf, &yf);
+    if log {
+        // From the decade below the smallest mean drawn (values under it,
+        // such as a band's 5% edge, sit on the floor).
+        let min_mean = r
+            .series
+            .iter()
+            .chain(baseline_shown(r, metric).then_some(&r.baseline))
+            .flat_map(|s| s.mean.iter().map(|row| row[metric.idx()]))
+            .filter(|v| v.is_finite() && *v > 0.0)
+            .fold(f64::INFINITY, f64::min);
+        let floor = if min_mean.is_finite() { 10f64.powf(min_mean.log10().floor()).max(LOG_FLOOR) } else { LOG_FLOOR };
+        let y_max = y_max.max(floor * 10.0);
+        let mut chart = builder.build_cartesian_2d(0f64..steps * 1.006, (floor..y_max).log_scale())?;
+        let yf = |v: &f64| fmt_tick(*v, if *v < 1.0 { 1 } else { 0 });
+        let desc = format!("{y_desc} (log scale)");
+        mesh!(chart, t, x_ticks(&chart, t), STEP_AXIS, desc.as_str(), &xf, &yf);
+        time_lines(&mut chart, t, r, metric, floor)
+    } else {
+        let mut chart = builder.build_cartesian_2d(0f64..steps * 1.006, y_min..y_max)?;
+        let yf = move |v: &f64| fmt_tick(*v, ydec);
+        mesh!(chart, t, x_ticks(&chart, t), STEP_AXIS, y_desc, &xf, &yf);
+        time_lines(&mut chart, t, r, metric, f64::NEG_INFINITY)
+    }
+}
+
+/// The bands, mean lines and dashed no-campaign line of a time panel, on a
+/// linear or logarithmic y axis; values below `floor` are drawn at it.
+fn time_lines<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, Y>>,
+    t: &Theme,
+    r: &RunResults,
+    metric: Metric,
+    floor: f64,
+) -> anyhow::Result<()>
+where
+    DB::ErrorType: 'static,
+{
     let lw = t.line_width();
+    let colors = run_colors(r);
+    let m = metric.idx();
+    let at = |i: usize, row: &crate::metrics::Row| (i as f64, row[m].max(floor));
     // Bands first, so every mean line is drawn over every band.
     for (k, s) in r.series.iter().enumerate() {
-        let c = series_color(r, k, s);
-        let m = metric.idx();
-        let mut poly: Vec<(f64, f64)> = s.q95.iter().enumerate().map(|(i, row)| (i as f64, row[m])).collect();
-        poly.extend(s.q05.iter().enumerate().rev().map(|(i, row)| (i as f64, row[m])));
+        let c = series_color(&colors, r, k, s);
+        let mut poly: Vec<(f64, f64)> = s.q95.iter().enumerate().map(|(i, row)| at(i, row)).collect();
+        poly.extend(s.q05.iter().enumerate().rev().map(|(i, row)| at(i, row)));
         if poly.len() >= 3 {
             chart.draw_series(std::iter::once(Polygon::new(poly, c.mix(0.16).filled())))?;
         }
     }
     for (k, s) in r.series.iter().enumerate() {
-        let c = series_color(r, k, s);
-        let m = metric.idx();
+        let c = series_color(&colors, r, k, s);
         chart.draw_series(LineSeries::new(
-            simplify(s.mean.iter().enumerate().map(|(i, row)| (i as f64, row[m]))),
+            simplify(s.mean.iter().enumerate().map(|(i, row)| at(i, row))),
             c.stroke_width(lw),
         ))?;
     }
     // The no-campaign world, dashed, over everything: what the strategies'
     // lines would be without any seeds.
     if baseline_shown(r, metric) {
-        let m = metric.idx();
-        let pts = simplify(r.baseline.mean.iter().enumerate().map(|(i, row)| (i as f64, row[m])));
+        let pts = simplify(r.baseline.mean.iter().enumerate().map(|(i, row)| at(i, row)));
         let dash = t.upx(18.0).max(2);
         chart.draw_series(DashedLineSeries::new(pts, dash, dash * 2 / 3, BASELINE_INK.stroke_width(lw)))?;
     }
@@ -271,7 +359,7 @@ where
         },
     )?;
     let y_max = series_max(r, &[metric]);
-    time_panel(&plot, t, r, metric, "", y_desc, y_max, 0.0)
+    time_panel(&plot, t, r, metric, "", y_desc, y_max, 0.0, wants_log(r, &[metric]))
 }
 
 /// `sentiment`: people reached who hold a good opinion vs a bad one, side by
@@ -301,9 +389,10 @@ where
         },
     )?;
     let y_max = series_max(r, &[Metric::ReachedGood, Metric::ReachedBad]);
+    let log = wants_log(r, &[Metric::ReachedGood, Metric::ReachedBad]);
     let (w, _) = plot.dim_in_pixel();
     let (left, right) = plot.split_horizontally(w as i32 / 2);
-    time_panel(&left, t, r, Metric::ReachedGood, "Reached, good opinion", "people", y_max, 0.0)?;
+    time_panel(&left, t, r, Metric::ReachedGood, "Reached, good opinion", "people", y_max, 0.0, log)?;
     time_panel(
         &right.margin(0, 0, t.px(20.0), 0),
         t,
@@ -313,8 +402,17 @@ where
         "people",
         y_max,
         0.0,
+        log,
     )?;
     Ok(())
+}
+
+/// Whether a layer (friends, ambassadors) tells anything: it changes over
+/// time or differs between strategies. Four identical flat lines are left
+/// out (the legend's notes say so).
+pub fn layer_informative(r: &RunResults, m: Metric) -> bool {
+    let first = r.series.first().and_then(|s| s.mean.first()).map(|row| row[m.idx()]);
+    r.series.iter().any(|s| s.mean.iter().chain(&s.q05).chain(&s.q95).any(|row| Some(row[m.idx()]) != first))
 }
 
 /// `layers`: small multiples, each on its own scale so the few ambassadors
@@ -335,34 +433,84 @@ where
             notes: {
                 let mut n = time_notes(r);
                 n.push("Each panel has its own scale.".to_string());
+                for (m, what) in [(Metric::Friends, "friends"), (Metric::Ambassadors, "ambassadors")] {
+                    if !layer_informative(r, m) {
+                        let v = r.series.first().and_then(|s| s.mean.first()).map_or(0.0, |row| row[m.idx()]);
+                        n.push(format!("Not shown: {what}, {} throughout for every strategy.", fmt_num(v, 0)));
+                    }
+                }
                 n
             },
         },
     )?;
-    let panels = plot.split_evenly((1, 3));
-    let spec = [
+    let spec: Vec<_> = [
         (Metric::Reached, "Community: reached", "people"),
         (Metric::Friends, "Friends", "friends"),
         (Metric::Ambassadors, "Ambassadors", "ambassadors"),
-    ];
+    ]
+    .into_iter()
+    .filter(|(m, _, _)| *m == Metric::Reached || layer_informative(r, *m))
+    .collect();
+    let panels = plot.split_evenly((1, spec.len()));
     for (k, (p, (m, title, desc))) in panels.iter().zip(spec).enumerate() {
         let p = if k > 0 { p.margin(0, 0, t.px(16.0), 0) } else { p.clone() };
         let y_max = series_max(r, &[m]);
-        time_panel(&p, t, r, m, title, desc, y_max, 0.0)?;
+        time_panel(&p, t, r, m, title, desc, y_max, 0.0, wants_log(r, &[m]))?;
     }
     Ok(())
 }
 
-/// One bar panel of the comparison: a bar per strategy with its 95% CI
-/// whisker and value label, strategy names under the bars.
+/// Strategy names for a column `max_w` pixels wide, never cut: the largest
+/// font at which every name wraps into at most three lines without
+/// breaking a word (at the smallest font, words wider than the column are
+/// broken). Returns the font and each name's lines.
+fn name_lines<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    t: &Theme,
+    r: &RunResults,
+    max_w: i32,
+) -> anyhow::Result<(FontDesc<'static>, Vec<Vec<String>>)>
+where
+    DB::ErrorType: 'static,
+{
+    let names: Vec<String> = r.summary.strategies.iter().map(|st| display_name(&st.name)).collect();
+    let base = t.tick();
+    for shrink in [1.0, 0.87, 0.75] {
+        let font = base.resize(base.get_size() * shrink);
+        let mut lines = Vec::new();
+        let mut fits = true;
+        for nm in &names {
+            let l = super::layout::wrap(root, nm, &font, max_w)?;
+            for x in &l {
+                fits &= text_width(root, x, &font)? <= max_w;
+            }
+            fits &= l.len() <= 3;
+            lines.push(l);
+        }
+        if fits {
+            return Ok((font, lines));
+        }
+    }
+    let font = base.resize(base.get_size() * 0.66);
+    let lines = names.iter().map(|nm| wrap_hard(root, nm, &font, max_w)).collect::<anyhow::Result<_>>()?;
+    Ok((font, lines))
+}
+
+/// One horizontal bar panel of the comparison: a bar per strategy (first
+/// at the top) with its 95% CI whisker and value label. With `names`, the
+/// strategies' names are drawn in a column `name_w` pixels wide at its left
+/// (the panels share rows, so only the first needs them).
+#[allow(clippy::too_many_arguments)]
 fn bar_panel<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     area: &DrawingArea<DB, Shift>,
     t: &Theme,
     r: &RunResults,
     title: &str,
-    y_desc: &str,
+    x_desc: &str,
     pick: fn(&crate::results::StrategySummary) -> crate::results::Stat,
+    names: Option<&(FontDesc<'static>, Vec<Vec<String>>)>,
+    name_w: i32,
 ) -> anyhow::Result<()>
 where
     DB::ErrorType: 'static,
@@ -372,100 +520,88 @@ where
     let stats: Vec<_> = r.summary.strategies.iter().map(pick).collect();
     let top = stats.iter().map(|s| s.ci95_high.max(s.mean)).filter(|v| v.is_finite()).fold(0.0, f64::max);
     let bottom = stats.iter().map(|s| s.ci95_low.min(s.mean)).filter(|v| v.is_finite()).fold(0.0, f64::min);
-    // Headroom for the value labels above the whiskers (and below, for a
+    // Room for the value labels right of the whiskers (and left, for a
     // negative lift).
     let span = (top - bottom).max(1e-9);
-    let y_max = if top <= 0.0 && bottom >= 0.0 { 1.0 } else { top + 0.16 * span };
-    let y_min = if bottom < 0.0 { bottom - 0.08 * span } else { 0.0 };
-    let ydec = axis_decimals(y_max - y_min);
-    let yl = y_area(&area, t, &fmt_num(y_max.max(-y_min), ydec))?;
+    let x_max = if top <= 0.0 && bottom >= 0.0 { 1.0 } else { top + 0.30 * span };
+    let x_min = if bottom < 0.0 { bottom - 0.30 * span } else { 0.0 };
+    let xdec = axis_decimals(x_max - x_min);
     let mut chart = ChartBuilder::on(&area)
-        .margin_right(t.px(24.0))
+        .margin_right(t.px(40.0))
         .margin_top(t.px(12.0))
-        .x_label_area_size(t.px(110.0))
-        .y_label_area_size(yl)
-        .build_cartesian_2d(0f64..n as f64, y_min..y_max)?;
-    let yf = move |v: &f64| fmt_tick(*v, ydec);
-    let xf = |_: &f64| String::new();
-    {
-        let tick = t.tick().color(&MUTED);
-        let desc = t.axis_desc().color(&INK);
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .x_labels(0)
-            .y_desc(y_desc)
-            .axis_desc_style(desc)
-            .label_style(tick)
-            .bold_line_style(GRID.stroke_width(t.upx(1.5)))
-            .light_line_style(TRANSPARENT)
-            .axis_style(AXIS.stroke_width(t.upx(2.0)))
-            .y_labels(6)
-            .x_label_formatter(&xf)
-            .y_label_formatter(&yf)
-            .draw()?;
-    }
-    let slot_px = {
-        let a = chart.backend_coord(&(0.0, 0.0));
-        let b = chart.backend_coord(&(1.0, 0.0));
-        (b.0 - a.0).max(1)
-    };
-    // One font for every bar name: the largest at which all names fit in two
-    // lines of their slot (then, if still too long, they are shortened).
-    let max_w = slot_px - t.px(10.0);
-    let base = t.tick();
-    let mut font = base.clone();
-    for shrink in [1.0, 0.87, 0.75, 0.66] {
-        font = base.resize(base.get_size() * shrink);
-        let mut fits = true;
-        for st in &r.summary.strategies {
-            let lines = super::layout::wrap(root, &st.name, &font, max_w)?;
-            fits &= lines.len() <= 2;
-            for l in &lines {
-                fits &= text_width(root, l, &font)? <= max_w;
-            }
-        }
-        if fits {
-            break;
-        }
-    }
+        .x_label_area_size(t.px(92.0))
+        .y_label_area_size(if names.is_some() { name_w } else { t.px(8.0) })
+        .build_cartesian_2d(x_min..x_max, 0f64..n as f64)?;
+    let xf = move |v: &f64| fmt_tick(*v, xdec);
+    let yf = |_: &f64| String::new();
+    let nx = ((area.dim_in_pixel().0 as f64 / (t.s * 150.0)) as usize).clamp(3, 6);
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .y_labels(0)
+        .x_desc(x_desc)
+        .axis_desc_style(t.axis_desc().color(&INK))
+        .label_style(t.tick().color(&MUTED))
+        .bold_line_style(GRID.stroke_width(t.upx(1.5)))
+        .light_line_style(TRANSPARENT)
+        .axis_style(AXIS.stroke_width(t.upx(2.0)))
+        .x_labels(nx)
+        .x_label_formatter(&xf)
+        .y_label_formatter(&yf)
+        .draw()?;
     let vf = t.value();
-    for (i, (st, s)) in r.summary.strategies.iter().zip(&stats).enumerate() {
-        let c = strategy_color(i);
-        let x0 = i as f64 + 0.18;
-        let x1 = i as f64 + 0.82;
-        let xc = i as f64 + 0.5;
+    let colors = run_colors(r);
+    for (i, s) in stats.iter().enumerate() {
+        let c = colors[i];
+        let row = (n - 1 - i) as f64;
+        let (y0, y1, yc) = (row + 0.18, row + 0.82, row + 0.5);
         let mean = if s.mean.is_finite() { s.mean } else { 0.0 };
-        chart.draw_series(std::iter::once(Rectangle::new([(x0, 0.0), (x1, mean)], c.filled())))?;
+        chart.draw_series(std::iter::once(Rectangle::new([(0.0, y0), (mean, y1)], c.filled())))?;
         let (lo, hi) = (s.ci95_low, s.ci95_high);
         let whisker = INK.stroke_width(t.upx(3.0));
         if lo.is_finite() && hi.is_finite() && hi > lo {
-            let cap = 0.09;
-            let lo = lo.max(y_min);
-            chart.draw_series(std::iter::once(PathElement::new(vec![(xc, lo), (xc, hi)], whisker)))?;
+            let cap = 0.12;
+            let lo = lo.max(x_min);
+            chart.draw_series(std::iter::once(PathElement::new(vec![(lo, yc), (hi, yc)], whisker)))?;
             for v in [lo, hi] {
-                chart.draw_series(std::iter::once(PathElement::new(vec![(xc - cap, v), (xc + cap, v)], whisker)))?;
+                chart.draw_series(std::iter::once(PathElement::new(vec![(v, yc - cap), (v, yc + cap)], whisker)))?;
             }
         }
-        // Value label just above the whisker.
-        let label_y = if hi.is_finite() { hi.max(mean) } else { mean };
-        let (px, py) = chart.backend_coord(&(xc, label_y));
-        root.draw_text(
+        // Value label just right of the whisker (left of it when negative).
+        let (label_x, pos, dx) = if mean < 0.0 {
+            (if lo.is_finite() { lo.min(mean) } else { mean }, HPos::Right, -t.px(12.0))
+        } else {
+            (if hi.is_finite() { hi.max(mean) } else { mean }, HPos::Left, t.px(12.0))
+        };
+        let (px, py) = chart.backend_coord(&(label_x, yc));
+        text(
+            root,
             &fmt_num(s.mean, value_decimals(s.mean)),
-            &vf.clone().color(&INK).pos(plotters::style::text_anchor::Pos::new(HPos::Center, VPos::Bottom)),
-            (px, py - t.px(10.0)),
+            &vf,
+            &INK,
+            (px + dx, py + t.px(2.0)),
+            (pos, VPos::Center),
         )?;
-        // Strategy name under the plot, wrapped to two lines within its slot.
-        let (nx, ny) = chart.backend_coord(&(xc, y_min));
-        let lines = super::layout::wrap(root, &st.name, &font, max_w)?;
-        let line_h = (font.get_size() * 1.15) as i32;
-        for (k, line) in lines.iter().take(2).enumerate() {
-            let line = if k == 1 && lines.len() > 2 { format!("{line} …") } else { line.clone() };
-            let line = fit(root, &line, &font, max_w)?;
-            text(root, &line, &font, &INK, (nx, ny + t.px(16.0) + k as i32 * line_h), (HPos::Center, VPos::Top))?;
+        // The strategy's name, right-aligned left of the axis.
+        if let Some((font, lines)) = names {
+            let (ax, ay) = chart.backend_coord(&(x_min, yc));
+            let line_h = (font.get_size() * 1.12) as i32;
+            let k = lines[i].len() as i32;
+            for (j, line) in lines[i].iter().enumerate() {
+                let y = ay - (k - 1) * line_h / 2 + j as i32 * line_h + t.px(3.0);
+                text(root, line, font, &INK, (ax - t.px(14.0), y), (HPos::Right, VPos::Center))?;
+            }
         }
     }
     Ok(())
+}
+
+/// Whether the comparison shows action caused per unit of cost: the
+/// strategies' seeds cost something and not all the same (with equal costs
+/// the panel would repeat the action panel at another scale).
+pub fn shows_cost(r: &RunResults) -> bool {
+    let costs: Vec<f64> = r.summary.strategies.iter().map(|s| s.cost).filter(|c| c.is_finite()).collect();
+    costs.iter().any(|&c| c > 0.0) && costs.iter().any(|&c| (c - costs[0]).abs() > 1e-9 * costs[0].abs().max(1.0))
 }
 
 /// `comparison`: the headline slide — per strategy, the reach and the action
@@ -487,8 +623,9 @@ where
         &Frame {
             title: chart_title("comparison"),
             subtitle: &sub,
-            legend_title: "Strategy",
-            legend: strategy_legend(r, Swatch::Box),
+            // The names label the bars' rows: no legend needed.
+            legend_title: "",
+            legend: vec![],
             notes: vec![
                 format!(
                     "Bars: mean effect after {steps} steps over {} replicates, against the same world without any campaign.",
@@ -506,27 +643,58 @@ where
             .collect(),
         },
     )?;
-    let (w, _) = plot.dim_in_pixel();
-    let (left, right) = plot.split_horizontally(w as i32 / 2);
-    bar_panel(root, &left, t, r, "Extra reach: people who heard because of it", "extra people reached", |s| {
-        s.lift.reached
-    })?;
+    let with_cost = shows_cost(r);
+    // The names column: as wide as the longest name needs, at most a
+    // quarter of the plot; the panels share the rows.
+    let (pw, _) = plot.dim_in_pixel();
+    let widest = r
+        .summary
+        .strategies
+        .iter()
+        .map(|st| text_width(root, &display_name(&st.name), &t.tick()))
+        .collect::<anyhow::Result<Vec<_>>>()?
+        .into_iter()
+        .max()
+        .unwrap_or(0);
+    let name_w = (widest + t.px(30.0)).min(pw as i32 / 4).max(t.px(120.0));
+    let names = name_lines(root, t, r, name_w - t.px(30.0))?;
+    let k: usize = if with_cost { 3 } else { 2 };
+    let (left, rest) = plot.split_horizontally(name_w + (pw as i32 - name_w) / k as i32);
+    let rest_panels = rest.split_evenly((1, k - 1));
+    let gap = |p: &DrawingArea<DB, Shift>| p.margin(0, 0, t.px(40.0), 0);
+    bar_panel(root, &left, t, r, "Extra reach", "extra people reached", |s| s.lift.reached, Some(&names), name_w)?;
     bar_panel(
         root,
-        &right.margin(0, 0, t.px(20.0), 0),
+        &gap(&rest_panels[0]),
         t,
         r,
-        "Action caused, beyond the seeds",
+        "Action caused",
         "extra people who acted",
         |s| s.lift.acted_beyond_seeds,
+        None,
+        0,
     )?;
+    if with_cost {
+        bar_panel(
+            root,
+            &gap(&rest_panels[1]),
+            t,
+            r,
+            "Action per unit of cost",
+            "extra actions per cost unit",
+            |s| s.action_per_cost,
+            None,
+            0,
+        )?;
+    }
     Ok(())
 }
 
 /// One panel of the `distribution` chart: per strategy, the 5–95% range of
 /// a final value over replicates (bar), its median (tick) and mean (dot).
+/// The y axis is logarithmic when the strategies' medians differ by more
+/// than 10× (on a linear axis the small ones would sit flat on zero).
 fn range_panel<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
     area: &DrawingArea<DB, Shift>,
     t: &Theme,
     r: &RunResults,
@@ -543,43 +711,77 @@ where
     let y_max = nice_max(top);
     let ydec = axis_decimals(y_max);
     let yl = y_area(&area, t, &fmt_num(y_max, ydec))?;
-    let mut chart = ChartBuilder::on(&area)
-        .margin_right(t.px(16.0))
-        .margin_top(t.px(12.0))
-        .x_label_area_size(t.px(20.0))
-        .y_label_area_size(yl)
-        .build_cartesian_2d(0f64..n as f64, 0f64..y_max)?;
-    let yf = move |v: &f64| fmt_tick(*v, ydec);
+    let pos: Vec<f64> = stats.iter().map(|s| s.q50.max(s.mean)).filter(|v| v.is_finite() && *v > 0.0).collect();
+    let lo = pos.iter().copied().fold(f64::INFINITY, f64::min);
+    let log = lo.is_finite() && pos.iter().any(|&v| v > 10.0 * lo);
+    let mut builder = ChartBuilder::on(&area);
+    builder.margin_right(t.px(16.0)).margin_top(t.px(12.0)).x_label_area_size(t.px(20.0)).y_label_area_size(yl);
     let xf = |_: &f64| String::new();
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
-        .x_labels(0)
-        .label_style(t.tick().color(&MUTED))
-        .bold_line_style(GRID.stroke_width(t.upx(1.5)))
-        .light_line_style(TRANSPARENT)
-        .axis_style(AXIS.stroke_width(t.upx(2.0)))
-        .y_labels(6)
-        .x_label_formatter(&xf)
-        .y_label_formatter(&yf)
-        .draw()?;
+    if log {
+        let floor = 10f64.powf((lo * 0.5).log10().floor()).max(LOG_FLOOR);
+        let mut chart = builder.build_cartesian_2d(0f64..n as f64, (floor..y_max.max(floor * 10.0)).log_scale())?;
+        let yf = |v: &f64| fmt_tick(*v, if *v < 1.0 { 1 } else { 0 });
+        range_mesh!(chart, t, &xf, &yf, "log scale");
+        range_marks(&mut chart, t, r, &stats, floor)
+    } else {
+        let mut chart = builder.build_cartesian_2d(0f64..n as f64, 0f64..y_max)?;
+        let yf = move |v: &f64| fmt_tick(*v, ydec);
+        range_mesh!(chart, t, &xf, &yf, "");
+        range_marks(&mut chart, t, r, &stats, f64::NEG_INFINITY)
+    }
+}
+
+/// The mesh of a range panel (no x labels; `desc` on the y axis).
+macro_rules! range_mesh {
+    ($chart:expr, $t:expr, $xf:expr, $yf:expr, $desc:expr) => {{
+        $chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_labels(0)
+            .y_desc($desc)
+            .axis_desc_style($t.axis_desc().color(&INK))
+            .label_style($t.tick().color(&MUTED))
+            .bold_line_style(GRID.stroke_width($t.upx(1.5)))
+            .light_line_style(TRANSPARENT)
+            .axis_style(AXIS.stroke_width($t.upx(2.0)))
+            .y_labels(6)
+            .x_label_formatter($xf)
+            .y_label_formatter($yf)
+            .draw()?;
+    }};
+}
+use range_mesh;
+
+/// The bars, medians and means of a range panel; values below `floor` are
+/// drawn at it.
+fn range_marks<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, Y>>,
+    t: &Theme,
+    r: &RunResults,
+    stats: &[crate::results::FinalStat],
+    floor: f64,
+) -> anyhow::Result<()>
+where
+    DB::ErrorType: 'static,
+{
+    let colors = run_colors(r);
     for (i, s) in stats.iter().enumerate() {
-        let c = strategy_color(i);
+        let c = colors[i];
         let (x0, x1, xc) = (i as f64 + 0.25, i as f64 + 0.75, i as f64 + 0.5);
         if s.q05.is_finite() && s.q95.is_finite() {
-            chart.draw_series(std::iter::once(Rectangle::new([(x0, s.q05), (x1, s.q95)], c.mix(0.45).filled())))?;
+            let rect = Rectangle::new([(x0, s.q05.max(floor)), (x1, s.q95.max(floor))], c.mix(0.45).filled());
+            chart.draw_series(std::iter::once(rect))?;
         }
         if s.q50.is_finite() {
             chart.draw_series(std::iter::once(PathElement::new(
-                vec![(x0, s.q50), (x1, s.q50)],
+                vec![(x0, s.q50.max(floor)), (x1, s.q50.max(floor))],
                 INK.stroke_width(t.upx(3.0)),
             )))?;
         }
         if s.mean.is_finite() {
-            chart.draw_series(std::iter::once(Circle::new((xc, s.mean), t.upx(8.0), c.filled())))?;
+            chart.draw_series(std::iter::once(Circle::new((xc, s.mean.max(floor)), t.upx(8.0), c.filled())))?;
         }
     }
-    let _ = root;
     Ok(())
 }
 
@@ -605,7 +807,7 @@ where
         for st in &r.summary.strategies {
             notes.push(format!(
                 "{}: bad news outran good in {}% of replicates.",
-                st.name,
+                display_name(&st.name),
                 fmt_num(100.0 * st.final_.p_bad_exceeds_good, 0)
             ));
         }
@@ -626,7 +828,7 @@ where
         [("Reach", |f| f.reached), ("Reached with bad news", |f| f.reached_bad), ("Action", |f| f.acted)];
     for (k, (p, (title, pick))) in panels.iter().zip(spec).enumerate() {
         let p = if k > 0 { p.margin(0, 0, t.px(16.0), 0) } else { p.clone() };
-        range_panel(root, &p, t, r, title, pick)?;
+        range_panel(&p, t, r, title, pick)?;
     }
     Ok(())
 }
@@ -689,9 +891,9 @@ where
         .map(|st| {
             let zeros = st.seed_followers.iter().filter(|&&f| f == 0).count();
             if zeros > 0 {
-                format!("{} (+{zeros} at 0)", st.name)
+                format!("{} (+{zeros} at 0)", display_name(&st.name))
             } else {
-                st.name.clone()
+                display_name(&st.name)
             }
         })
         .collect();
@@ -770,8 +972,9 @@ where
     strip
         .draw_series(std::iter::once(Rectangle::new([(mm_lo, 0.0), (mm_hi, rows as f64)], band.mix(0.16).filled())))?;
     let tick_font = t.tick();
+    let colors = run_colors(r);
     for (i, st) in r.summary.strategies.iter().enumerate() {
-        let c = strategy_color(i);
+        let c = colors[i];
         let y = rows as f64 - i as f64 - 0.5;
         // Seeds in follower order, nudged up/down in turn so that seeds with
         // similar counts stay distinguishable (deterministic, no randomness).
@@ -806,9 +1009,13 @@ fn c_text(c: RGBColor) -> RGBColor {
 }
 
 /// One budget panel: `pick` (mean, low, high) vs budget, a line with
-/// markers and CI whiskers per strategy.
-#[allow(clippy::type_complexity)]
+/// markers and CI whiskers per strategy. The x ticks are the swept budgets
+/// themselves (every point sits on its tick); the y axis is logarithmic
+/// when the strategies' values at the largest budget differ by more than
+/// 10×.
+#[allow(clippy::type_complexity, clippy::too_many_arguments)]
 fn budget_panel<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
     area: &DrawingArea<DB, Shift>,
     t: &Theme,
     r: &RunResults,
@@ -825,27 +1032,74 @@ where
     let ymax =
         nice_max(r.budgets.iter().map(|b| pick(b).2.max(pick(b).0)).filter(|v| v.is_finite()).fold(0.0, f64::max));
     let ydec = axis_decimals(ymax);
-    let xdec = axis_decimals(bmax);
     let yl = y_area(&area, t, &fmt_num(ymax, ydec))?;
-    let mut chart = ChartBuilder::on(&area)
-        .margin_right(t.px(30.0))
-        .margin_top(t.px(12.0))
-        .x_label_area_size(t.px(92.0))
-        .y_label_area_size(yl)
-        .build_cartesian_2d(0f64..bmax * 1.08, 0f64..ymax)?;
-    let xf = move |v: &f64| fmt_tick(*v, xdec);
-    let yf = move |v: &f64| fmt_tick(*v, ydec);
-    mesh!(chart, t, x_ticks(&chart, t), x_desc, y_desc, &xf, &yf);
+    // Each strategy's value at its largest budget.
+    let tops: Vec<f64> = r
+        .summary
+        .strategies
+        .iter()
+        .filter_map(|st| {
+            r.budgets
+                .iter()
+                .filter(|b| b.strategy == st.name)
+                .max_by(|a, b| a.budget.total_cmp(&b.budget))
+                .map(|b| pick(b).0)
+        })
+        .filter(|v| v.is_finite() && *v > 0.0)
+        .collect();
+    let lo = tops.iter().copied().fold(f64::INFINITY, f64::min);
+    let log = lo.is_finite() && tops.iter().any(|&v| v > 10.0 * lo);
+    let mut builder = ChartBuilder::on(&area);
+    builder.margin_right(t.px(30.0)).margin_top(t.px(12.0)).x_label_area_size(t.px(92.0)).y_label_area_size(yl);
+    // The x axis starts a little left of 0; its labels are drawn below at
+    // the swept budgets.
+    let xr = -bmax * 0.04..bmax * 1.08;
+    let xf = |_: &f64| String::new();
+    if log {
+        let min_v =
+            r.budgets.iter().map(|b| pick(b).0).filter(|v| v.is_finite() && *v > 0.0).fold(f64::INFINITY, f64::min);
+        let floor = if min_v.is_finite() { 10f64.powf(min_v.log10().floor()).max(LOG_FLOOR) } else { LOG_FLOOR };
+        let mut chart = builder.build_cartesian_2d(xr, (floor..ymax.max(floor * 10.0)).log_scale())?;
+        let yf = |v: &f64| fmt_tick(*v, if *v < 1.0 { 1 } else { 0 });
+        let desc = format!("{y_desc} (log scale)");
+        mesh!(chart, t, 0, x_desc, desc.as_str(), &xf, &yf);
+        budget_marks(root, &mut chart, t, r, pick, floor)
+    } else {
+        let mut chart = builder.build_cartesian_2d(xr, 0f64..ymax)?;
+        let yf = move |v: &f64| fmt_tick(*v, ydec);
+        mesh!(chart, t, 0, x_desc, y_desc, &xf, &yf);
+        budget_marks(root, &mut chart, t, r, pick, f64::NEG_INFINITY)
+    }
+}
+
+/// The lines, whiskers and points of a budget panel, and the x labels at
+/// the swept budgets; values below `floor` are drawn at it.
+#[allow(clippy::type_complexity)]
+fn budget_marks<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
+    root: &DrawingArea<DB, Shift>,
+    chart: &mut ChartContext<'_, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, Y>>,
+    t: &Theme,
+    r: &RunResults,
+    pick: fn(&crate::results::BudgetPoint) -> (f64, f64, f64),
+    floor: f64,
+) -> anyhow::Result<()>
+where
+    DB::ErrorType: 'static,
+{
     let lw = t.line_width();
     let cap_px = t.px(10.0);
+    let colors = run_colors(r);
     for (i, st) in r.summary.strategies.iter().enumerate() {
-        let c = strategy_color(i);
-        // Dodge strategies sideways a little so equal-budget whiskers do not
-        // hide each other.
-        let n = r.summary.strategies.len() as f64;
-        let dodge = (i as f64 - (n - 1.0) / 2.0) * bmax * 0.008;
-        let mut pts: Vec<_> =
-            r.budgets.iter().filter(|b| b.strategy == st.name).map(|b| (b.budget + dodge, pick(b))).collect();
+        let c = colors[i];
+        let mut pts: Vec<_> = r
+            .budgets
+            .iter()
+            .filter(|b| b.strategy == st.name)
+            .map(|b| {
+                let (m, lo, hi) = pick(b);
+                (b.budget, (m.max(floor), lo.max(floor), hi.max(floor)))
+            })
+            .collect();
         pts.sort_by(|a, b| a.0.total_cmp(&b.0));
         if pts.is_empty() {
             continue;
@@ -863,6 +1117,24 @@ where
             }
             chart.draw_series(std::iter::once(Circle::new((*x, *m), t.upx(9.0), c.filled())))?;
         }
+    }
+    // x labels at the swept budgets (skipping any that would crowd the
+    // previous one).
+    let mut budgets: Vec<f64> = r.budgets.iter().map(|b| b.budget).filter(|b| b.is_finite()).collect();
+    budgets.sort_by(f64::total_cmp);
+    budgets.dedup();
+    let y_axis = chart.y_range().start;
+    let font = t.tick();
+    let mut last_right = i32::MIN;
+    for b in budgets {
+        let label = fmt_tick(b, if b.fract() == 0.0 { 0 } else { 2 });
+        let (px, py) = chart.backend_coord(&(b, y_axis));
+        let w = text_width(root, &label, &font)?;
+        if px - w / 2 <= last_right + t.px(12.0) {
+            continue;
+        }
+        text(root, &label, &font, &MUTED, (px, py + t.px(14.0)), (HPos::Center, VPos::Top))?;
+        last_right = px + w / 2;
     }
     Ok(())
 }
@@ -891,10 +1163,11 @@ where
     )?;
     let (w, _) = plot.dim_in_pixel();
     let (left, right) = plot.split_horizontally(w as i32 / 2);
-    budget_panel(&left, t, r, "Reach: people who heard", x_desc, "people reached", |b| {
+    budget_panel(root, &left, t, r, "Reach: people who heard", x_desc, "people reached", |b| {
         (b.reached_mean, b.reached_ci95_low, b.reached_ci95_high)
     })?;
     budget_panel(
+        root,
         &right.margin(0, 0, t.px(20.0), 0),
         t,
         r,

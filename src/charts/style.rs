@@ -5,10 +5,11 @@ use std::sync::OnceLock;
 
 use plotters::style::{FontDesc, FontFamily, FontStyle, RGBColor};
 
-/// Okabe–Ito colour-blind-safe palette. Strategy `i` (its index in
-/// `summary.strategies`) always gets `PALETTE[i % 8]`, in every chart of a
-/// run. The canonical order is kept except that yellow (#F0E442), which is
-/// hard to see as a thin line on white, is moved to the end.
+/// Okabe–Ito colour-blind-safe palette. A strategy's colour comes from its
+/// *name* (see [`strategy_colors`]), so "top influencers" has the same
+/// colour in every run. Black (the colour of text, whiskers and the network
+/// chart's dots) and yellow (#F0E442, hard to see as a thin line on white)
+/// come last: they are used only when the six others are taken.
 pub const PALETTE: [RGBColor; 8] = [
     RGBColor(0xE6, 0x9F, 0x00), // orange
     RGBColor(0x56, 0xB4, 0xE9), // sky blue
@@ -20,9 +21,79 @@ pub const PALETTE: [RGBColor; 8] = [
     RGBColor(0xF0, 0xE4, 0x42), // yellow
 ];
 
-/// Colour of strategy `i`.
-pub fn strategy_color(i: usize) -> RGBColor {
-    PALETTE[i % PALETTE.len()]
+/// Palette slots a name hashes into (every colour but black and yellow).
+const HASHED: usize = 6;
+
+/// 64-bit FNV-1a of `s`: a stable hash (the same on every machine and
+/// version, unlike `std`'s hasher).
+pub fn fnv1a(s: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in s.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+/// Colours of the strategies named `names`, in order: each name's preferred
+/// slot is FNV-1a(name) mod 6, so a strategy keeps its colour across runs;
+/// when two names of one run want the same slot, the later one takes the
+/// next free slot (black, then yellow, last), so colours within a run are
+/// distinct up to eight strategies. O(names × 8).
+pub fn strategy_colors<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<RGBColor> {
+    let mut taken = [false; 8];
+    let mut out = Vec::new();
+    for name in names {
+        if taken.iter().all(|&t| t) {
+            // More than eight strategies: colours repeat, in the same order.
+            taken = [false; 8];
+        }
+        let pref = (fnv1a(name) % HASHED as u64) as usize;
+        let slot = (0..HASHED).map(|k| (pref + k) % HASHED).chain(HASHED..PALETTE.len()).find(|&k| !taken[k]);
+        let slot = slot.unwrap_or(pref);
+        taken[slot] = true;
+        out.push(PALETTE[slot]);
+    }
+    out
+}
+
+/// `#RRGGBB` of a colour (for HTML).
+pub fn hex(c: RGBColor) -> String {
+    format!("#{:02X}{:02X}{:02X}", c.0, c.1, c.2)
+}
+
+/// Longest name drawn in a chart, in characters; longer names are cut with
+/// `…` (the tables keep them whole).
+pub const MAX_NAME_CHARS: usize = 100;
+
+/// A name as charts and terminals show it: control characters (ESC, BEL,
+/// NUL, newlines, …) written as visible escapes (`\u{1b}`), and at most
+/// [`MAX_NAME_CHARS`] characters, cut with `…`. O(len), so a 20,000-character
+/// name costs nothing downstream.
+pub fn display_name(s: &str) -> String {
+    let clean = escape_controls(s);
+    if clean.chars().count() <= MAX_NAME_CHARS {
+        clean
+    } else {
+        clean.chars().take(MAX_NAME_CHARS - 1).collect::<String>() + "…"
+    }
+}
+
+/// `s` with every control character replaced by its Rust escape
+/// (`\u{1b}`, `\n`, …): safe to print on a terminal or put in SVG/XML.
+pub fn escape_controls(s: &str) -> String {
+    if !s.chars().any(char::is_control) {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Text colour for titles and labels.
@@ -175,6 +246,35 @@ pub fn value_decimals(v: f64) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn colours_follow_names_and_stay_distinct() {
+        let a = strategy_colors(["top influencers", "magic middle"]);
+        let b = strategy_colors(["random", "magic middle", "top influencers"]);
+        // Same name, same colour, whatever its position (unless it collides).
+        assert_eq!(a[0], strategy_colors(["top influencers"])[0]);
+        assert_eq!(fnv1a(""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a("a"), 0xaf63_dc4c_8601_ec8c);
+        let names: Vec<String> = (0..8).map(|i| format!("s{i}")).collect();
+        let c = strategy_colors(names.iter().map(String::as_str));
+        for i in 0..8 {
+            for j in 0..i {
+                assert_ne!(c[i], c[j], "{i} and {j} share a colour");
+            }
+        }
+        assert_eq!(b.len(), 3);
+        assert_eq!(strategy_colors((0..20).map(|_| "x")).len(), 20);
+    }
+
+    #[test]
+    fn names_are_bounded_and_escaped() {
+        assert_eq!(display_name("a\u{1b}[31mb\u{7}"), "a\\u{1b}[31mb\\u{7}");
+        let long = "x".repeat(20_000);
+        let d = display_name(&long);
+        assert_eq!(d.chars().count(), MAX_NAME_CHARS);
+        assert!(d.ends_with('…'));
+        assert_eq!(display_name("plain"), "plain");
+    }
 
     #[test]
     fn thousands_separators() {

@@ -48,6 +48,23 @@ pub enum Command {
         #[arg(value_name = "RESULTS_DIR")]
         dir: PathBuf,
     },
+    /// Put several results folders side by side in one report (compare.html, compare.csv).
+    Compare {
+        /// Results folders written by `womsim run` (the first is the reference).
+        #[arg(required = true, num_args = 2.., value_name = "RESULTS_DIR")]
+        dirs: Vec<PathBuf>,
+        /// Folder for compare.html and compare.csv.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
+    /// Print a shell completion script (e.g. `womsim completions bash > ~/.local/share/bash-completion/completions/womsim`).
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) on stdout (e.g. `womsim man > womsim.1`).
+    Man,
     /// Combine the partial folders of `womsim run --shard K/N` (all N of them) into the results of the whole run.
     Merge(MergeArgs),
 }
@@ -122,27 +139,63 @@ pub struct RunArgs {
     /// scenario's estimated memory against what the machine has available.
     #[arg(long, value_name = "SIZE", value_parser = parse_memory)]
     pub max_memory: Option<u64>,
+    #[command(flatten)]
+    pub exports: ExportArgs,
 }
 
 fn parse_memory(s: &str) -> Result<u64, String> {
     womsim::resources::parse_size(s).ok_or_else(|| format!("{s:?} is not a memory size such as 8G, 512M or 2.5GB"))
 }
 
+/// Machine-readable copies of the summary table (`womsim run`).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ExportArgs {
+    /// Also write the summary table of every scenario run as JSON to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub export_json: Option<PathBuf>,
+    /// Also write the summary table as CSV (one row per scenario × strategy) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub export_csv: Option<PathBuf>,
+    /// Also write the summary table as Markdown to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub export_markdown: Option<PathBuf>,
+    /// What `run` prints on stdout: the text table or its JSON.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// Stdout format of `womsim run`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// The text table.
+    #[default]
+    Table,
+    /// One JSON document per scenario (as `--export-json` writes).
+    Json,
+}
+
 /// Categories of `womsim list`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Category {
+    /// The top-level keys (name, seed, replicates, steps, …).
+    Scenario,
+    Networks,
+    Population,
     Models,
     Strategies,
-    Networks,
+    Output,
 }
 
 impl Category {
     /// The name passed to `scenario::list_text`.
     pub fn as_str(self) -> &'static str {
         match self {
+            Category::Scenario => "scenario",
+            Category::Networks => "networks",
+            Category::Population => "population",
             Category::Models => "models",
             Category::Strategies => "strategies",
-            Category::Networks => "networks",
+            Category::Output => "output",
         }
     }
 }
@@ -196,5 +249,14 @@ mod tests {
         assert!(Cli::try_parse_from(["womsim", "run", "a.toml", "--shard", "3/3"]).is_ok());
         assert!(Cli::try_parse_from(["womsim", "run", "a.toml", "--threads", "0"]).is_err());
         assert!(Cli::try_parse_from(["womsim", "list", "people"]).is_err());
+    }
+
+    #[test]
+    fn list_accepts_every_topic_of_the_schema() {
+        for topic in womsim::scenario::LIST_TOPICS {
+            let c = Cli::try_parse_from(["womsim", "list", topic]).unwrap_or_else(|e| panic!("{topic}: {e}"));
+            let Command::List { category: Some(cat) } = c.command else { panic!("not list") };
+            assert_eq!(cat.as_str(), *topic);
+        }
     }
 }

@@ -8,7 +8,7 @@ use anyhow::Context;
 use womsim::export;
 use womsim::pipeline::{self, World};
 use womsim::runner::RunConfig;
-use womsim::scenario::{self, OutputSpec};
+use womsim::scenario;
 use womsim::seeding::StrategyKind;
 
 use super::args::Category;
@@ -116,6 +116,45 @@ pub fn list(category: Option<Category>) -> Result<(), CliError> {
     Ok(())
 }
 
+/// The starter scenario for `file`: named after the file's stem (so two new
+/// scenarios do not share a results folder), letters, digits, `-`, `_` and
+/// `.` kept, anything else `_`.
+pub fn starter_for(file: &Path) -> String {
+    let text = scenario::starter_toml();
+    let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let name: String = stem
+        .chars()
+        .take(64)
+        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '_' })
+        .collect();
+    if name.is_empty() || name.chars().all(|c| c == '.' || c == '_') {
+        return text.to_string();
+    }
+    text.replacen("name = \"my_scenario\"", &format!("name = \"{name}\""), 1).replacen(
+        "output/my_scenario/",
+        &format!("output/{name}/"),
+        1,
+    )
+}
+
+/// `womsim completions SHELL`: the completion script on stdout.
+pub fn completions(shell: clap_complete::Shell) -> Result<(), CliError> {
+    use clap::CommandFactory;
+    let mut cmd = super::args::Cli::command();
+    clap_complete::generate(shell, &mut cmd, "womsim", &mut std::io::stdout());
+    Ok(())
+}
+
+/// `womsim man`: the manual page (roff) on stdout.
+pub fn man() -> Result<(), CliError> {
+    use clap::CommandFactory;
+    let cmd = super::args::Cli::command();
+    let mut out = Vec::new();
+    clap_mangen::Man::new(cmd).render(&mut out).context("cannot render the manual page")?;
+    std::io::Write::write_all(&mut std::io::stdout(), &out).context("cannot write the manual page")?;
+    Ok(())
+}
+
 /// `womsim new`: never overwrites an existing file without `--force`.
 pub fn new(file: &Path, force: bool) -> Result<(), CliError> {
     if file.exists() && !force {
@@ -129,51 +168,50 @@ pub fn new(file: &Path, force: bool) -> Result<(), CliError> {
             return Err(invalid(anyhow::anyhow!("the folder {} does not exist", parent.display())));
         }
     }
-    export::atomic_write(file, scenario::starter_toml().as_bytes())?;
+    let text = starter_for(file);
+    export::atomic_write(file, text.as_bytes())?;
     println!("wrote {}; edit it, then: womsim run {}", file.display(), file.display());
     Ok(())
 }
 
-/// The `[output]` table of a resolved scenario, read leniently: charts
-/// options only, defaults for anything absent. (`plot` must not need the
-/// scenario's inputs, which may not exist where the results folder is now.)
-pub fn output_spec_from_toml(text: &str) -> anyhow::Result<OutputSpec> {
-    let table: toml::Table = text.parse().context("scenario.resolved.toml is not valid TOML")?;
-    let mut spec = OutputSpec::default();
-    let Some(out) = table.get("output").and_then(|v| v.as_table()) else { return Ok(spec) };
-    if let Some(charts) = out.get("charts").and_then(|v| v.as_array()) {
-        spec.charts = charts.iter().filter_map(|c| c.as_str().map(str::to_string)).collect();
-    }
-    match out.get("size") {
-        Some(toml::Value::Array(a)) if a.len() == 2 => {
-            let dim = |v: &toml::Value| v.as_integer().and_then(|x| u32::try_from(x).ok());
-            if let (Some(w), Some(h)) = (dim(&a[0]), dim(&a[1])) {
-                spec.size = (w, h);
-            }
-        }
-        Some(toml::Value::Table(t)) => {
-            let dim = |k: &str| t.get(k).and_then(|v| v.as_integer()).and_then(|x| u32::try_from(x).ok());
-            if let (Some(w), Some(h)) = (dim("width"), dim("height")) {
-                spec.size = (w, h);
-            }
-        }
-        _ => {}
-    }
-    if let Some(r) = out.get("report").and_then(|v| v.as_bool()) {
-        spec.report = r;
-    }
-    if let Some(d) = out.get("dir").and_then(|v| v.as_str()) {
-        spec.dir = Some(d.into());
-    }
-    Ok(spec)
+pub use womsim::charts::output_spec_from_toml;
+
+/// Whether a results folder's `manifest.json` says the run was interrupted
+/// (`"complete": false`). A missing or unreadable manifest says nothing.
+pub fn manifest_incomplete(dir: &Path) -> bool {
+    let Ok(text) = fs::read_to_string(dir.join(export::MANIFEST)) else { return false };
+    let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) else { return false };
+    v.get("complete").and_then(serde_json::Value::as_bool) == Some(false)
 }
 
 /// `womsim plot`: charts and report from a results folder, no simulation.
+/// Every value read back is range-checked (exit 2 naming the file and
+/// field); the charts are drawn again from the data and the report inlines
+/// only those; an interrupted run is announced on stderr and in the report.
 pub fn plot(dir: &Path) -> Result<(), CliError> {
     let results = export::read_results(dir)
         .with_context(|| format!("cannot read the results folder {}", dir.display()))
         .map_err(invalid)?;
     let output = output_spec_from_toml(&results.resolved_toml).map_err(invalid)?;
+    womsim::charts::check_size(output.size)
+        .with_context(|| format!("{} asks for charts of an impossible size", export::RESOLVED))
+        .map_err(invalid)?;
+    let mut notes = womsim::report::ReportNotes::default();
+    if manifest_incomplete(dir) {
+        let done = results.summary.strategies.len();
+        let total = womsim::report::planned_strategies(&results.resolved_toml).unwrap_or(done).max(done);
+        eprintln!(
+            "warning: THIS RUN WAS INTERRUPTED: {done} of {total} strategies finished ({} says \"complete\": false); \
+             the charts and report show only those",
+            export::MANIFEST
+        );
+        notes.interrupted = Some((done, total));
+    }
+    if let Some(w) = womsim::report::still_rising_warning(&results) {
+        eprintln!("{w}");
+    }
+    export::formats::write_results_csv(dir, &results)?;
+    println!("{}", dir.join(export::formats::RESULTS_CSV).display());
     let charts_dir = dir.join(export::CHARTS_DIR);
     fs::create_dir_all(&charts_dir).with_context(|| format!("cannot create {}", charts_dir.display()))?;
     let files = womsim::charts::render_all(&results, &charts_dir, &output).context("cannot draw the charts")?;
@@ -182,7 +220,7 @@ pub fn plot(dir: &Path) -> Result<(), CliError> {
     }
     if output.report {
         let report = dir.join(export::REPORT);
-        womsim::report::write_report(&results, &charts_dir, &report).context("cannot write the report")?;
+        womsim::report::write_report_with(&results, &notes, &report).context("cannot write the report")?;
         println!("{}", report.display());
     }
     Ok(())
@@ -191,6 +229,17 @@ pub fn plot(dir: &Path) -> Result<(), CliError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use womsim::scenario::OutputSpec;
+
+    #[test]
+    fn new_names_the_scenario_after_the_file() {
+        let t = starter_for(Path::new("dir/launch plan.toml"));
+        assert!(t.contains("name = \"launch_plan\""), "{t}");
+        assert!(!t.contains("my_scenario"));
+        let s = scenario::parse_str(&t, None).expect("the named starter validates");
+        assert_eq!(s.name, "launch_plan");
+        assert!(starter_for(Path::new("...toml")).contains("my_scenario"));
+    }
 
     #[test]
     fn output_table_is_read_leniently() {

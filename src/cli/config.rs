@@ -130,6 +130,7 @@ mod tests {
             quiet: false,
             shard: None,
             max_memory: None,
+            exports: Default::default(),
         }
     }
 

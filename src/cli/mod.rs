@@ -4,7 +4,9 @@
 
 pub mod args;
 pub mod commands;
+pub mod compare;
 pub mod config;
+pub mod exports;
 pub mod lock;
 pub mod network;
 pub mod resources;
@@ -102,9 +104,32 @@ pub fn seeding_error(index: usize, spec: &StrategySpec, e: SeedingError) -> anyh
     }
 }
 
-/// Load one scenario; its problems (all of them) become one invalid-input error.
+/// Load one scenario; its problems (all of them) become one invalid-input
+/// error. The path `-` reads the scenario from stdin (once per process;
+/// relative paths inside it are resolved against the working directory).
 pub fn load_scenario(path: &Path) -> anyhow::Result<Scenario> {
+    if path == Path::new("-") {
+        return scenario::parse_str(&stdin_text()?, None)
+            .map_err(|e| anyhow::anyhow!("{e}").context("invalid scenario on stdin"));
+    }
     scenario::load(path).map_err(|e| anyhow::anyhow!("{e}").context(format!("invalid scenario {}", path.display())))
+}
+
+/// The scenario text on stdin, read once (bounded like a scenario file) and
+/// kept, so every command that loads `-` sees the same text.
+fn stdin_text() -> anyhow::Result<String> {
+    use std::io::Read as _;
+    static TEXT: std::sync::OnceLock<Result<String, String>> = std::sync::OnceLock::new();
+    let r = TEXT.get_or_init(|| {
+        let max = womsim::inputs::MAX_TEXT_BYTES;
+        let mut buf = Vec::new();
+        match std::io::stdin().lock().take(max + 1).read_to_end(&mut buf) {
+            Err(e) => Err(format!("cannot read the scenario from stdin: {e}")),
+            Ok(n) if n as u64 > max => Err(format!("the scenario on stdin is larger than {max} bytes")),
+            Ok(_) => String::from_utf8(buf).map_err(|_| "the scenario on stdin is not UTF-8 text".to_string()),
+        }
+    });
+    r.clone().map_err(|e| anyhow::anyhow!(e))
 }
 
 /// Load every scenario, reporting the problems of all files at once.
@@ -133,12 +158,18 @@ pub fn load_all(paths: &[PathBuf]) -> Result<Vec<Scenario>, CliError> {
 /// Run a parsed command line.
 pub fn execute(cli: Cli) -> Result<(), CliError> {
     match cli.command {
-        Command::Run(a) => run::run_command(&a),
+        // A shard writes a partial folder (no results to read back yet).
+        Command::Run(a) => {
+            run::run_command(&a).and_then(|()| if a.shard.is_some() { Ok(()) } else { exports::after_run(&a) })
+        }
         Command::Validate { scenarios } => commands::validate(&scenarios),
         Command::List { category } => commands::list(category),
         Command::New { file, force } => commands::new(&file, force),
         Command::Plot { dir } => commands::plot(&dir),
         Command::Merge(a) => shard::merge(&a),
+        Command::Completions { shell } => commands::completions(shell),
+        Command::Man => commands::man(),
+        Command::Compare { dirs, out } => compare::compare(&dirs, &out),
     }
 }
 

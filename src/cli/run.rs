@@ -101,11 +101,14 @@ pub fn run_command(args: &RunArgs) -> Result<(), CliError> {
             (None, Some(prep)) => {
                 let world = (&prep.graph, &prep.population, prep.cells.as_slice());
                 let summary = run_plan(plan, world, &settings, &pool, &plan.scenario.name, &pipeline::Simulate)?;
-                print!("{}", summary::table(&summary));
+                print!("{}", super::exports::stdout_text(&summary, args.exports.format)?);
             }
             (None, None) => unreachable!("a plain scenario is prepared"),
         }
-        println!("results: {}", plan.out_dir.display());
+        // With --format json stdout is the JSON alone.
+        if args.exports.format == super::args::Format::Table {
+            println!("results: {}", plan.out_dir.display());
+        }
         if settings.plans.len() > 1 {
             println!();
         }

@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 
+use womsim::charts::style::escape_controls;
 use womsim::results::{Diff, Stat, SummaryFile};
 
 fn pm(s: &Stat) -> String {
@@ -17,7 +18,7 @@ fn pm_diff(d: &Diff) -> String {
 /// action caused beyond the seeds (mean ± 95% CI half-width), the totals,
 /// and the paired differences against the first strategy.
 pub fn table(summary: &SummaryFile) -> String {
-    let first = summary.strategies.first().map_or("", |s| s.name.as_str());
+    let first = summary.strategies.first().map_or(String::new(), |s| escape_controls(&s.name));
     let head = [
         "strategy".to_string(),
         "seeds".to_string(),
@@ -47,7 +48,7 @@ pub fn table(summary: &SummaryFile) -> String {
         };
         let seeds = if s.seeds_vary { format!("{} (redrawn)", s.seeds.len()) } else { s.seeds.len().to_string() };
         rows.push([
-            s.name.clone(),
+            escape_controls(&s.name),
             seeds,
             pm(&s.lift.reached),
             pm(&s.lift.acted_beyond_seeds),
@@ -63,7 +64,12 @@ pub fn table(summary: &SummaryFile) -> String {
     let _ = writeln!(
         out,
         "{} — {} on {} nodes, {} replicates × {} steps, seed {}",
-        summary.scenario, summary.model, summary.network.nodes, summary.replicates, summary.steps, summary.seed
+        escape_controls(&summary.scenario),
+        summary.model,
+        summary.network.nodes,
+        summary.replicates,
+        summary.steps,
+        summary.seed
     );
     for (i, r) in rows.iter().enumerate() {
         let line: Vec<String> = r

@@ -10,6 +10,9 @@
 //! file back gives bit-identical values and re-rendering charts from a folder
 //! gives the same pictures as the run that wrote it.
 
+pub mod check;
+pub mod formats;
+
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -54,7 +57,7 @@ pub const POINTS_DIR: &str = "points";
 
 /// Every file name `womsim run` may create in a results folder (besides
 /// `points/` of a sweep).
-pub const ALL_OUTPUTS: [&str; 12] = [
+pub const ALL_OUTPUTS: [&str; 13] = [
     SUMMARY,
     TIMESERIES,
     REPLICATES,
@@ -67,6 +70,7 @@ pub const ALL_OUTPUTS: [&str; 12] = [
     REPORT,
     SWEEP,
     SWEEP_RESOLVED,
+    formats::RESULTS_CSV,
 ];
 
 /// Final values recorded per replicate in `replicates.csv`, in column order.
@@ -396,6 +400,8 @@ fn read_timeseries(path: &Path, summary: &SummaryFile) -> anyhow::Result<(Strate
             q05[m] = parse_f64(path, line, &expected[c + 1], &rec[c + 1])?;
             q95[m] = parse_f64(path, line, &expected[c + 2], &rec[c + 2])?;
         }
+        check::timeseries_row(line, &expected, &mean, &q05, &q95)
+            .with_context(|| format!("{} is out of range", path.display()))?;
         s.mean.push(mean);
         s.q05.push(q05);
         s.q95.push(q95);
@@ -423,7 +429,9 @@ fn read_budgets(path: &Path) -> anyhow::Result<Vec<BudgetPoint>> {
     let mut rdr = open_csv(path)?;
     let mut out = Vec::new();
     for (i, rec) in rdr.deserialize().enumerate() {
-        out.push(rec.with_context(|| format!("{}: line {}", path.display(), i + 2))?);
+        let b: BudgetPoint = rec.with_context(|| format!("{}: line {}", path.display(), i + 2))?;
+        check::budget_row(i as u64 + 2, &b).with_context(|| format!("{} is out of range", path.display()))?;
+        out.push(b);
     }
     Ok(out)
 }
@@ -437,6 +445,7 @@ pub fn read_results(dir: &Path) -> anyhow::Result<RunResults> {
     let sp = dir.join(SUMMARY);
     let summary: SummaryFile =
         serde_json::from_str(&read_text(&sp)?).with_context(|| format!("{} is not a valid summary", sp.display()))?;
+    check::summary(&summary).with_context(|| format!("{} is out of range", sp.display()))?;
     let (baseline, series) = read_timeseries(&dir.join(TIMESERIES), &summary)?;
     let degrees = read_degrees(&dir.join(DEGREES))?;
     let bp = dir.join(BUDGETS);
@@ -462,7 +471,7 @@ mod tests {
     }
 
     fn fstat(m: f64) -> FinalStat {
-        FinalStat { mean: m, sd: 0.1, ci95_low: m - 0.3, ci95_high: m + 1.0 / 3.0, q05: m - 1.5, q50: m, q95: m + 0.7 }
+        FinalStat { mean: m, sd: 0.1, ci95_low: m - 0.3, ci95_high: m + 1.0 / 3.0, q05: m * 0.5, q50: m, q95: m + 0.7 }
     }
 
     fn finals(k: f64) -> FinalMetrics {
@@ -534,7 +543,7 @@ mod tests {
             .map(|s| StrategySeries {
                 strategy: s.name.clone(),
                 mean: (0..3).map(|t| row(t as f64)).collect(),
-                q05: (0..3).map(|t| row(t as f64 - 0.1)).collect(),
+                q05: (0..3).map(|t| row(t as f64 * 0.9)).collect(),
                 q95: (0..3).map(|t| row(t as f64 + 0.1)).collect(),
             })
             .collect();
@@ -543,7 +552,7 @@ mod tests {
             baseline: StrategySeries {
                 strategy: BASELINE.into(),
                 mean: (0..3).map(|t| row(t as f64 / 2.0)).collect(),
-                q05: (0..3).map(|t| row(t as f64 / 2.0 - 0.1)).collect(),
+                q05: (0..3).map(|t| row(t as f64 / 2.0 * 0.9)).collect(),
                 q95: (0..3).map(|t| row(t as f64 / 2.0 + 0.1)).collect(),
             },
             series,
