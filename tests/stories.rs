@@ -356,3 +356,21 @@ fn starter_scenario_tells_a_non_saturated_story() {
         );
     }
 }
+
+#[test]
+fn with_attention_dilution_the_magic_middle_wins_per_unit_of_cost() {
+    let r = run(&scenario("magic_middle_dilution"), 300);
+    let (ti, mm) = (r.strategy("top influencers"), r.strategy("magic middle"));
+    // Influencers still cause more in absolute terms ...
+    assert!(ti.lift.reached.ci95_low > mm.lift.reached.ci95_high);
+    assert!(ti.lift.acted_beyond_seeds.ci95_low > mm.lift.acted_beyond_seeds.ci95_high);
+    // ... but less per unit of cost, on action and on reach.
+    assert!(
+        mm.action_per_cost.ci95_low > ti.action_per_cost.ci95_high,
+        "{:?} vs {:?}",
+        mm.action_per_cost,
+        ti.action_per_cost
+    );
+    let reach_per_cost = |s: &womsim::results::StrategySummary| s.lift.reached.mean / s.cost;
+    assert!(reach_per_cost(mm) > 1.2 * reach_per_cost(ti), "{} vs {}", reach_per_cost(mm), reach_per_cost(ti));
+}
