@@ -119,3 +119,21 @@ fn a_budget_sweep_point_that_cannot_work_is_found_by_validate_and_blamed_on_budg
         refused(&o, "budgets: the point 25");
     }
 }
+
+#[test]
+fn new_force_never_replaces_a_device_or_a_folder() {
+    let t = tempfile::tempdir().unwrap();
+    // A FIFO stands in for a device node (creating one needs no root).
+    let fifo = t.path().join("pipe.toml");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: a valid NUL-terminated path; mkfifo only creates a node.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+    refused(&womsim(&["new", "pipe.toml", "--force"], t.path()), "not a regular file");
+    assert!(std::os::unix::fs::FileTypeExt::is_fifo(&fs::symlink_metadata(&fifo).unwrap().file_type()));
+    fs::create_dir(t.path().join("dir.toml")).unwrap();
+    refused(&womsim(&["new", "dir.toml", "--force"], t.path()), "a folder");
+    // A regular file is replaced with --force, as documented.
+    fs::write(t.path().join("old.toml"), "x").unwrap();
+    refused(&womsim(&["new", "old.toml"], t.path()), "--force");
+    assert!(womsim(&["new", "old.toml", "--force"], t.path()).status.success());
+}

@@ -157,11 +157,16 @@ pub fn man() -> Result<(), CliError> {
 
 /// `womsim new`: never overwrites an existing file without `--force`.
 pub fn new(file: &Path, force: bool) -> Result<(), CliError> {
-    if file.exists() && !force {
-        return Err(invalid(anyhow::anyhow!("{} already exists; use --force to overwrite it", file.display())));
-    }
-    if file.is_dir() {
-        return Err(invalid(anyhow::anyhow!("{} is a folder", file.display())));
+    if let Ok(meta) = fs::symlink_metadata(file) {
+        // --force replaces a scenario file, never a folder, device or FIFO
+        // (`new /dev/null --force` as root would replace the device).
+        if !meta.is_file() {
+            let what = if meta.is_dir() { "a folder" } else { "not a regular file" };
+            return Err(invalid(anyhow::anyhow!("{} is {what}; womsim new writes only regular files", file.display())));
+        }
+        if !force {
+            return Err(invalid(anyhow::anyhow!("{} already exists; use --force to overwrite it", file.display())));
+        }
     }
     if let Some(parent) = file.parent().filter(|p| !p.as_os_str().is_empty()) {
         if !parent.is_dir() {
