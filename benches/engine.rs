@@ -138,8 +138,16 @@ fn seeding(c: &mut Criterion) {
     let g = ba();
     let pop = Population::community(g.len());
     let model = ModelSpec::IndependentCascade(IcParams { prob: EdgeProb::Uniform(0.05) });
-    let ctx =
-        SeedingContext { graph: &g, population: &pop, model: &model, steps: 50, seed: 3, strategy_key: 0, draw: None };
+    let ctx = SeedingContext {
+        graph: &g,
+        population: &pop,
+        model: &model,
+        steps: 50,
+        seed: 3,
+        strategy_key: 0,
+        draw: None,
+        progress: None,
+    };
     let mut grp = c.benchmark_group("seeding_ba100k_50");
     modest(&mut grp, 3);
     let kinds = [

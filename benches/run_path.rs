@@ -33,8 +33,13 @@ fn steps_flat(c: &mut Criterion) {
     let mut grp = c.benchmark_group("steps_flat_ic_ba10k_64reps");
     grp.sample_size(20).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(4));
     for steps in [100u32, 1_000, 100_000] {
-        let world =
-            World { graph: &g, population: &pop, model: &model, cfg: RunConfig { steps, replicates: 64, seed: 1 } };
+        let world = World {
+            graph: &g,
+            population: &pop,
+            model: &model,
+            cfg: RunConfig { steps, replicates: 64, seed: 1 },
+            seeding_progress: None,
+        };
         grp.bench_function(format!("steps_{steps}"), |b| {
             b.iter(|| {
                 let cells = pipeline::plan(&world, std::slice::from_ref(&spec), &[]).expect("seeds");

@@ -53,6 +53,9 @@ pub struct World<'a> {
     pub population: &'a Population,
     pub model: &'a ModelSpec,
     pub cfg: RunConfig,
+    /// Progress of strategies that choose their seeds by simulation
+    /// (`greedy`), if the caller shows it.
+    pub seeding_progress: Option<seeding::SimulationProgress<'a>>,
 }
 
 /// The seeds one strategy (at one budget) uses in each replicate.
@@ -132,6 +135,7 @@ pub fn seeding_context<'a>(world: &World<'a>, spec: &StrategySpec, draw: Option<
         seed: world.cfg.seed,
         strategy_key: seeding::strategy_key(&spec.name),
         draw,
+        progress: world.seeding_progress,
     }
 }
 

@@ -51,8 +51,13 @@ fn follower_world(seed: u64) -> (Graph, Population) {
 fn seeds_nobody_hears_cause_nothing_and_none_is_exactly_zero() {
     let (g, pop) = follower_world(5);
     let model = ModelSpec::RelationshipChain(RcParams::default());
-    let world =
-        World { graph: &g, population: &pop, model: &model, cfg: RunConfig { steps: 40, replicates: 120, seed: 5 } };
+    let world = World {
+        graph: &g,
+        population: &pop,
+        model: &model,
+        cfg: RunConfig { steps: 40, replicates: 120, seed: 5 },
+        seeding_progress: None,
+    };
     // Friends with no followers: nobody can hear them.
     let silent: Vec<String> =
         pop.friends().filter(|&u| g.followers(u) == 0).take(10).map(|u| g.label(u).to_string()).collect();
@@ -93,8 +98,13 @@ fn identical_random_strategies_are_rarely_called_different() {
     let mut raw = [0usize; 2];
     let mut total = 0usize;
     for seed in 0..4u64 {
-        let world =
-            World { graph: &g, population: &pop, model: &model, cfg: RunConfig { steps: 60, replicates: 60, seed } };
+        let world = World {
+            graph: &g,
+            population: &pop,
+            model: &model,
+            cfg: RunConfig { steps: 60, replicates: 60, seed },
+            seeding_progress: None,
+        };
         for (k, reseed) in [Reseed::PerReplicate, Reseed::Once].into_iter().enumerate() {
             let strategies: Vec<StrategySpec> =
                 (0..copies).map(|i| spec(&format!("random {i}"), StrategyKind::Random, 5, reseed)).collect();
@@ -162,6 +172,7 @@ fn per_replicate_seeds_give_confidence_intervals_that_cover_the_policy_mean() {
             population: &pop,
             model: &model,
             cfg: RunConfig { steps, replicates: 40, seed: 1000 + seed },
+            seeding_progress: None,
         };
         for (k, reseed) in [Reseed::PerReplicate, Reseed::Once].into_iter().enumerate() {
             let s = run(&world, &[spec("random", StrategyKind::Random, 3, reseed)]);

@@ -137,7 +137,7 @@ fn spec(kind: StrategyKind, budget: Budget) -> StrategySpec {
 }
 
 fn ctx<'a>(g: &'a Graph, pop: &'a Population, model: &'a ModelSpec, seed: u64) -> SeedingContext<'a> {
-    SeedingContext { graph: g, population: pop, model, steps: 50, seed, strategy_key: 0, draw: None }
+    SeedingContext { graph: g, population: pop, model, steps: 50, seed, strategy_key: 0, draw: None, progress: None }
 }
 
 // ---------------------------------------------------------------------------

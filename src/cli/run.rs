@@ -207,13 +207,13 @@ fn input_files(s: &Scenario) -> anyhow::Result<Vec<InputFile>> {
         .collect()
 }
 
-fn progress_bar(show: bool, len: u64, label: &str) -> ProgressBar {
+fn progress_bar(show: bool, len: u64, label: &str, unit: &str) -> ProgressBar {
     if !show {
         return ProgressBar::hidden();
     }
     let pb = ProgressBar::new(len);
     pb.set_style(
-        ProgressStyle::with_template("{prefix:>16} [{wide_bar}] {pos}/{len} replicates, eta {eta}")
+        ProgressStyle::with_template(&format!("{{prefix:>16}} [{{wide_bar}}] {{pos}}/{{len}} {unit}, eta {{eta}}"))
             .expect("valid template")
             .progress_chars("=> "),
     );
@@ -285,8 +285,14 @@ fn plan_cells(
         say(format!("{label}: greedy needs up to {greedy} simulations to choose its seeds"));
     }
     let cfg = RunConfig { steps: s.steps, replicates: s.replicates, seed: s.seed };
-    let world = World { graph, population, model: &s.model, cfg };
-    pool.install(|| pipeline::plan(&world, &s.strategies, &s.budgets)).map_err(|e| {
+    // Greedy's simulations on a bar (its length is the estimate's bound).
+    let pb = progress_bar(settings.progress_bars && greedy > 0, greedy, "greedy seeds", "simulations");
+    let tick = |n: u64| pb.inc(n);
+    let seeding_progress = (greedy > 0).then_some(womsim::seeding::SimulationProgress(&tick));
+    let world = World { graph, population, model: &s.model, cfg, seeding_progress };
+    let cells = pool.install(|| pipeline::plan(&world, &s.strategies, &s.budgets));
+    pb.finish_and_clear();
+    cells.map_err(|e| {
         let spec = &s.strategies[e.strategy];
         invalid(match e.sweep_budget {
             Some(b) => sweep_error(e.strategy, spec, b, e.error),
@@ -336,7 +342,7 @@ pub(super) fn run_plan(
     let s = &plan.scenario;
     let dir = &plan.out_dir;
     let cfg = RunConfig { steps: s.steps, replicates: s.replicates, seed: s.seed };
-    let world = World { graph, population, model: &s.model, cfg };
+    let world = World { graph, population, model: &s.model, cfg, seeding_progress: None };
 
     let mut manifest = open_results_dir(s, dir, settings)?;
     export::write_resolved(dir, &s.to_resolved_toml())?;
@@ -419,7 +425,7 @@ impl<'a> Shown<'a> {
 
 impl pipeline::Progress for Shown<'_> {
     fn start(&self, part: &str, replicates: u32) {
-        let pb = progress_bar(self.settings.progress_bars, u64::from(replicates), part);
+        let pb = progress_bar(self.settings.progress_bars, u64::from(replicates), part, "replicates");
         *self.bar.lock().expect("progress bar lock") = (pb, Instant::now());
     }
 

@@ -65,7 +65,8 @@ pub(super) fn run_shard(
     shard::write_manifest(dir, &manifest)?;
     export::write_resolved(dir, &resolved)?;
     let cfg = RunConfig { steps: s.steps, replicates: s.replicates, seed: s.seed };
-    let world = World { graph: &prep.graph, population: &prep.population, model: &s.model, cfg };
+    let world =
+        World { graph: &prep.graph, population: &prep.population, model: &s.model, cfg, seeding_progress: None };
     if settings.chatty {
         eprintln!("{}: shard {}/{}", s.name, sh.k, sh.n);
     }

@@ -124,6 +124,9 @@ impl SpreadOracle for ModelOracle<'_> {
             for &key in &self.keys {
                 total += f64::from(ic::final_reach(p, self.ctx.graph, seeds, key, ics));
             }
+            if let Some(p) = self.ctx.progress {
+                (p.0)(self.keys.len() as u64);
+            }
             return total / self.keys.len() as f64 - own;
         }
         for &key in &self.keys {
@@ -131,6 +134,9 @@ impl SpreadOracle for ModelOracle<'_> {
                 ReplicateInput { graph: self.ctx.graph, population: self.ctx.population, seeds, dynamics_key: key };
             models::simulate(self.ctx.model, &input, &mut s.model, &mut s.traj);
             total += s.traj.last()[metric.idx()];
+        }
+        if let Some(p) = self.ctx.progress {
+            (p.0)(self.keys.len() as u64);
         }
         total / self.keys.len() as f64 - own
     }
@@ -364,6 +370,7 @@ mod tests {
             seed: 9,
             strategy_key: 1,
             draw: None,
+            progress: None,
         };
         for objective in [Objective::Reach, Objective::Action] {
             let oracle = ModelOracle::new(&ctx, objective, 200);
@@ -474,5 +481,32 @@ mod tests {
             exact += usize::from(spread == best);
         }
         assert!(exact >= 40, "optimal on only {exact} of 60 instances");
+    }
+
+    #[test]
+    fn greedy_reports_every_simulation_it_runs() {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        let g = generate(&GeneratorSpec::ErdosRenyi { nodes: 40, mean_degree: 3.0 }, 5).unwrap();
+        let pop = Population::community(g.len());
+        let model = ModelSpec::IndependentCascade(IcParams { prob: EdgeProb::Uniform(0.2) });
+        let done = AtomicU64::new(0);
+        let tick = |n: u64| {
+            done.fetch_add(n, Ordering::Relaxed);
+        };
+        let ctx = SeedingContext {
+            graph: &g,
+            population: &pop,
+            model: &model,
+            steps: 10,
+            seed: 1,
+            strategy_key: 3,
+            draw: None,
+            progress: Some(crate::seeding::SimulationProgress(&tick)),
+        };
+        let mut celf = model_greedy(&ctx, (0..40).collect(), Objective::Reach, 7);
+        celf.run(3);
+        // Every evaluation is 7 simulations, and every one is reported.
+        assert_eq!(done.load(Ordering::Relaxed), 7 * celf.evaluations);
+        assert!(celf.evaluations > 40);
     }
 }

@@ -262,6 +262,20 @@ pub struct SeedingContext<'a> {
     /// r])`; `None`: the one seed set of the run, from `(seed, "seeding",
     /// [strategy_key])`.
     pub draw: Option<u32>,
+    /// Told how many simulations a strategy that chooses by simulation
+    /// (`greedy`) has just run, so a caller can show progress.
+    pub progress: Option<SimulationProgress<'a>>,
+}
+
+/// A progress callback: `n` more simulations done (called from worker
+/// threads).
+#[derive(Clone, Copy)]
+pub struct SimulationProgress<'a>(pub &'a (dyn Fn(u64) + Sync));
+
+impl std::fmt::Debug for SimulationProgress<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SimulationProgress")
+    }
 }
 
 /// The seeding-stream part of a strategy named `name` (FNV-1a of the name).
