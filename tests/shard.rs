@@ -34,13 +34,16 @@ fn scenario(dir: &Path) {
     fs::write(dir.join("plain.toml"), text.replace("name = \"magic_middle\"", "name = \"plain\"")).unwrap();
     fs::write(dir.join("s.toml"), text.replace("name = \"magic_middle\"", "name = \"sharded\"\nbudgets = [5, 12]"))
         .unwrap();
+    let swept = text.replace("name = \"magic_middle\"", "name = \"swept\"")
+        + "\n[sweep]\n\"model.share.bad\" = [0.01, 0.03]\n\"network.reciprocity\" = [0.0, 0.1]\n";
+    fs::write(dir.join("sweep.toml"), swept).unwrap();
 }
 
 #[test]
 fn merged_shards_are_the_unsharded_run_byte_for_byte() {
     let t = tempfile::tempdir().unwrap();
     scenario(t.path());
-    for file in ["plain.toml", "s.toml"] {
+    for file in ["plain.toml", "s.toml", "sweep.toml"] {
         let whole = format!("whole_{file}");
         ok(&womsim(&["run", file, "--quiet", "--out", &whole], t.path()));
         for n in [1u32, 2, 3, 7] {
@@ -56,11 +59,16 @@ fn merged_shards_are_the_unsharded_run_byte_for_byte() {
             let out = format!("merged_{file}_{n}");
             args.extend(["--out", &out, "--quiet"]);
             ok(&womsim(&args, t.path()));
-            for f in FILES {
-                let a = fs::read(t.path().join(&whole).join(f));
-                let b = fs::read(t.path().join(&out).join(f));
-                assert_eq!(a.is_ok(), b.is_ok(), "{file}: {f} present in one folder only");
-                assert!(a.ok() == b.ok(), "{file}: {f} differs after merging {n} shards");
+            // A sweep's own files, and every point's folder, too.
+            let mut folders = vec![String::new()];
+            folders.extend((1..=4).map(|k| format!("points/{k}")));
+            for sub in &folders {
+                for f in FILES.iter().chain(&["sweep.csv", "sweep.resolved.toml"]) {
+                    let a = fs::read(t.path().join(&whole).join(sub).join(f));
+                    let b = fs::read(t.path().join(&out).join(sub).join(f));
+                    assert_eq!(a.is_ok(), b.is_ok(), "{file}: {sub}/{f} present in one folder only");
+                    assert!(a.ok() == b.ok(), "{file}: {sub}/{f} differs after merging {n} shards");
+                }
             }
             assert!(t.path().join(&out).join("report.html").is_file());
         }

@@ -90,14 +90,16 @@ pub fn run_command(args: &RunArgs) -> Result<(), CliError> {
         }
     }
     if let Some(shard) = args.shard {
-        let (Some(prep), None) = (&prepared[0], &sweeps[0]) else {
-            return Err(invalid(anyhow::anyhow!("--shard splits a plain scenario; it does not split a [sweep] yet")));
+        let plan = &settings.plans[0];
+        return match (&prepared[0], &sweeps[0], first_groups.into_iter().next().flatten()) {
+            (Some(prep), None, _) => super::shard::run_shard(plan, prep, &settings, &pool, shard),
+            (_, Some(sw), first) => super::shard::run_sweep_shard(plan, sw, first, &settings, &pool, shard),
+            _ => unreachable!("a scenario is prepared or a sweep"),
         };
-        return super::shard::run_shard(&settings.plans[0], prep, &settings, &pool, shard);
     }
     for (((plan, sweep), prep), first) in settings.plans.iter().zip(&sweeps).zip(&prepared).zip(first_groups) {
         match (sweep, prep) {
-            (Some(sw), _) => run_sweep(plan, sw, first, &settings, &pool)?,
+            (Some(sw), _) => run_sweep(plan, sw, first, &settings, &pool, &|_| Ok(Box::new(pipeline::Simulate)))?,
             (None, Some(prep)) => {
                 let world = (&prep.graph, &prep.population, prep.cells.as_slice());
                 let summary = run_plan(plan, world, &settings, &pool, &plan.scenario.name, &pipeline::Simulate)?;
@@ -456,24 +458,24 @@ impl pipeline::Progress for Shown<'_> {
 // ---------------------------------------------------------------- sweeps
 
 /// A scenario's `[sweep]` and its points grouped by the world they run on.
-struct SweepPlan {
-    sweep: Sweep,
+pub(super) struct SweepPlan {
+    pub(super) sweep: Sweep,
     /// Point indices (0-based) sharing one network and population, in order
     /// of first appearance; points within a group in grid order.
-    groups: Vec<Vec<usize>>,
+    pub(super) groups: Vec<Vec<usize>>,
 }
 
 /// One group's network, population and each member point's cells.
-struct Group {
-    graph: Graph,
-    population: Population,
-    cells: Vec<Vec<Cell>>,
+pub(super) struct Group {
+    pub(super) graph: Graph,
+    pub(super) population: Population,
+    pub(super) cells: Vec<Vec<Cell>>,
 }
 
 impl SweepPlan {
     /// The sweep of `plan`'s scenario, read again from its file (the loader
     /// validated every point already), or `None` without `[sweep]`.
-    fn of(plan: &RunPlan) -> anyhow::Result<Option<SweepPlan>> {
+    pub(super) fn of(plan: &RunPlan) -> anyhow::Result<Option<SweepPlan>> {
         let Some(path) = &plan.scenario.source else { return Ok(None) };
         let (_, sweep) = womsim::scenario::load_with_sweep(path)?;
         let Some(sweep) = sweep else { return Ok(None) };
@@ -506,7 +508,7 @@ impl SweepPlan {
 
     /// Point `i` (0-based) as a plain run: its scenario with the run's
     /// command-line overrides, into `points/<i+1>/`.
-    fn point_plan(&self, plan: &RunPlan, i: usize) -> RunPlan {
+    pub(super) fn point_plan(&self, plan: &RunPlan, i: usize) -> RunPlan {
         let base = &plan.scenario;
         let scenario =
             Scenario { seed: base.seed, replicates: base.replicates, ..self.sweep.points[i].scenario.clone() };
@@ -514,13 +516,13 @@ impl SweepPlan {
     }
 
     /// `name point k/N` for progress messages.
-    fn label(&self, plan: &RunPlan, i: usize) -> String {
+    pub(super) fn label(&self, plan: &RunPlan, i: usize) -> String {
         format!("{} point {}/{}", plan.scenario.name, i + 1, self.sweep.points.len())
     }
 
     /// Build group `g`'s network and population once and pick every member
     /// point's seeds.
-    fn prepare_group(
+    pub(super) fn prepare_group(
         &self,
         g: usize,
         plan: &RunPlan,
@@ -611,12 +613,17 @@ fn copy_first_point(from: &Path, to: &Path) -> anyhow::Result<()> {
 /// folder, writing `sweep.csv` after each; the sweep's own folder holds
 /// `sweep.csv`, `sweep.resolved.toml`, its `manifest.json` and a copy of
 /// point 1's results.
-fn run_sweep(
+/// Where a sweep point's replicates come from (simulated, or a merge's
+/// shards of that point).
+pub(super) type PointSource<'a> = &'a dyn Fn(usize) -> Result<Box<dyn pipeline::Replicates>, CliError>;
+
+pub(super) fn run_sweep(
     plan: &RunPlan,
     sw: &SweepPlan,
     first: Option<Group>,
     settings: &RunSettings,
     pool: &rayon::ThreadPool,
+    source_of: PointSource<'_>,
 ) -> Result<(), CliError> {
     let started = Instant::now();
     let s = &plan.scenario;
@@ -641,7 +648,8 @@ fn run_sweep(
             let p = sw.point_plan(plan, i);
             let label = sw.label(plan, i);
             let world = (&group.graph, &group.population, group.cells[m].as_slice());
-            let summary = run_plan(&p, world, settings, pool, &label, &pipeline::Simulate)?;
+            let source = source_of(i)?;
+            let summary = run_plan(&p, world, settings, pool, &label, source.as_ref())?;
             let values: Vec<String> = sw.sweep.points[i].values.iter().map(value_cell).collect();
             rows.push(SweepRow::baseline(i + 1, &values, pipeline::BASELINE, &summary.baseline));
             rows.extend(summary.strategies.iter().map(|st| SweepRow::of(i + 1, &values, st)));

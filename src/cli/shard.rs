@@ -21,13 +21,27 @@ use womsim::scenario;
 use super::args::{MergeArgs, Shard};
 use super::config::{RunPlan, RunSettings};
 use super::lock::DirLock;
-use super::run::{check_out_dir, prepare, run_plan, Prepared};
+use super::run::{check_out_dir, prepare, run_plan, run_sweep, Group, Prepared, SweepPlan};
 use super::{invalid, summary, CliError};
 
 /// The SHA-256 of a scenario's resolved text: what identifies a run.
 fn scenario_digest(resolved: &str) -> String {
     use sha2::{Digest, Sha256};
     Sha256::digest(resolved.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A run of `s.replicates` replicates splits into at most that many shards.
+fn check_split(s: &womsim::scenario::Scenario, sh: Shard) -> Result<(), CliError> {
+    if sh.n > s.replicates {
+        return Err(invalid(anyhow::anyhow!(
+            "--shard {}/{}: {} replicates cannot be split into {} shards",
+            sh.k,
+            sh.n,
+            s.replicates,
+            sh.n
+        )));
+    }
+    Ok(())
 }
 
 /// Run shard `sh` of a prepared scenario into its partial folder (locked and
@@ -41,45 +55,193 @@ pub(super) fn run_shard(
 ) -> Result<(), CliError> {
     let s = &plan.scenario;
     let dir = &plan.out_dir;
-    if sh.n > s.replicates {
-        return Err(invalid(anyhow::anyhow!(
-            "--shard {}/{}: {} replicates cannot be split into {} shards",
-            sh.k,
-            sh.n,
-            s.replicates,
-            sh.n
-        )));
+    check_split(s, sh)?;
+    if settings.chatty {
+        eprintln!("{}: shard {}/{}", s.name, sh.k, sh.n);
     }
-    let resolved = s.to_resolved_toml();
-    let mut manifest = shard::ShardManifest {
+    write_partial(plan, (&prep.graph, &prep.population, &prep.cells), pool, sh)?;
+    println!("shard {}/{} of {:?}: {}", sh.k, sh.n, s.name, dir.display());
+    Ok(())
+}
+
+/// The manifest of a partial folder for `s` (incomplete until written).
+fn manifest_for(s: &womsim::scenario::Scenario, resolved: &str, cells: usize, sh: Shard) -> shard::ShardManifest {
+    shard::ShardManifest {
         womsim_version: env!("CARGO_PKG_VERSION").to_string(),
-        scenario_sha256: scenario_digest(&resolved),
+        scenario_sha256: scenario_digest(resolved),
         scenario: s.name.clone(),
         seed: s.seed,
         replicates: s.replicates,
         steps: s.steps,
         shard: [sh.k, sh.n],
-        cells: prep.cells.len(),
+        cells,
         complete: false,
-    };
+    }
+}
+
+/// A prepared world: network, population and cells.
+type WorldRef<'a> = (&'a womsim::graph::Graph, &'a womsim::population::Population, &'a [pipeline::Cell]);
+
+/// Simulate shard `sh` of one scenario (or sweep point) on its prepared
+/// world and write its partial folder at `plan.out_dir`.
+fn write_partial(
+    plan: &RunPlan,
+    (graph, population, cells): WorldRef<'_>,
+    pool: &rayon::ThreadPool,
+    sh: Shard,
+) -> Result<(), CliError> {
+    let s = &plan.scenario;
+    let dir = &plan.out_dir;
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let resolved = s.to_resolved_toml();
+    let mut manifest = manifest_for(s, &resolved, cells.len(), sh);
     shard::write_manifest(dir, &manifest)?;
     export::write_resolved(dir, &resolved)?;
     let cfg = RunConfig { steps: s.steps, replicates: s.replicates, seed: s.seed };
-    let world =
-        World { graph: &prep.graph, population: &prep.population, model: &s.model, cfg, seeding_progress: None };
-    if settings.chatty {
-        eprintln!("{}: shard {}/{}", s.name, sh.k, sh.n);
-    }
-    let data = pool.install(|| pipeline::simulate_shard(&world, &prep.cells, sh.k, sh.n, &|| {}));
+    let world = World { graph, population, model: &s.model, cfg, seeding_progress: None };
+    let data = pool.install(|| pipeline::simulate_shard(&world, cells, sh.k, sh.n, &|| {}));
     shard::write_data(dir, &data)?;
     manifest.complete = true;
     shard::write_manifest(dir, &manifest)?;
-    println!("shard {}/{} of {:?}: {}", sh.k, sh.n, s.name, dir.display());
     Ok(())
+}
+
+/// Shard `sh` of a sweep: the folder gets the sweep's resolved text and a
+/// top-level manifest (its `cells` = the number of points), and each point
+/// its own partial folder under `points/<k>/`; the top-level manifest says
+/// complete only after every point.
+pub(super) fn run_sweep_shard(
+    plan: &RunPlan,
+    sw: &SweepPlan,
+    first: Option<Group>,
+    settings: &RunSettings,
+    pool: &rayon::ThreadPool,
+    sh: Shard,
+) -> Result<(), CliError> {
+    let s = &plan.scenario;
+    let dir = &plan.out_dir;
+    check_split(s, sh)?;
+    let resolved = format!("{}{}", s.to_resolved_toml(), sw.sweep.to_toml());
+    let mut manifest = manifest_for(s, &resolved, sw.sweep.points.len(), sh);
+    shard::write_manifest(dir, &manifest)?;
+    export::atomic_write(&dir.join(export::SWEEP_RESOLVED), resolved.as_bytes())?;
+    let mut first = first;
+    for g in 0..sw.groups.len() {
+        let group = match first.take() {
+            Some(gr) if g == 0 => gr,
+            _ => sw.prepare_group(g, plan, settings, pool)?,
+        };
+        for (m, &i) in sw.groups[g].iter().enumerate() {
+            if settings.chatty {
+                eprintln!("{}: shard {}/{}", sw.label(plan, i), sh.k, sh.n);
+            }
+            let p = sw.point_plan(plan, i);
+            write_partial(&p, (&group.graph, &group.population, &group.cells[m]), pool, sh)?;
+        }
+    }
+    manifest.complete = true;
+    shard::write_manifest(dir, &manifest)?;
+    println!("shard {}/{} of the sweep {:?} ({} points): {}", sh.k, sh.n, s.name, sw.sweep.points.len(), dir.display());
+    Ok(())
+}
+
+/// The top-level manifest of a sweep shard's folder, checked complete.
+fn read_sweep_manifest(d: &std::path::Path) -> Result<shard::ShardManifest, CliError> {
+    let text = std::fs::read_to_string(d.join(shard::SHARD_MANIFEST))
+        .map_err(|e| invalid(anyhow::anyhow!("{} is not a shard's folder: {e}", d.display())))?;
+    let m: shard::ShardManifest = serde_json::from_str(&text)
+        .map_err(|e| invalid(anyhow::anyhow!("{} holds no valid shard manifest: {e}", d.display())))?;
+    if !m.complete {
+        return Err(invalid(anyhow::anyhow!(
+            "{}: shard {}/{} was interrupted (its manifest says incomplete); run it again",
+            d.display(),
+            m.shard[0],
+            m.shard[1]
+        )));
+    }
+    Ok(m)
+}
+
+/// `merge` of a sharded sweep: every shard's points reassembled point by
+/// point into the sweep's results, through the sweep's own code.
+fn merge_sweep(args: &MergeArgs) -> Result<(), CliError> {
+    let manifests: Vec<shard::ShardManifest> =
+        args.shards.iter().map(|d| read_sweep_manifest(d)).collect::<Result<_, _>>()?;
+    let first = &manifests[0];
+    for (m, d) in manifests.iter().zip(&args.shards) {
+        if m.scenario_sha256 != first.scenario_sha256 || m.seed != first.seed || m.shard[1] != first.shard[1] {
+            return Err(invalid(anyhow::anyhow!(
+                "{} is a shard of another run than {}",
+                d.display(),
+                args.shards[0].display()
+            )));
+        }
+        if m.womsim_version != env!("CARGO_PKG_VERSION") {
+            return Err(invalid(anyhow::anyhow!("{} was written by womsim {}", d.display(), m.womsim_version)));
+        }
+    }
+    let n = first.shard[1];
+    let mut seen = vec![false; n as usize];
+    for m in &manifests {
+        let k = m.shard[0];
+        if k == 0 || k > n || std::mem::replace(&mut seen[(k - 1) as usize], true) {
+            return Err(invalid(anyhow::anyhow!("cannot merge: shard {k}/{n} is given twice (or is out of range)")));
+        }
+    }
+    if let Some(k) = seen.iter().position(|&x| !x) {
+        return Err(invalid(anyhow::anyhow!("cannot merge: shard {}/{n} is missing", k + 1)));
+    }
+    let (s, _) = scenario::load_with_sweep(&args.shards[0].join(export::SWEEP_RESOLVED))
+        .map_err(|e| invalid(anyhow::anyhow!("the shards' sweep does not parse: {e}")))?;
+    let settings = merge_settings(args, s);
+    let plan = &settings.plans[0];
+    let sw =
+        SweepPlan::of(plan).map_err(invalid)?.ok_or_else(|| invalid(anyhow::anyhow!("the shards hold no sweep")))?;
+    let _lock = DirLock::acquire(&plan.out_dir).map_err(invalid)?;
+    check_out_dir(&plan.out_dir, settings.force).map_err(invalid)?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(settings.threads)
+        .build()
+        .context("cannot start the worker threads")?;
+    let first_group = sw.prepare_group(0, plan, &settings, &pool)?;
+    // Point i's replicates: its partial folder in every shard, reassembled.
+    let replicates = plan.scenario.replicates;
+    let source_of = |i: usize| -> Result<Box<dyn pipeline::Replicates>, CliError> {
+        let mut parts = Vec::with_capacity(args.shards.len());
+        let mut cells = 0;
+        for d in &args.shards {
+            let p = shard::read(&d.join(export::POINTS_DIR).join((i + 1).to_string())).map_err(invalid)?;
+            cells = p.manifest.cells;
+            parts.push(p.data);
+        }
+        let shards = Shards::assemble(parts, replicates, cells)
+            .map_err(|e| invalid(anyhow::anyhow!("cannot merge point {}: {e}", i + 1)))?;
+        Ok(Box::new(shards))
+    };
+    run_sweep(plan, &sw, Some(first_group), &settings, &pool, &source_of)?;
+    println!("results: {}", plan.out_dir.display());
+    Ok(())
+}
+
+/// Settings of a merge writing `s`'s results to `--out`.
+fn merge_settings(args: &MergeArgs, s: womsim::scenario::Scenario) -> RunSettings {
+    let threads =
+        args.threads.map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), |t| t as usize);
+    RunSettings {
+        plans: vec![RunPlan { scenario: s, out_dir: args.out.clone() }],
+        threads,
+        force: args.force,
+        chatty: !args.quiet,
+        progress_bars: !args.quiet && std::io::stderr().is_terminal(),
+    }
 }
 
 /// `womsim merge SHARD_DIR... --out DIR`.
 pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
+    // A sharded sweep: a sweep's resolved text beside the top-level manifest.
+    if args.shards[0].join(export::SWEEP_RESOLVED).is_file() {
+        return merge_sweep(args);
+    }
     // Every folder is read and checked before anything is written.
     let mut parts = Vec::with_capacity(args.shards.len());
     for d in &args.shards {
@@ -120,15 +282,7 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
     let shards = Shards::assemble(parts.into_iter().map(|p| p.data).collect(), replicates, cells)
         .map_err(|e| invalid(anyhow::anyhow!("cannot merge: {e}")))?;
 
-    let threads =
-        args.threads.map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), |t| t as usize);
-    let settings = RunSettings {
-        plans: vec![RunPlan { scenario: s, out_dir: args.out.clone() }],
-        threads,
-        force: args.force,
-        chatty: !args.quiet,
-        progress_bars: !args.quiet && std::io::stderr().is_terminal(),
-    };
+    let settings = merge_settings(args, s);
     let plan = &settings.plans[0];
     let _lock = DirLock::acquire(&plan.out_dir).map_err(invalid)?;
     check_out_dir(&plan.out_dir, settings.force).map_err(invalid)?;
