@@ -45,6 +45,21 @@ fn digests(dir: &Path) -> String {
     out
 }
 
+/// `womsim run --quiet <extra> --out <out> <scenario>` from the repository
+/// root; it must succeed.
+fn run(scenario: &Path, out: &Path, extra: &[&str]) {
+    let o = Command::new(env!("CARGO_BIN_EXE_womsim"))
+        .args(["run", "--quiet"])
+        .args(extra)
+        .arg("--out")
+        .arg(out)
+        .arg(scenario)
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}: {}", scenario.display(), String::from_utf8_lossy(&o.stderr));
+}
+
 #[test]
 fn bundled_scenarios_reproduce_their_golden_outputs() {
     let bless = std::env::var_os("WOMSIM_BLESS").is_some();
@@ -55,14 +70,7 @@ fn bundled_scenarios_reproduce_their_golden_outputs() {
     for sc in scenarios {
         let name = sc.file_stem().unwrap().to_string_lossy().into_owned();
         let out = tmp.path().join(&name);
-        let o = Command::new(env!("CARGO_BIN_EXE_womsim"))
-            .args(["run", "--quiet", "--threads", "2", "--out"])
-            .arg(&out)
-            .arg(&sc)
-            .current_dir(root())
-            .output()
-            .unwrap();
-        assert!(o.status.success(), "{name}: {}", String::from_utf8_lossy(&o.stderr));
+        run(&sc, &out, &["--threads", "2"]);
         let got = digests(&out);
         let golden = root().join("tests/golden").join(format!("{name}.sha256"));
         if bless {
@@ -87,14 +95,7 @@ fn run_text(dir: &Path, name: &str, text: &str) -> PathBuf {
     let sc = dir.join(format!("{name}.toml"));
     fs::write(&sc, text).unwrap();
     let out = dir.join(name);
-    let o = Command::new(env!("CARGO_BIN_EXE_womsim"))
-        .args(["run", "--quiet", "--replicates", "300", "--out"])
-        .arg(&out)
-        .arg(&sc)
-        .current_dir(root())
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{name}: {}", String::from_utf8_lossy(&o.stderr));
+    run(&sc, &out, &["--replicates", "300"]);
     out
 }
 

@@ -82,18 +82,9 @@ pub fn display_name(s: &str) -> String {
 /// `s` with every control character replaced by its Rust escape
 /// (`\u{1b}`, `\n`, …): safe to print on a terminal or put in SVG/XML.
 pub fn escape_controls(s: &str) -> String {
-    if !s.chars().any(char::is_control) {
-        return s.to_string();
-    }
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        if c.is_control() {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    // The scenario module's rule, so a name prints the same in an error
+    // message and in a chart.
+    crate::scenario::printable(s).into_owned()
 }
 
 /// Text colour for titles and labels.

@@ -158,10 +158,7 @@ pub fn load_all(paths: &[PathBuf]) -> Result<Vec<Scenario>, CliError> {
 /// Run a parsed command line.
 pub fn execute(cli: Cli) -> Result<(), CliError> {
     match cli.command {
-        // A shard writes a partial folder (no results to read back yet).
-        Command::Run(a) => {
-            run::run_command(&a).and_then(|()| if a.shard.is_some() { Ok(()) } else { exports::after_run(&a) })
-        }
+        Command::Run(a) => run::run_command(&a),
         Command::Validate { scenarios } => commands::validate(&scenarios),
         Command::List { category } => commands::list(category),
         Command::New { file, force } => commands::new(&file, force),

@@ -97,13 +97,17 @@ pub fn run_command(args: &RunArgs) -> Result<(), CliError> {
             _ => unreachable!("a scenario is prepared or a sweep"),
         };
     }
+    let mut summaries = Vec::with_capacity(settings.plans.len());
     for (((plan, sweep), prep), first) in settings.plans.iter().zip(&sweeps).zip(&prepared).zip(first_groups) {
         match (sweep, prep) {
-            (Some(sw), _) => run_sweep(plan, sw, first, &settings, &pool, &|_| Ok(Box::new(pipeline::Simulate)))?,
+            (Some(sw), _) => {
+                summaries.push(run_sweep(plan, sw, first, &settings, &pool, &|_| Ok(Box::new(pipeline::Simulate)))?)
+            }
             (None, Some(prep)) => {
                 let world = (&prep.graph, &prep.population, prep.cells.as_slice());
                 let summary = run_plan(plan, world, &settings, &pool, &plan.scenario.name, &pipeline::Simulate)?;
                 print!("{}", super::exports::stdout_text(&summary, args.exports.format)?);
+                summaries.push(summary);
             }
             (None, None) => unreachable!("a plain scenario is prepared"),
         }
@@ -115,6 +119,7 @@ pub fn run_command(args: &RunArgs) -> Result<(), CliError> {
             println!();
         }
     }
+    super::exports::write_exports(&args.exports, &summaries)?;
     drop(locks);
     Ok(())
 }
@@ -396,6 +401,10 @@ pub(super) fn run_plan(
     let charts_dir = dir.join(export::CHARTS_DIR);
     fs::create_dir_all(&charts_dir).with_context(|| format!("cannot create {}", charts_dir.display()))?;
     womsim::charts::render_all(&results, &charts_dir, &s.output).context("cannot draw the charts")?;
+    export::formats::write_results_csv(dir, &results)?;
+    if let Some(w) = womsim::report::still_rising_warning(&results) {
+        eprintln!("{w}");
+    }
     if s.output.report {
         womsim::report::write_report(&results, &charts_dir, &dir.join(export::REPORT))
             .context("cannot write the report")?;
@@ -520,6 +529,31 @@ impl SweepPlan {
         format!("{} point {}/{}", plan.scenario.name, i + 1, self.sweep.points.len())
     }
 
+    /// Visit every point, group by group (each group's network, population
+    /// and seeds built once; `first` is group 0 if already prepared), with
+    /// its plan and prepared world.
+    pub(super) fn each_point(
+        &self,
+        plan: &RunPlan,
+        first: Option<Group>,
+        settings: &RunSettings,
+        pool: &rayon::ThreadPool,
+        f: &mut dyn FnMut(usize, &RunPlan, PreparedRef<'_>) -> Result<(), CliError>,
+    ) -> Result<(), CliError> {
+        let mut first = first;
+        for g in 0..self.groups.len() {
+            let group = match first.take() {
+                Some(gr) if g == 0 => gr,
+                _ => self.prepare_group(g, plan, settings, pool)?,
+            };
+            for (m, &i) in self.groups[g].iter().enumerate() {
+                let p = self.point_plan(plan, i);
+                f(i, &p, (&group.graph, &group.population, group.cells[m].as_slice()))?;
+            }
+        }
+        Ok(())
+    }
+
     /// Build group `g`'s network and population once and pick every member
     /// point's seeds.
     pub(super) fn prepare_group(
@@ -593,7 +627,14 @@ fn copy_first_point(from: &Path, to: &Path) -> anyhow::Result<()> {
         }
         Ok(())
     };
-    for name in [export::TIMESERIES, export::REPLICATES, export::SEEDS, export::DEGREES, export::BUDGETS] {
+    for name in [
+        export::TIMESERIES,
+        export::REPLICATES,
+        export::SEEDS,
+        export::DEGREES,
+        export::BUDGETS,
+        export::formats::RESULTS_CSV,
+    ] {
         copy(name)?;
     }
     copy(export::RESOLVED)?;
@@ -624,7 +665,7 @@ pub(super) fn run_sweep(
     settings: &RunSettings,
     pool: &rayon::ThreadPool,
     source_of: PointSource<'_>,
-) -> Result<(), CliError> {
+) -> Result<SummaryFile, CliError> {
     let started = Instant::now();
     let s = &plan.scenario;
     let dir = &plan.out_dir;
@@ -638,29 +679,22 @@ pub(super) fn run_sweep(
 
     let mut rows: Vec<SweepRow> = Vec::new();
     let mut tables: Vec<(usize, String)> = Vec::new();
-    let mut first = first;
-    for g in 0..sw.groups.len() {
-        let group = match first.take() {
-            Some(gr) if g == 0 => gr,
-            _ => sw.prepare_group(g, plan, settings, pool)?,
-        };
-        for (m, &i) in sw.groups[g].iter().enumerate() {
-            let p = sw.point_plan(plan, i);
-            let label = sw.label(plan, i);
-            let world = (&group.graph, &group.population, group.cells[m].as_slice());
-            let source = source_of(i)?;
-            let summary = run_plan(&p, world, settings, pool, &label, source.as_ref())?;
-            let values: Vec<String> = sw.sweep.points[i].values.iter().map(value_cell).collect();
-            rows.push(SweepRow::baseline(i + 1, &values, pipeline::BASELINE, &summary.baseline));
-            rows.extend(summary.strategies.iter().map(|st| SweepRow::of(i + 1, &values, st)));
-            rows.sort_by_key(|r| r.point);
-            export::write_sweep(dir, &sw.sweep.keys, &rows)?;
-            if i == 0 {
-                copy_first_point(&p.out_dir, dir)?;
-            }
-            tables.push((i, summary::table(&summary)));
+    let mut first_summary: Option<SummaryFile> = None;
+    sw.each_point(plan, first, settings, pool, &mut |i, p, world| {
+        let source = source_of(i)?;
+        let summary = run_plan(p, world, settings, pool, &sw.label(plan, i), source.as_ref())?;
+        let values: Vec<String> = sw.sweep.points[i].values.iter().map(value_cell).collect();
+        rows.push(SweepRow::baseline(i + 1, &values, pipeline::BASELINE, &summary.baseline));
+        rows.extend(summary.strategies.iter().map(|st| SweepRow::of(i + 1, &values, st)));
+        rows.sort_by_key(|r| r.point);
+        export::write_sweep(dir, &sw.sweep.keys, &rows)?;
+        tables.push((i, summary::table(&summary)));
+        if i == 0 {
+            copy_first_point(&p.out_dir, dir)?;
+            first_summary = Some(summary);
         }
-    }
+        Ok(())
+    })?;
 
     manifest.wall_time_seconds = started.elapsed().as_secs_f64();
     manifest.complete = true;
@@ -677,7 +711,7 @@ pub(super) fn run_sweep(
     if n > SHOWN {
         println!("... and {} more points: see {}", n - SHOWN, export::SWEEP);
     }
-    Ok(())
+    Ok(first_summary.expect("a sweep has at least one point"))
 }
 
 fn secs(d: Duration) -> String {

@@ -21,7 +21,7 @@ use womsim::scenario;
 use super::args::{MergeArgs, Shard};
 use super::config::{RunPlan, RunSettings};
 use super::lock::DirLock;
-use super::run::{check_out_dir, prepare, run_plan, run_sweep, Group, Prepared, SweepPlan};
+use super::run::{check_out_dir, prepare, run_plan, run_sweep, Group, Prepared, PreparedRef, SweepPlan};
 use super::{invalid, summary, CliError};
 
 /// The SHA-256 of a scenario's resolved text: what identifies a run.
@@ -79,14 +79,11 @@ fn manifest_for(s: &womsim::scenario::Scenario, resolved: &str, cells: usize, sh
     }
 }
 
-/// A prepared world: network, population and cells.
-type WorldRef<'a> = (&'a womsim::graph::Graph, &'a womsim::population::Population, &'a [pipeline::Cell]);
-
 /// Simulate shard `sh` of one scenario (or sweep point) on its prepared
 /// world and write its partial folder at `plan.out_dir`.
 fn write_partial(
     plan: &RunPlan,
-    (graph, population, cells): WorldRef<'_>,
+    (graph, population, cells): PreparedRef<'_>,
     pool: &rayon::ThreadPool,
     sh: Shard,
 ) -> Result<(), CliError> {
@@ -125,20 +122,12 @@ pub(super) fn run_sweep_shard(
     let mut manifest = manifest_for(s, &resolved, sw.sweep.points.len(), sh);
     shard::write_manifest(dir, &manifest)?;
     export::atomic_write(&dir.join(export::SWEEP_RESOLVED), resolved.as_bytes())?;
-    let mut first = first;
-    for g in 0..sw.groups.len() {
-        let group = match first.take() {
-            Some(gr) if g == 0 => gr,
-            _ => sw.prepare_group(g, plan, settings, pool)?,
-        };
-        for (m, &i) in sw.groups[g].iter().enumerate() {
-            if settings.chatty {
-                eprintln!("{}: shard {}/{}", sw.label(plan, i), sh.k, sh.n);
-            }
-            let p = sw.point_plan(plan, i);
-            write_partial(&p, (&group.graph, &group.population, &group.cells[m]), pool, sh)?;
+    sw.each_point(plan, first, settings, pool, &mut |i, p, world| {
+        if settings.chatty {
+            eprintln!("{}: shard {}/{}", sw.label(plan, i), sh.k, sh.n);
         }
-    }
+        write_partial(p, world, pool, sh)
+    })?;
     manifest.complete = true;
     shard::write_manifest(dir, &manifest)?;
     println!("shard {}/{} of the sweep {:?} ({} points): {}", sh.k, sh.n, s.name, sw.sweep.points.len(), dir.display());
@@ -218,6 +207,7 @@ fn merge_sweep(args: &MergeArgs) -> Result<(), CliError> {
             .map_err(|e| invalid(anyhow::anyhow!("cannot merge point {}: {e}", i + 1)))?;
         Ok(Box::new(shards))
     };
+    // The sweep prints its own tables; its first point's summary is not needed here.
     run_sweep(plan, &sw, Some(first_group), &settings, &pool, &source_of)?;
     println!("results: {}", plan.out_dir.display());
     Ok(())

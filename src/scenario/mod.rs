@@ -27,7 +27,9 @@ pub mod schema;
 pub mod sweep;
 mod write;
 
-pub use parse::{load, load_with_sweep, parse_str, parse_with_sweep, Problem, ScenarioErrors, MIX_TOLERANCE};
+pub use parse::{
+    load, load_with_sweep, parse_str, parse_with_sweep, printable, Problem, ScenarioErrors, MIX_TOLERANCE,
+};
 pub use schema::{list_text, reference_markdown, schema, Key, Section, Ty, LIST_TOPICS};
 pub use sweep::{Design, Point, Sweep, MAX_POINTS};
 pub use write::starter_toml;

@@ -53,7 +53,7 @@ impl fmt::Display for Problem {
 
 /// `s` with every control character (C0, DEL, C1) escaped as Rust does
 /// (`\n`, `\u{1b}`), so that none from a scenario reaches a terminal raw.
-pub(crate) fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
     if !s.chars().any(char::is_control) {
         return std::borrow::Cow::Borrowed(s);
     }
