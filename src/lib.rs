@@ -51,6 +51,7 @@ pub mod metrics;
 pub mod models;
 pub mod pipeline;
 pub mod population;
+pub mod prior;
 pub mod report;
 pub mod resources;
 pub mod results;

@@ -65,7 +65,7 @@ pub fn paired_diff(a: &[f64], b: &[f64]) -> Summary {
 
 /// ln Γ(x) for x > 0, Lanczos approximation (g = 7, n = 9; Press et al.,
 /// *Numerical Recipes*, 3rd ed., §6.1), relative error below 1e-15.
-fn ln_gamma(x: f64) -> f64 {
+pub fn ln_gamma(x: f64) -> f64 {
     const G: f64 = 7.0;
     const C: [f64; 9] = [
         0.999_999_999_999_809_9,
