@@ -309,7 +309,9 @@ fn bass_coverage(n: u64, poisson: bool) -> ([f64; 3], [f64; 3], usize) {
 #[test]
 fn nls_intervals_are_calibrated() {
     let (nls, ols, failed) = bass_coverage(200, false);
-    println!("200 series, Gaussian noise: NLS coverage p q m = {nls:?}; OLS (delta method) = {ols:?}; NLS failures {failed}");
+    println!(
+        "200 series, Gaussian noise: NLS coverage p q m = {nls:?}; OLS (delta method) = {ols:?}; NLS failures {failed}"
+    );
     assert_eq!(failed, 0);
     for c in nls {
         assert!((0.90..=0.99).contains(&c), "NLS coverage {c}");
