@@ -283,6 +283,11 @@ fn verdict(r: &RunResults) -> String {
             ));
         }
     }
+    // With [uncertain]: who is best in what share of plausible worlds.
+    let m = if shows_cost(r) { 5 } else { 4 };
+    if let Some(v) = crate::uncertainty::verdict(&r.summary, m, &|n| format!("<strong>{}</strong>", escape(n))) {
+        parts.push(v);
+    }
     parts.join(" ")
 }
 

@@ -32,6 +32,10 @@ pub mod purpose {
     pub const SEEDING: &str = "seeding";
     /// Propagation dynamics of one replicate (shared by all strategies).
     pub const DYNAMICS: &str = "dynamics";
+    /// Parameter draws of an `[uncertain]` scenario: `(seed, "uncertain",
+    /// [hash_str(key), draw])`, keyed by the key's name so that draws do not
+    /// depend on the order of keys in the file.
+    pub const UNCERTAIN: &str = "uncertain";
 }
 
 /// SplitMix64 finaliser: a bijective 64-bit mixer (Steele, Lea & Flood 2014).
