@@ -154,60 +154,85 @@ pub fn info(u: &Uncertain, per_draw: u32) -> UncertainInfo {
     }
 }
 
+/// The metric an `[uncertain]` verdict speaks of: action per unit of cost
+/// when the strategies' costs differ (as the report's cost sentence),
+/// else action caused beyond the seeds. An index into [`PerMetric::NAMES`].
+pub fn verdict_metric(summary: &SummaryFile) -> usize {
+    let costs: Vec<f64> = summary.strategies.iter().map(|s| s.cost).filter(|c| c.is_finite()).collect();
+    let differ =
+        costs.iter().any(|&c| c > 0.0) && costs.iter().any(|&c| (c - costs[0]).abs() > 1e-9 * costs[0].abs().max(1.0));
+    if differ {
+        5
+    } else {
+        4
+    }
+}
+
+/// `(what the best does, what the metric is called)` for metric `m`.
+fn metric_words(m: usize) -> (&'static str, &'static str) {
+    match PerMetric::<f64>::NAMES[m] {
+        "action_per_cost" => ("causes the most action per unit of cost", "action per unit of cost"),
+        "acted_beyond_seeds" => ("causes the most action beyond its seeds", "action caused"),
+        "reached" => ("reaches the most people", "extra reach"),
+        "reached_good" => ("spreads the most good news", "extra good-news reach"),
+        "reached_bad" => ("spreads the least bad news", "extra bad-news reach"),
+        _ => ("causes the most action", "extra action"),
+    }
+}
+
 /// The verdict of an `[uncertain]` run in words a presenter can read out,
 /// on metric `m` (index into [`PerMetric::NAMES`]): who is best in what
 /// share of the draws (largest first, those never best left out), and the
-/// parameters' share of that metric's variance. `name` formats a
-/// strategy's name (e.g. HTML-escaped). `None` without `[uncertain]`.
+/// parameters' share of the leaders' variance. `name` formats a strategy's
+/// name (e.g. HTML-escaped). `None` without `[uncertain]`.
 pub fn verdict(summary: &SummaryFile, m: usize, name: &dyn Fn(&str) -> String) -> Option<String> {
     let info = summary.uncertain.as_ref()?;
-    let what = match PerMetric::<f64>::NAMES[m] {
-        "action_per_cost" => "cause the most action per unit of cost",
-        "acted_beyond_seeds" => "cause the most action beyond their seeds",
-        "reached" => "reach the most people",
-        "reached_good" => "spread the most good news",
-        "reached_bad" => "spread the least bad news",
-        _ => "cause the most action",
-    };
-    let mut ranked: Vec<(&str, f64, f64)> = summary
-        .strategies
-        .iter()
-        .filter_map(|s| s.uncertain.as_ref().map(|u| (s.name.as_str(), *u.p_best.get(m), *u.p_best_se.get(m))))
-        .filter(|(_, p, _)| *p > 0.0)
-        .collect();
-    ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let (does, called) = metric_words(m);
+    let rows: Vec<(&str, &StrategyUncertain)> =
+        summary.strategies.iter().filter_map(|s| s.uncertain.as_ref().map(|u| (s.name.as_str(), u))).collect();
+    let mut ranked: Vec<&(&str, &StrategyUncertain)> = rows.iter().filter(|(_, u)| *u.p_best.get(m) > 0.0).collect();
+    ranked.sort_by(|a, b| b.1.p_best.get(m).total_cmp(a.1.p_best.get(m)));
+    let first = ranked.first()?;
     let pct = |p: f64| format!("{:.0}%", 100.0 * p);
-    let parts: Vec<String> = ranked
-        .iter()
-        .enumerate()
-        .map(|(i, (n, p, _))| {
-            if i == 0 {
-                format!("{} {what} in {} of plausible worlds", name(n), pct(*p))
-            } else {
-                format!("{} in {}", name(n), pct(*p))
-            }
-        })
-        .collect();
+    let d = f64::from(info.draws);
     let mut text = format!(
-        "Over {} plausible worlds (draws of the uncertain parameters, {} replicates each): {}",
+        "Over {} plausible worlds (draws of the uncertain parameters, {} replicates each), {} {does} in {} of them",
         info.draws,
         info.replicates_per_draw,
-        parts.join("; ")
+        name(first.0),
+        pct(*first.1.p_best.get(m))
     );
-    if let Some((_, _, se)) = ranked.first() {
-        text.push_str(&format!(" (Monte Carlo error ± {} points)", format_args!("{:.0}", 100.0 * se)));
+    for (n, u) in ranked.iter().skip(1) {
+        text.push_str(&format!("; {} in {}", name(n), pct(*u.p_best.get(m))));
+    }
+    if *first.1.p_best.get(m) >= 1.0 {
+        // Rule of three: no other winner in D draws bounds their share.
+        text.push_str(&format!(
+            " (every draw: the others' combined share is below {} at 95% confidence)",
+            pct((3.0 / d).min(1.0))
+        ));
+    } else {
+        text.push_str(&format!(" (Monte Carlo error ± {:.0} points)", 100.0 * first.1.p_best_se.get(m)));
     }
     text.push('.');
-    let shares: Vec<f64> = summary
-        .strategies
-        .iter()
-        .filter_map(|s| s.uncertain.as_ref().and_then(|u| *u.parameter_share.get(m)))
+    // The parameters' share for the leader and the runner-up by mean.
+    let better = |a: f64, b: f64| if PerMetric::<f64>::NAMES[m] == "reached_bad" { a < b } else { a > b };
+    let runner_up = rows.iter().filter(|(n, _)| *n != first.0).reduce(|a, b| {
+        if better(b.1.lift_over_draws.get(m).mean, a.1.lift_over_draws.get(m).mean) {
+            b
+        } else {
+            a
+        }
+    });
+    let shares: Vec<String> = std::iter::once(*first)
+        .chain(runner_up)
+        .filter_map(|(n, u)| u.parameter_share.get(m).map(|s| format!("{} for {}", pct(s), name(n))))
         .collect();
     if !shares.is_empty() {
-        let (lo, hi) = shares.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| (a.min(x), b.max(x)));
-        let range = if (hi - lo) < 0.005 { pct(lo) } else { format!("{}–{}", pct(lo), pct(hi)) };
         text.push_str(&format!(
-            " The parameters explain {range} of the variance of this lift between runs; the rest is chance."
+            " Share of the variance in {called} between runs that the uncertain parameters explain (the rest is \
+             chance): {}.",
+            shares.join(", ")
         ));
     }
     Some(text)

@@ -170,6 +170,7 @@ fn clear_previous_results(dir: &Path) -> anyhow::Result<()> {
                 let file = entry.file_name().to_string_lossy().into_owned();
                 let ours = womsim::charts::CATALOGUE
                     .iter()
+                    .chain(&womsim::charts::UNCERTAIN_CHARTS)
                     .any(|stem| file == format!("{stem}.png") || file == format!("{stem}.svg"))
                     || is_womsim_temporary(&file);
                 if ours && entry.file_type()?.is_file() {

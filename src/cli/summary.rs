@@ -29,14 +29,24 @@ pub fn table(summary: &SummaryFile) -> String {
         format!("Δ reach vs {first}"),
         format!("Δ action vs {first}"),
     ];
-    // With [uncertain]: P(best) on action caused, per strategy.
-    let p_best = |s: &womsim::results::StrategySummary| {
-        s.uncertain.as_ref().map(|u| format!("{:.0}%", 100.0 * u.p_best.acted_beyond_seeds))
+    // With [uncertain]: P(best) on action caused, and per unit of cost when
+    // the costs differ (the verdict's metric).
+    let per_cost = summary.uncertain.is_some() && womsim::uncertainty::verdict_metric(summary) == 5;
+    let p_best = |s: &womsim::results::StrategySummary| -> Vec<String> {
+        let pct = |p: f64| format!("{:.0}%", 100.0 * p);
+        let mut v = vec![s.uncertain.as_ref().map_or("—".to_string(), |u| pct(u.p_best.acted_beyond_seeds))];
+        if per_cost {
+            v.push(s.uncertain.as_ref().map_or("—".to_string(), |u| pct(u.p_best.action_per_cost)));
+        }
+        v
     };
     let uncertain = summary.uncertain.is_some();
     let mut head = head.to_vec();
     if uncertain {
-        head.push("P(best)".to_string());
+        head.push("P(best) action".to_string());
+        if per_cost {
+            head.push("P(best) per cost".to_string());
+        }
     }
     let mut rows = vec![head];
     let b = &summary.baseline.final_;
@@ -52,6 +62,9 @@ pub fn table(summary: &SummaryFile) -> String {
     ];
     if uncertain {
         none.push("—".to_string());
+        if per_cost {
+            none.push("—".to_string());
+        }
     }
     rows.push(none);
     for s in &summary.strategies {
@@ -71,7 +84,7 @@ pub fn table(summary: &SummaryFile) -> String {
             da,
         ];
         if uncertain {
-            row.push(p_best(s).unwrap_or_else(|| "—".to_string()));
+            row.extend(p_best(s));
         }
         rows.push(row);
     }
@@ -118,12 +131,11 @@ pub fn table(summary: &SummaryFile) -> String {
     if let Some(u) = &summary.uncertain {
         let _ = writeln!(
             out,
-            "[uncertain]: {} draws × {} replicates; ± are over the draw means; P(best) = share of draws in which \
-             the strategy causes the most action (p_best in summary.json, with its error)",
+            "[uncertain]: {} draws × {} replicates each; ± are over the draw means; P(best) = share of draws in which \
+             the strategy causes the most action (per cost: the most per cost unit); p_best in summary.json",
             u.draws, u.replicates_per_draw
         );
-        let m =
-            if summary.strategies.iter().any(|s| (s.cost - summary.strategies[0].cost).abs() > 1e-9) { 5 } else { 4 };
+        let m = womsim::uncertainty::verdict_metric(summary);
         if let Some(v) = womsim::uncertainty::verdict(summary, m, &escape_controls) {
             let _ = writeln!(out, "{v}");
         }
