@@ -134,7 +134,7 @@ fn draws_do_not_depend_on_key_order_or_threads() {
     let base = fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/magic_middle.toml"))
         .unwrap()
         .replace("replicates = 300", "replicates = 3")
-        .replace("nodes = 10000", "nodes = 1500");
+        .replace("nodes = 10000", "nodes = 3000");
     let a = format!(
         "{base}\n[uncertain]\ndraws = 6\n\"model.share.bad\" = {{ dist = \"uniform\", low = 0.01, high = 0.03 }}\n\"model.act\" = {{ dist = \"beta\", a = 2, b = 18 }}\n"
     );
@@ -230,7 +230,7 @@ fn uncertain_run_writes_draws_and_merges_byte_for_byte() {
     let base = fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/magic_middle.toml"))
         .unwrap()
         .replace("replicates = 300", "replicates = 4")
-        .replace("nodes = 10000", "nodes = 1500");
+        .replace("nodes = 10000", "nodes = 3000");
     let text = format!(
         "{base}\n[uncertain]\ndraws = 5\n\"model.share.bad\" = {{ dist = \"uniform\", low = 0.01, high = 0.03 }}\n"
     );
