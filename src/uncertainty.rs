@@ -300,9 +300,9 @@ mod tests {
         assert!((p[1] - (1.0 + 0.5 + third) / 4.0).abs() < 1e-12);
         assert!((p[2] - third / 4.0).abs() < 1e-12);
         assert!((p.iter().sum::<f64>() - 1.0).abs() < 1e-12);
-        // Lower is better flips the winner.
+        // Lower is better: c (all zeros) wins draws 1–3 and shares draw 4.
         let q = p_best(&[&a, &b, &c], true);
-        assert!((q[2] - (1.0 + 0.5 + 1.0 + third) / 4.0).abs() < 1e-12);
+        assert!((q[2] - (3.0 + third) / 4.0).abs() < 1e-12);
     }
 
     #[test]

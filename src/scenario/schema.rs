@@ -72,7 +72,8 @@ pub const STRATEGY_KINDS: &[&str] = &[
 pub const CHARTS: &[&str] =
     &["reach", "action", "comparison", "distribution", "sentiment", "layers", "network", "budget"];
 /// Topics of `womsim list`.
-pub const LIST_TOPICS: &[&str] = &["scenario", "networks", "population", "models", "strategies", "output"];
+pub const LIST_TOPICS: &[&str] =
+    &["scenario", "networks", "population", "models", "strategies", "output", "uncertain"];
 
 /// The type and allowed range of a key.
 #[derive(Debug, Clone, PartialEq)]
@@ -635,6 +636,7 @@ fn table_header(table: &str) -> &'static str {
 pub fn list_text(what: Option<&str>) -> String {
     let tables: Vec<&str> = match what {
         None => vec!["", "network", "population", "model", "strategy", "output"],
+        Some(w) if w.trim().eq_ignore_ascii_case("uncertain") => return super::uncertain::list_text(),
         Some(w) => match topic_table(w) {
             Some(t) => vec![t],
             None => return format!("unknown topic `{w}`; choose one of: {}\n", LIST_TOPICS.join(", ")),

@@ -107,6 +107,19 @@ impl Uncertain {
     }
 }
 
+/// `womsim list uncertain`: how to write the table.
+pub fn list_text() -> String {
+    format!(
+        "[uncertain]  parameters nobody measured, run as draws from priors (see README, \"Parameter uncertainty\")\n\
+         \x20   draws    integer (in [1, {MAX_DRAWS}]); required — parameter vectors, each run with `replicates`\n\
+         \x20   samples  path; optional — CSV of joint draws: a header of dotted keys and an optional `weight` column\n\
+         \x20   \"model.<key>\" = {{ dist = ..., ... }}  a prior for any [model] key (as a sweep names it), dist one of:\n\
+         \x20     uniform (low, high), loguniform (low, high; 0 < low), beta (a, b),\n\
+         \x20     normal (mean, sd; optional low, high truncation), triangular (low, mode, high)\n\
+         \x20   not allowed: network.*, population.*, strategy.*, steps (sweep them), seed, replicates; nor with [sweep] or budgets\n"
+    )
+}
+
 fn problem(key: &str, value: Option<String>, message: impl Into<String>, line: Option<usize>) -> Problem {
     Problem { key: key.to_string(), value, message: message.into(), line, column: None }
 }
