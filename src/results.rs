@@ -244,7 +244,8 @@ pub struct UncertainInfo {
     /// The draws' stream: `(seed, "uncertain", [FNV-1a(key), draw])`.
     pub stream: String,
     pub keys: Vec<UncertainKey>,
-    /// The samples file (absolute path) and its SHA-256, if any.
+    /// The samples file's name (as found in the scenario's folder) and its
+    /// SHA-256, if any.
     pub samples: Option<String>,
     pub samples_sha256: Option<String>,
 }

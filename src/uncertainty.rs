@@ -149,7 +149,11 @@ pub fn info(u: &Uncertain, per_draw: u32) -> UncertainInfo {
             .zip(&u.priors)
             .map(|(k, p)| UncertainKey { key: k.clone(), prior: p.as_ref().map(Prior::to_toml) })
             .collect(),
-        samples: u.samples.as_ref().map(|s| s.path.to_string_lossy().into_owned()),
+        // The file's name only: summary.json must not depend on where the
+        // machine keeps it (its digest identifies it).
+        samples: u.samples.as_ref().map(|s| {
+            s.path.file_name().map_or_else(|| s.path.to_string_lossy().into_owned(), |n| n.to_string_lossy().into_owned())
+        }),
         samples_sha256: u.samples.as_ref().map(|s| s.sha256.clone()),
     }
 }

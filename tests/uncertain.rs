@@ -264,4 +264,19 @@ fn uncertain_run_writes_draws_and_merges_byte_for_byte() {
     ok(&o);
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(out.contains("P(best)") && out.contains("plausible worlds"), "{out}");
+    // --format json carries p_best too.
+    let o = womsim(&["run", "u.toml", "--quiet", "--out", "json", "--format", "json"], t.path());
+    ok(&o);
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let rows = doc["runs"][0]["p_best"].as_array().unwrap();
+    assert_eq!(rows.len(), 4);
+    assert_eq!(rows[0]["p_best"], summary["strategies"][0]["p_best"]);
+    // Without [uncertain] neither the JSON nor the summary has the fields.
+    fs::write(t.path().join("plain.toml"), &base).unwrap();
+    let o = womsim(&["run", "plain.toml", "--quiet", "--out", "plain", "--format", "json"], t.path());
+    ok(&o);
+    assert!(!String::from_utf8_lossy(&o.stdout).contains("p_best"));
+    let s = fs::read_to_string(t.path().join("plain/summary.json")).unwrap();
+    assert!(!s.contains("p_best") && !s.contains("uncertain"));
+    assert!(!t.path().join("plain/draws.csv").exists());
 }
