@@ -104,6 +104,8 @@ pub fn p_best(means: &[&[f64]], lower_is_better: bool) -> Vec<f64> {
     if d == 0 {
         return wins;
     }
+    // k indexes every strategy's column at once.
+    #[allow(clippy::needless_range_loop)]
     for k in 0..d {
         let key = |s: usize| if lower_is_better { -means[s][k] } else { means[s][k] };
         let best = (0..n).map(key).fold(f64::NEG_INFINITY, f64::max);
