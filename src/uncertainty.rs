@@ -154,7 +154,9 @@ pub fn info(u: &Uncertain, per_draw: u32) -> UncertainInfo {
         // The file's name only: summary.json must not depend on where the
         // machine keeps it (its digest identifies it).
         samples: u.samples.as_ref().map(|s| {
-            s.path.file_name().map_or_else(|| s.path.to_string_lossy().into_owned(), |n| n.to_string_lossy().into_owned())
+            s.path
+                .file_name()
+                .map_or_else(|| s.path.to_string_lossy().into_owned(), |n| n.to_string_lossy().into_owned())
         }),
         samples_sha256: u.samples.as_ref().map(|s| s.sha256.clone()),
     }

@@ -72,8 +72,7 @@ pub const STRATEGY_KINDS: &[&str] = &[
 pub const CHARTS: &[&str] =
     &["reach", "action", "comparison", "distribution", "sentiment", "layers", "network", "budget"];
 /// Topics of `womsim list`.
-pub const LIST_TOPICS: &[&str] =
-    &["scenario", "networks", "population", "models", "strategies", "output", "uncertain"];
+pub const LIST_TOPICS: &[&str] = &["scenario", "networks", "population", "models", "strategies", "output", "uncertain"];
 
 /// The type and allowed range of a key.
 #[derive(Debug, Clone, PartialEq)]
@@ -631,7 +630,7 @@ fn table_header(table: &str) -> &'static str {
 }
 
 /// Plain-text listing of every kind with its keys, types, ranges and
-/// defaults, for `womsim list [scenario|networks|population|models|strategies|output]`.
+/// defaults, for `womsim list [scenario|networks|population|models|strategies|output|uncertain]`.
 /// `None` lists everything. An unknown topic yields one line naming the topics.
 pub fn list_text(what: Option<&str>) -> String {
     let tables: Vec<&str> = match what {
