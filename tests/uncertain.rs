@@ -256,6 +256,24 @@ fn uncertain_run_writes_draws_and_merges_byte_for_byte() {
     assert_eq!(summary["replicates"], 20);
     assert_eq!(summary["uncertain"]["draws"], 5);
     assert_eq!(summary["uncertain"]["replicates_per_draw"], 4);
+    // Clustered intervals: the lift's CI is Student's t over the 5 draw
+    // means of draws.csv (4 degrees of freedom), not over the 20 replicates.
+    for (i, st) in summary["strategies"].as_array().unwrap().iter().enumerate() {
+        let means: Vec<f64> = lines[1..]
+            .iter()
+            .filter(|l| l.split(',').nth(2) == st["name"].as_str())
+            .map(|l| l.split(',').nth(3).unwrap().parse().unwrap())
+            .collect();
+        assert_eq!(means.len(), 5, "strategy {i}");
+        let m = means.iter().sum::<f64>() / 5.0;
+        let sd = (means.iter().map(|x| (x - m).powi(2)).sum::<f64>() / 4.0).sqrt();
+        let half = 2.776_445_105_197_799 * sd / 5f64.sqrt(); // t(0.975; 4)
+        let lift = &st["lift"]["reached"];
+        assert!((lift["mean"].as_f64().unwrap() - m).abs() < 1e-9 * m.abs().max(1.0));
+        let got = lift["ci95_high"].as_f64().unwrap() - lift["mean"].as_f64().unwrap();
+        // stats::t975 tabulates t to 3 decimals (2.776 at 4 df): 1.6e-4 relative.
+        assert!((got - half).abs() < 2.5e-4 * half.max(1.0), "strategy {i}: half-width {got} vs {half}");
+    }
     let total: f64 =
         summary["strategies"].as_array().unwrap().iter().map(|s| s["p_best"]["acted"].as_f64().unwrap()).sum();
     assert!((total - 1.0).abs() < 1e-12);
