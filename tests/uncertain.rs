@@ -282,6 +282,12 @@ fn uncertain_run_writes_draws_and_merges_byte_for_byte() {
     ok(&o);
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(out.contains("P(best)") && out.contains("plausible worlds"), "{out}");
+    // --seed draws again, and the resolved file repeats that run exactly.
+    ok(&womsim(&["run", "u.toml", "--quiet", "--seed", "7", "--out", "seed7"], t.path()));
+    ok(&womsim(&["run", "seed7/scenario.resolved.toml", "--quiet", "--out", "again7"], t.path()));
+    let d7 = fs::read(t.path().join("seed7/draws.csv")).unwrap();
+    assert_eq!(d7, fs::read(t.path().join("again7/draws.csv")).unwrap());
+    assert_ne!(d7, draws.as_bytes());
     // --format json carries p_best too.
     let o = womsim(&["run", "u.toml", "--quiet", "--out", "json", "--format", "json"], t.path());
     ok(&o);
