@@ -39,6 +39,7 @@ fn steps_flat(c: &mut Criterion) {
             model: &model,
             cfg: RunConfig { steps, replicates: 64, seed: 1 },
             seeding_progress: None,
+            draws: &[],
         };
         grp.bench_function(format!("steps_{steps}"), |b| {
             b.iter(|| {

@@ -63,4 +63,5 @@ pub mod runner;
 pub mod scenario;
 pub mod seeding;
 pub mod stats;
+pub mod uncertainty;
 pub mod world;

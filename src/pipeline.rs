@@ -33,7 +33,7 @@ use crate::metrics::{Metric, Row, Trajectory};
 use crate::models::{self, ModelSpec};
 use crate::population::Population;
 use crate::results::{
-    Baseline, BudgetPoint, Diff, FinalMetrics, FinalStat, Lift, PairedDiffs, SeedRow, Stat, StrategySeries,
+    Baseline, BudgetPoint, Diff, FinalMetrics, FinalStat, Lift, PairedDiffs, PerMetric, SeedRow, Stat, StrategySeries,
     StrategySummary,
 };
 use crate::runner::{self, RunConfig};
@@ -56,6 +56,26 @@ pub struct World<'a> {
     /// Progress of strategies that choose their seeds by simulation
     /// (`greedy`), if the caller shows it.
     pub seeding_progress: Option<seeding::SimulationProgress<'a>>,
+    /// `[uncertain]`: each draw's model; replicate r (of `cfg.replicates`
+    /// = draws × replicates per draw) runs draw r / (replicates per draw).
+    /// Empty: every replicate runs `model`. Seeds are picked with `model`
+    /// (the scenario's own values) for every draw.
+    pub draws: &'a [ModelSpec],
+}
+
+impl World<'_> {
+    /// Replicates per draw of `[uncertain]`, or `None` without it.
+    pub fn per_draw(&self) -> Option<u32> {
+        (!self.draws.is_empty()).then(|| (self.cfg.replicates / self.draws.len() as u32).max(1))
+    }
+
+    /// The model replicate `r` runs.
+    pub fn model_of(&self, r: u32) -> &ModelSpec {
+        match self.per_draw() {
+            None => self.model,
+            Some(per) => &self.draws[((r / per) as usize).min(self.draws.len() - 1)],
+        }
+    }
 }
 
 /// The seeds one strategy (at one budget) uses in each replicate.
@@ -227,7 +247,7 @@ fn baseline_of(
     progress: &(dyn Fn() + Sync),
 ) -> (Vec<Trajectory>, Vec<Vec<u32>>) {
     let runs = runner::run_replicate_list(
-        world.model,
+        &|r| world.model_of(r),
         world.graph,
         world.population,
         &|_| &[],
@@ -238,7 +258,8 @@ fn baseline_of(
             cells
                 .iter()
                 .map(|c| {
-                    c.seeds.of(r).seeds.iter().filter(|&&u| models::has_acted(world.model, scratch, u)).count() as u32
+                    let model = world.model_of(r);
+                    c.seeds.of(r).seeds.iter().filter(|&&u| models::has_acted(model, scratch, u)).count() as u32
                 })
                 .collect::<Vec<u32>>()
         },
@@ -295,7 +316,7 @@ pub fn simulate_cell(world: &World<'_>, cell: &Cell, base: &BaselineRun, progres
 /// A cell's trajectories of `reps`, in that order.
 fn cell_of(world: &World<'_>, cell: &Cell, reps: &[u32], progress: &(dyn Fn() + Sync)) -> Vec<Trajectory> {
     let runs = runner::run_replicate_list(
-        world.model,
+        &|r| world.model_of(r),
         world.graph,
         world.population,
         &|r| cell.seeds.of(r).seeds.as_slice(),
@@ -453,7 +474,8 @@ pub fn steps_to_half_lift(t: &Trajectory, base: &[f64]) -> u32 {
     (0..last_needed).find(|&s| lift(s) >= fin / 2.0).unwrap_or(last_needed.min(horizon)) as u32
 }
 
-fn column(rows: &[Row], m: Metric) -> Vec<f64> {
+/// Metric `m` of every row.
+pub fn column(rows: &[Row], m: Metric) -> Vec<f64> {
     rows.iter().map(|r| r[m.idx()]).collect()
 }
 
@@ -525,6 +547,20 @@ pub fn diff(a: &[f64], b: &[f64]) -> Diff {
     }
 }
 
+/// Action beyond the seeds per unit of cost, per replicate. A zero-cost
+/// selection has no meaningful action per cost; it counts 0 rather than
+/// infinity (JSON has no infinity).
+pub fn per_cost(beyond: &[f64], costs: &[f64]) -> Vec<f64> {
+    beyond.iter().zip(costs).map(|(&a, &c)| if c > 0.0 { a / c } else { 0.0 }).collect()
+}
+
+/// acted / reached per replicate (0 when nobody is reached).
+pub fn per_reach(rows: &[Row]) -> Vec<f64> {
+    rows.iter()
+        .map(|r| if r[Metric::Reached.idx()] > 0.0 { r[Metric::Acted.idx()] / r[Metric::Reached.idx()] } else { 0.0 })
+        .collect()
+}
+
 /// Everything `summary.json` says about one cell. `reference` is the first
 /// strategy's name and final rows (`None` for the first strategy).
 pub fn strategy_summary(
@@ -540,13 +576,8 @@ pub fn strategy_summary(
     let lift_of = |m: Metric| stats::paired_diff(&column(rows, m), &column(&base.finals, m)).into();
     let beyond = acted_beyond_seeds(cell, cell_index, run, base);
     let costs = cell.seeds.costs(n);
-    // A zero-cost selection has no meaningful action per cost; report 0
-    // rather than infinity (JSON has no infinity).
-    let per_cost: Vec<f64> = beyond.iter().zip(&costs).map(|(&a, &c)| if c > 0.0 { a / c } else { 0.0 }).collect();
-    let per_reach: Vec<f64> = rows
-        .iter()
-        .map(|r| if r[Metric::Reached.idx()] > 0.0 { r[Metric::Acted.idx()] / r[Metric::Reached.idx()] } else { 0.0 })
-        .collect();
+    let per_cost = per_cost(&beyond, &costs);
+    let per_reach = per_reach(rows);
     let (budget, unit) = budget_parts(&cell.spec.budget);
     let paired = reference.map(|(against, refr)| PairedDiffs {
         against: against.to_string(),
@@ -578,6 +609,7 @@ pub fn strategy_summary(
         action_per_cost: stat(&per_cost),
         steps_to_half_reach: stat(&run.half_lift),
         paired,
+        uncertain: None,
     }
 }
 
@@ -663,6 +695,10 @@ pub struct Execution {
     pub finals: Vec<(String, Vec<Row>)>,
     /// Finished budget-sweep points.
     pub budgets: Vec<BudgetPoint>,
+    /// `[uncertain]` only: per finished strategy, its draw-mean lifts
+    /// (`draws.csv`), and the parameters' share of each lift's variance.
+    pub draw_means: Vec<PerMetric<Vec<f64>>>,
+    pub parameter_shares: Vec<PerMetric<Option<f64>>>,
 }
 
 /// Which part of a run just finished ([`execute`]'s `save` callback).
@@ -722,13 +758,19 @@ pub fn execute_from<E>(
     let tick = || progress.tick();
     progress.start(BASELINE, world.cfg.replicates);
     let base = source.baseline(world, cells, &tick);
+    let mut baseline = baseline_summary(&base);
+    if let Some(per) = world.per_draw() {
+        crate::uncertainty::cluster_finals(&mut baseline.final_, &base.finals, per);
+    }
     let mut ex = Execution {
-        baseline: baseline_summary(&base),
+        baseline,
         baseline_series: strategy_series(BASELINE, &base.series),
         strategies: Vec::new(),
         series: Vec::new(),
         finals: vec![(BASELINE.to_string(), base.finals.clone())],
         budgets: Vec::new(),
+        draw_means: Vec::new(),
+        parameter_shares: Vec::new(),
     };
     progress.finish(Stage::Baseline, BASELINE);
     save(Stage::Baseline, &ex)?;
@@ -737,7 +779,13 @@ pub fn execute_from<E>(
         progress.start(&cell.spec.name, world.cfg.replicates);
         let run = source.cell(world, ci, cell, &base, &tick);
         let refr = reference.as_ref().map(|(name, rows)| (name.as_str(), rows.as_slice()));
-        let st = strategy_summary(world.graph, cell, ci, &run, &base, refr);
+        let mut st = strategy_summary(world.graph, cell, ci, &run, &base, refr);
+        if let Some(per) = world.per_draw() {
+            let lifts = crate::uncertainty::per_replicate(cell, ci, &run, &base);
+            crate::uncertainty::cluster(&mut st, &run, &lifts, refr.map(|(_, rows)| rows), per);
+            ex.draw_means.push(PerMetric::from_fn(|m| crate::uncertainty::draw_means(lifts.get(m), per)));
+            ex.parameter_shares.push(PerMetric::from_fn(|m| crate::uncertainty::parameter_share(lifts.get(m), per)));
+        }
         ex.series.push(strategy_series(&cell.spec.name, &run.series));
         ex.finals.push((cell.spec.name.clone(), run.finals.clone()));
         if reference.is_none() {
@@ -745,6 +793,9 @@ pub fn execute_from<E>(
         }
         ex.strategies.push(st);
         adjust_for_multiplicity(&mut ex.strategies);
+        if world.per_draw().is_some() {
+            crate::uncertainty::rank(&mut ex.strategies, &ex.draw_means, &ex.parameter_shares);
+        }
         let stage = Stage::Strategy(ex.strategies.len() - 1);
         progress.finish(stage, &cell.spec.name);
         save(stage, &ex)?;

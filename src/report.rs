@@ -283,6 +283,11 @@ fn verdict(r: &RunResults) -> String {
             ));
         }
     }
+    // With [uncertain]: who is best in what share of plausible worlds.
+    let m = crate::uncertainty::verdict_metric(&r.summary);
+    if let Some(v) = crate::uncertainty::verdict(&r.summary, m, &|n| format!("<strong>{}</strong>", escape(n))) {
+        parts.push(v);
+    }
     parts.join(" ")
 }
 
@@ -394,6 +399,19 @@ fn describe_chart(r: &RunResults, stem: &str) -> String {
                 .collect();
             format!("Reach and action against the budget. At the largest budget: {}.", at_max.join("; "))
         }
+        "draws" => format!(
+            "Each strategy's mean action caused in a draw of the uncertain parameters, 5% / 50% / 95% over the draws: {}.",
+            per(&|s| s.uncertain.as_ref().map_or(String::new(), |u| {
+                let o = u.lift_over_draws.acted_beyond_seeds;
+                format!("{} / {} / {}", fmt_num(o.q05, 1), fmt_num(o.q50, 1), fmt_num(o.q95, 1))
+            }))
+        ),
+        "p_best" => format!(
+            "Share of draws in which each strategy causes the most action (and the most per unit of cost): {}.",
+            per(&|s| s.uncertain.as_ref().map_or(String::new(), |u| {
+                format!("{:.0}% ({:.0}%)", 100.0 * u.p_best.acted_beyond_seeds, 100.0 * u.p_best.action_per_cost)
+            }))
+        ),
         _ => String::new(),
     }
 }

@@ -134,7 +134,7 @@ pub fn estimate(s: &Scenario, threads: usize, edge_list: Option<(u64, bool)>) ->
         (NetworkSource::EdgeList { .. }, Some((bytes, gz))) => edge_list_size(bytes, gz),
         (NetworkSource::EdgeList { .. }, None) => (0, 0),
     };
-    let r = u64::from(s.replicates);
+    let r = u64::from(s.total_replicates());
     let rows = (u64::from(s.steps) + 1).min(MAX_COUNTED_ROWS);
     let sweep_cells: u64 =
         s.strategies.iter().filter(|st| !matches!(st.kind, StrategyKind::Explicit { .. } | StrategyKind::None)).count()

@@ -154,6 +154,100 @@ pub struct StrategySummary {
     pub steps_to_half_reach: Stat,
     /// `None` for the first strategy.
     pub paired: Option<PairedDiffs>,
+    /// With `[uncertain]` only: `p_best`, `p_best_se`, `lift_over_draws`
+    /// and `parameter_share`, each keyed by metric.
+    #[serde(default, skip_serializing_if = "Option::is_none", flatten)]
+    pub uncertain: Option<StrategyUncertain>,
+}
+
+/// One value per lift metric of `[uncertain]`'s results: the four lifts,
+/// action beyond the seeds, and action per unit of cost.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct PerMetric<T> {
+    pub reached: T,
+    pub reached_good: T,
+    pub reached_bad: T,
+    pub acted: T,
+    pub acted_beyond_seeds: T,
+    pub action_per_cost: T,
+}
+
+impl<T> PerMetric<T> {
+    /// The metrics' names, in field order.
+    pub const NAMES: [&'static str; 6] =
+        ["reached", "reached_good", "reached_bad", "acted", "acted_beyond_seeds", "action_per_cost"];
+
+    /// From a function of the metric's index (field order).
+    pub fn from_fn(mut f: impl FnMut(usize) -> T) -> Self {
+        PerMetric {
+            reached: f(0),
+            reached_good: f(1),
+            reached_bad: f(2),
+            acted: f(3),
+            acted_beyond_seeds: f(4),
+            action_per_cost: f(5),
+        }
+    }
+
+    /// The value of metric `i` (field order).
+    pub fn get(&self, i: usize) -> &T {
+        [
+            &self.reached,
+            &self.reached_good,
+            &self.reached_bad,
+            &self.acted,
+            &self.acted_beyond_seeds,
+            &self.action_per_cost,
+        ][i]
+    }
+}
+
+/// The distribution over draws of a strategy's mean lift in a draw.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct OverDraws {
+    pub mean: f64,
+    pub q05: f64,
+    pub q50: f64,
+    pub q95: f64,
+}
+
+/// A strategy's results over the draws of `[uncertain]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StrategyUncertain {
+    /// Share of draws in which this strategy has the highest mean lift
+    /// (for `reached_bad` the lowest: less bad news is better); ties split
+    /// equally.
+    pub p_best: PerMetric<f64>,
+    /// Its Monte Carlo standard error over draws, √(p(1 − p)/D).
+    pub p_best_se: PerMetric<f64>,
+    /// The draw-mean lift over draws: mean, 5%, 50%, 95%.
+    pub lift_over_draws: PerMetric<OverDraws>,
+    /// Share of the lift's variance due to the parameters (one-way
+    /// random-effects ANOVA over draws); `null` with one draw or one
+    /// replicate per draw, or no variance at all.
+    pub parameter_share: PerMetric<Option<f64>>,
+}
+
+/// An uncertain key in `summary.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UncertainKey {
+    pub key: String,
+    /// Its prior as written in TOML; `null` for a column of the samples file.
+    pub prior: Option<String>,
+}
+
+/// The `uncertain` block of `summary.json` (only with `[uncertain]`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UncertainInfo {
+    pub draws: u32,
+    pub replicates_per_draw: u32,
+    /// The draws' stream: `(seed, "uncertain", [FNV-1a(key), draw])`.
+    pub stream: String,
+    pub keys: Vec<UncertainKey>,
+    /// The samples file's name (as found in the scenario's folder) and its
+    /// SHA-256, if any.
+    pub samples: Option<String>,
+    pub samples_sha256: Option<String>,
 }
 
 /// Network facts recorded with the results.
@@ -182,6 +276,9 @@ pub struct SummaryFile {
     /// Strategies in scenario order; the first is the reference of paired
     /// differences.
     pub strategies: Vec<StrategySummary>,
+    /// With `[uncertain]` only: the draws and their priors.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uncertain: Option<UncertainInfo>,
 }
 
 /// One row of `degrees.csv`: how many nodes have this follower count.

@@ -34,6 +34,10 @@ pub mod purpose {
     pub const DYNAMICS: &str = "dynamics";
     /// Synthetic data sets drawn to validate fits (calibration campaigns).
     pub const FIT_SYNTHETIC: &str = "fit-synthetic";
+    /// Parameter draws of an `[uncertain]` scenario: `(seed, "uncertain",
+    /// [hash_str(key), draw])`, keyed by the key's name so that draws do not
+    /// depend on the order of keys in the file.
+    pub const UNCERTAIN: &str = "uncertain";
 }
 
 /// SplitMix64 finaliser: a bijective 64-bit mixer (Steele, Lea & Flood 2014).

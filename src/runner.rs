@@ -50,15 +50,16 @@ pub fn run_replicates<'s, T: Send>(
     inspect: &(dyn Fn(u32, &Scratch) -> T + Sync),
 ) -> Vec<(Trajectory, T)> {
     let all: Vec<u32> = (0..cfg.replicates).collect();
-    run_replicate_list(model, graph, population, seeds_of, cfg, &all, progress, inspect)
+    run_replicate_list(&|_| model, graph, population, seeds_of, cfg, &all, progress, inspect)
 }
 
 /// [`run_replicates`] for the replicates in `list` only (e.g. one shard's),
 /// results in `list` order. Replicate `r` is the same simulation whichever
-/// list it is run in.
+/// list it is run in. Replicate `r` runs `model_of(r)` (one model for all,
+/// or, with `[uncertain]`, its draw's).
 #[allow(clippy::too_many_arguments)]
-pub fn run_replicate_list<'s, T: Send>(
-    model: &ModelSpec,
+pub fn run_replicate_list<'s, 'm, T: Send>(
+    model_of: &(dyn Fn(u32) -> &'m ModelSpec + Sync),
     graph: &Graph,
     population: &Population,
     seeds_of: &(dyn Fn(u32) -> &'s [u32] + Sync),
@@ -76,7 +77,7 @@ pub fn run_replicate_list<'s, T: Send>(
             |(scratch, work), &r| {
                 let input =
                     ReplicateInput { graph, population, seeds: seeds_of(r), dynamics_key: dynamics_key(cfg.seed, r) };
-                models::simulate(model, &input, scratch, work);
+                models::simulate(model_of(r), &input, scratch, work);
                 let seen = inspect(r, scratch);
                 progress();
                 (work.clone(), seen)

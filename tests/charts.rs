@@ -122,6 +122,7 @@ fn synthetic(model: &str) -> RunResults {
             action_per_cost: stat(act / 10.0, 4.0),
             steps_to_half_reach: stat(mid, 1.0),
             paired,
+            uncertain: None,
         });
     }
     // A power-law-ish follower distribution.
@@ -177,6 +178,7 @@ fn synthetic(model: &str) -> RunResults {
                 },
             },
             strategies,
+            uncertain: None,
         },
         baseline: StrategySeries {
             strategy: "(no campaign)".to_string(),

@@ -57,6 +57,7 @@ fn seeds_nobody_hears_cause_nothing_and_none_is_exactly_zero() {
         model: &model,
         cfg: RunConfig { steps: 40, replicates: 120, seed: 5 },
         seeding_progress: None,
+        draws: &[],
     };
     // Friends with no followers: nobody can hear them.
     let silent: Vec<String> =
@@ -104,6 +105,7 @@ fn identical_random_strategies_are_rarely_called_different() {
             model: &model,
             cfg: RunConfig { steps: 60, replicates: 60, seed },
             seeding_progress: None,
+            draws: &[],
         };
         for (k, reseed) in [Reseed::PerReplicate, Reseed::Once].into_iter().enumerate() {
             let strategies: Vec<StrategySpec> =
@@ -173,6 +175,7 @@ fn per_replicate_seeds_give_confidence_intervals_that_cover_the_policy_mean() {
             model: &model,
             cfg: RunConfig { steps, replicates: 40, seed: 1000 + seed },
             seeding_progress: None,
+            draws: &[],
         };
         for (k, reseed) in [Reseed::PerReplicate, Reseed::Once].into_iter().enumerate() {
             let s = run(&world, &[spec("random", StrategyKind::Random, 3, reseed)]);

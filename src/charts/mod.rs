@@ -13,6 +13,7 @@
 
 mod layout;
 mod plots;
+mod uncertain;
 pub use plots::{model_words, network_words, run_colors, shows_cost, wants_log};
 pub mod style;
 
@@ -31,6 +32,10 @@ use crate::scenario::OutputSpec;
 pub const CATALOGUE: [&str; 8] =
     ["reach", "action", "comparison", "distribution", "sentiment", "layers", "network", "budget"];
 
+/// Charts drawn only for a run with `[uncertain]` parameters (always then:
+/// they are not in `output.charts`, whose default list stays as it was).
+pub const UNCERTAIN_CHARTS: [&str; 2] = ["draws", "p_best"];
+
 /// Models whose messages carry a valence (good/bad experiences).
 const VALENCE_MODELS: [&str; 2] = ["relationship_chain", "ic_n"];
 
@@ -45,6 +50,8 @@ pub fn chart_title(stem: &str) -> &'static str {
         "layers" => "Trickle-down: community, friends and ambassadors",
         "network" => "Who was seeded: follower counts in the network",
         "budget" => "Reach and action versus budget",
+        "draws" => "Lift over plausible worlds (parameter draws)",
+        "p_best" => "Probability of being best over plausible worlds",
         _ => "Chart",
     }
 }
@@ -79,6 +86,7 @@ pub fn applies(results: &RunResults, stem: &str) -> bool {
         }
         "network" => results.degrees.iter().any(|d| d.degree > 0 && d.count > 0),
         "budget" => !results.budgets.is_empty(),
+        "draws" | "p_best" => results.summary.uncertain.is_some() && !results.summary.strategies.is_empty(),
         _ => false,
     }
 }
@@ -163,7 +171,8 @@ pub fn output_spec_from_toml(text: &str) -> anyhow::Result<OutputSpec> {
 /// The stems that [`render_all`] would draw: those in `output.charts`
 /// (catalogue order) that apply to these results.
 pub fn planned(results: &RunResults, output: &OutputSpec) -> Vec<&'static str> {
-    CATALOGUE.iter().copied().filter(|s| output.charts.iter().any(|c| c == s) && applies(results, s)).collect()
+    let chosen = CATALOGUE.iter().copied().filter(|s| output.charts.iter().any(|c| c == s));
+    chosen.chain(UNCERTAIN_CHARTS).filter(|s| applies(results, s)).collect()
 }
 
 /// Draw chart `stem` onto `root` and present it. One function for every
@@ -188,6 +197,8 @@ where
         "layers" => plots::draw_layers(&root, &t, results)?,
         "network" => plots::draw_network(&root, &t, results)?,
         "budget" => plots::draw_budget(&root, &t, results)?,
+        "draws" => uncertain::draw_over_draws(&root, &t, results)?,
+        "p_best" => uncertain::draw_p_best(&root, &t, results)?,
         other => anyhow::bail!("unknown chart `{other}`"),
     }
     root.present()?;
@@ -205,7 +216,7 @@ pub fn render_all(results: &RunResults, dir: &Path, output: &OutputSpec) -> anyh
     let planned = planned(results, output);
     // Charts of the catalogue that no longer apply are removed, so a folder
     // never shows a stale chart beside fresh ones (other files are left alone).
-    for stem in CATALOGUE.iter().filter(|s| !planned.contains(s)) {
+    for stem in CATALOGUE.iter().chain(&UNCERTAIN_CHARTS).filter(|s| !planned.contains(s)) {
         for ext in ["png", "svg"] {
             let p = dir.join(format!("{stem}.{ext}"));
             if p.symlink_metadata().is_ok_and(|m| m.is_file()) {

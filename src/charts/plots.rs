@@ -69,7 +69,7 @@ pub fn run_colors(r: &RunResults) -> Vec<RGBColor> {
     strategy_colors(r.summary.strategies.iter().map(|s| s.name.as_str()))
 }
 
-fn strategy_legend(r: &RunResults, swatch: Swatch) -> Vec<LegendItem> {
+pub(super) fn strategy_legend(r: &RunResults, swatch: Swatch) -> Vec<LegendItem> {
     let colors = run_colors(r);
     r.summary
         .strategies
@@ -643,7 +643,31 @@ where
             .collect(),
         },
     )?;
-    let with_cost = shows_cost(r);
+    let mut panels: Vec<BarSpec> = vec![
+        ("Extra reach", "extra people reached", |s| s.lift.reached),
+        ("Action caused", "extra people who acted", |s| s.lift.acted_beyond_seeds),
+    ];
+    if shows_cost(r) {
+        panels.push(("Action per unit of cost", "extra actions per cost unit", |s| s.action_per_cost));
+    }
+    bar_panels(root, &plot, t, r, &panels)
+}
+
+/// One bar panel: title, axis description, the value per strategy.
+pub(super) type BarSpec = (&'static str, &'static str, fn(&crate::results::StrategySummary) -> crate::results::Stat);
+
+/// Side-by-side bar panels sharing the strategies' rows, the names in a
+/// column left of the first.
+pub(super) fn bar_panels<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    plot: &DrawingArea<DB, Shift>,
+    t: &Theme,
+    r: &RunResults,
+    panels: &[BarSpec],
+) -> anyhow::Result<()>
+where
+    DB::ErrorType: 'static,
+{
     // The names column: as wide as the longest name needs, at most a
     // quarter of the plot; the panels share the rows.
     let (pw, _) = plot.dim_in_pixel();
@@ -658,34 +682,16 @@ where
         .unwrap_or(0);
     let name_w = (widest + t.px(30.0)).min(pw as i32 / 4).max(t.px(120.0));
     let names = name_lines(root, t, r, name_w - t.px(30.0))?;
-    let k: usize = if with_cost { 3 } else { 2 };
+    let k = panels.len().max(1);
     let (left, rest) = plot.split_horizontally(name_w + (pw as i32 - name_w) / k as i32);
-    let rest_panels = rest.split_evenly((1, k - 1));
+    let rest_panels = if k > 1 { rest.split_evenly((1, k - 1)) } else { Vec::new() };
     let gap = |p: &DrawingArea<DB, Shift>| p.margin(0, 0, t.px(40.0), 0);
-    bar_panel(root, &left, t, r, "Extra reach", "extra people reached", |s| s.lift.reached, Some(&names), name_w)?;
-    bar_panel(
-        root,
-        &gap(&rest_panels[0]),
-        t,
-        r,
-        "Action caused",
-        "extra people who acted",
-        |s| s.lift.acted_beyond_seeds,
-        None,
-        0,
-    )?;
-    if with_cost {
-        bar_panel(
-            root,
-            &gap(&rest_panels[1]),
-            t,
-            r,
-            "Action per unit of cost",
-            "extra actions per cost unit",
-            |s| s.action_per_cost,
-            None,
-            0,
-        )?;
+    for (i, &(title, desc, pick)) in panels.iter().enumerate() {
+        if i == 0 {
+            bar_panel(root, &left, t, r, title, desc, pick, Some(&names), name_w)?;
+        } else {
+            bar_panel(root, &gap(&rest_panels[i - 1]), t, r, title, desc, pick, None, 0)?;
+        }
     }
     Ok(())
 }
@@ -704,9 +710,23 @@ fn range_panel<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
+    let stats: Vec<_> = r.summary.strategies.iter().map(|s| pick(&s.final_)).collect();
+    range_panel_of(area, t, r, title, &stats)
+}
+
+/// [`range_panel`] of given ranges, one per strategy.
+pub(super) fn range_panel_of<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    t: &Theme,
+    r: &RunResults,
+    title: &str,
+    stats: &[crate::results::FinalStat],
+) -> anyhow::Result<()>
+where
+    DB::ErrorType: 'static,
+{
     let area = panel(area, t, title)?;
     let n = r.summary.strategies.len().max(1);
-    let stats: Vec<_> = r.summary.strategies.iter().map(|s| pick(&s.final_)).collect();
     let top = stats.iter().map(|s| s.q95.max(s.mean)).filter(|v| v.is_finite()).fold(0.0, f64::max);
     let y_max = nice_max(top);
     let ydec = axis_decimals(y_max);
@@ -722,12 +742,12 @@ where
         let mut chart = builder.build_cartesian_2d(0f64..n as f64, (floor..y_max.max(floor * 10.0)).log_scale())?;
         let yf = |v: &f64| fmt_tick(*v, if *v < 1.0 { 1 } else { 0 });
         range_mesh!(chart, t, &xf, &yf, "log scale");
-        range_marks(&mut chart, t, r, &stats, floor)
+        range_marks(&mut chart, t, r, stats, floor)
     } else {
         let mut chart = builder.build_cartesian_2d(0f64..n as f64, 0f64..y_max)?;
         let yf = move |v: &f64| fmt_tick(*v, ydec);
         range_mesh!(chart, t, &xf, &yf, "");
-        range_marks(&mut chart, t, r, &stats, f64::NEG_INFINITY)
+        range_marks(&mut chart, t, r, stats, f64::NEG_INFINITY)
     }
 }
 

@@ -184,6 +184,8 @@ pub enum Category {
     Models,
     Strategies,
     Output,
+    /// The `[uncertain]` table (priors of parameters nobody measured).
+    Uncertain,
 }
 
 impl Category {
@@ -196,6 +198,7 @@ impl Category {
             Category::Models => "models",
             Category::Strategies => "strategies",
             Category::Output => "output",
+            Category::Uncertain => "uncertain",
         }
     }
 }

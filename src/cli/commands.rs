@@ -45,8 +45,9 @@ fn validate_one(path: &Path) -> anyhow::Result<String> {
             graph: &g,
             population: &pop,
             model: &s.model,
-            cfg: RunConfig { steps: s.steps, replicates: s.replicates, seed: s.seed },
+            cfg: RunConfig { steps: s.steps, replicates: s.total_replicates(), seed: s.seed },
             seeding_progress: None,
+            draws: s.draw_models(),
         };
         // Every replicate's draw must succeed, as in `run`; shown: the first.
         let seeds = pipeline::pick_seeds(&world, st).map_err(|e| seeding_error(i, st, e))?;

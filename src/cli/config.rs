@@ -65,6 +65,13 @@ pub fn resolve_run(args: &RunArgs, scenarios: Vec<Scenario>, stderr_is_terminal:
         }
         if let Some(seed) = args.seed {
             s.seed = seed;
+            if s.uncertain.is_some() {
+                // [uncertain]'s draws come from the seed: draw them again
+                // (the resolved text's paths are absolute).
+                let source = s.source.clone();
+                s = womsim::scenario::parse_str(&s.to_resolved_toml(), source.as_deref())
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+            }
         }
         let dir = out_dir(args.out.as_deref(), several, &s);
         plans.push(RunPlan { scenario: s, out_dir: dir });
@@ -116,6 +123,7 @@ mod tests {
             output: OutputSpec::default(),
             source: None,
             inputs: vec![],
+            uncertain: None,
         }
     }
 

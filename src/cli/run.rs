@@ -170,6 +170,7 @@ fn clear_previous_results(dir: &Path) -> anyhow::Result<()> {
                 let file = entry.file_name().to_string_lossy().into_owned();
                 let ours = womsim::charts::CATALOGUE
                     .iter()
+                    .chain(&womsim::charts::UNCERTAIN_CHARTS)
                     .any(|stem| file == format!("{stem}.png") || file == format!("{stem}.svg"))
                     || is_womsim_temporary(&file);
                 if ours && entry.file_type()?.is_file() {
@@ -291,12 +292,12 @@ fn plan_cells(
         // Greedy chooses by simulation: say up front how much work that is.
         say(format!("{label}: greedy needs up to {greedy} simulations to choose its seeds"));
     }
-    let cfg = RunConfig { steps: s.steps, replicates: s.replicates, seed: s.seed };
+    let cfg = RunConfig { steps: s.steps, replicates: s.total_replicates(), seed: s.seed };
     // Greedy's simulations on a bar (its length is the estimate's bound).
     let pb = progress_bar(settings.progress_bars && greedy > 0, greedy, "greedy seeds", "simulations");
     let tick = |n: u64| pb.inc(n);
     let seeding_progress = (greedy > 0).then_some(womsim::seeding::SimulationProgress(&tick));
-    let world = World { graph, population, model: &s.model, cfg, seeding_progress };
+    let world = World { graph, population, model: &s.model, cfg, seeding_progress, draws: s.draw_models() };
     let cells = pool.install(|| pipeline::plan(&world, &s.strategies, &s.budgets));
     pb.finish_and_clear();
     cells.map_err(|e| {
@@ -321,7 +322,7 @@ fn open_results_dir(s: &Scenario, dir: &Path, settings: &RunSettings) -> Result<
         womsim_version: env!("CARGO_PKG_VERSION").to_string(),
         scenario: s.name.clone(),
         seed: s.seed,
-        replicates: s.replicates,
+        replicates: s.total_replicates(),
         threads: settings.threads,
         wall_time_seconds: 0.0,
         complete: false,
@@ -348,13 +349,14 @@ pub(super) fn run_plan(
     let started = Instant::now();
     let s = &plan.scenario;
     let dir = &plan.out_dir;
-    let cfg = RunConfig { steps: s.steps, replicates: s.replicates, seed: s.seed };
-    let world = World { graph, population, model: &s.model, cfg, seeding_progress: None };
+    let cfg = RunConfig { steps: s.steps, replicates: s.total_replicates(), seed: s.seed };
+    let world = World { graph, population, model: &s.model, cfg, seeding_progress: None, draws: s.draw_models() };
 
     let mut manifest = open_results_dir(s, dir, settings)?;
     export::write_resolved(dir, &s.to_resolved_toml())?;
     export::write_degrees(dir, &network::follower_histogram(graph))?;
-    let seed_rows: Vec<SeedRow> = cells.iter().flat_map(|c| pipeline::seed_rows(graph, c, s.replicates)).collect();
+    let seed_rows: Vec<SeedRow> =
+        cells.iter().flat_map(|c| pipeline::seed_rows(graph, c, s.total_replicates())).collect();
     export::write_seeds(dir, &seed_rows)?;
 
     let mut summary = SummaryFile {
@@ -362,12 +364,13 @@ pub(super) fn run_plan(
         scenario: s.name.clone(),
         description: s.description.clone(),
         seed: s.seed,
-        replicates: s.replicates,
+        replicates: s.total_replicates(),
         steps: s.steps,
         model: s.model.kind().to_string(),
         network: network::info(s, graph),
         baseline: Baseline { final_: pipeline::final_metrics(&[]) },
         strategies: Vec::new(),
+        uncertain: s.uncertain.as_ref().map(|u| womsim::uncertainty::info(u, s.replicates)),
     };
     // The world without a campaign first, then each strategy and budget
     // point; each part's results are saved as soon as it finishes:
@@ -387,6 +390,9 @@ pub(super) fn run_plan(
                     .map(|(name, rows)| ReplicateFinals { strategy: name.clone(), finals: rows.clone() })
                     .collect();
                 export::write_replicates(dir, &finals)?;
+                if let Some(u) = &s.uncertain {
+                    export::write_draws(dir, u, &ex.strategies, &ex.draw_means)?;
+                }
                 export::write_summary(dir, &summary)?;
             }
             Stage::BudgetPoint(_) => export::write_budgets(dir, &ex.budgets)?,

@@ -32,12 +32,12 @@ fn scenario_digest(resolved: &str) -> String {
 
 /// A run of `s.replicates` replicates splits into at most that many shards.
 fn check_split(s: &womsim::scenario::Scenario, sh: Shard) -> Result<(), CliError> {
-    if sh.n > s.replicates {
+    if sh.n > s.total_replicates() {
         return Err(invalid(anyhow::anyhow!(
             "--shard {}/{}: {} replicates cannot be split into {} shards",
             sh.k,
             sh.n,
-            s.replicates,
+            s.total_replicates(),
             sh.n
         )));
     }
@@ -71,7 +71,7 @@ fn manifest_for(s: &womsim::scenario::Scenario, resolved: &str, cells: usize, sh
         scenario_sha256: scenario_digest(resolved),
         scenario: s.name.clone(),
         seed: s.seed,
-        replicates: s.replicates,
+        replicates: s.total_replicates(),
         steps: s.steps,
         shard: [sh.k, sh.n],
         cells,
@@ -94,8 +94,8 @@ fn write_partial(
     let mut manifest = manifest_for(s, &resolved, cells.len(), sh);
     shard::write_manifest(dir, &manifest)?;
     export::write_resolved(dir, &resolved)?;
-    let cfg = RunConfig { steps: s.steps, replicates: s.replicates, seed: s.seed };
-    let world = World { graph, population, model: &s.model, cfg, seeding_progress: None };
+    let cfg = RunConfig { steps: s.steps, replicates: s.total_replicates(), seed: s.seed };
+    let world = World { graph, population, model: &s.model, cfg, seeding_progress: None, draws: s.draw_models() };
     let data = pool.install(|| pipeline::simulate_shard(&world, cells, sh.k, sh.n, &|| {}));
     shard::write_data(dir, &data)?;
     manifest.complete = true;

@@ -29,9 +29,28 @@ pub fn table(summary: &SummaryFile) -> String {
         format!("Δ reach vs {first}"),
         format!("Δ action vs {first}"),
     ];
+    // With [uncertain]: P(best) on action caused, and per unit of cost when
+    // the costs differ (the verdict's metric).
+    let per_cost = summary.uncertain.is_some() && womsim::uncertainty::verdict_metric(summary) == 5;
+    let p_best = |s: &womsim::results::StrategySummary| -> Vec<String> {
+        let pct = |p: f64| format!("{:.0}%", 100.0 * p);
+        let mut v = vec![s.uncertain.as_ref().map_or("—".to_string(), |u| pct(u.p_best.acted_beyond_seeds))];
+        if per_cost {
+            v.push(s.uncertain.as_ref().map_or("—".to_string(), |u| pct(u.p_best.action_per_cost)));
+        }
+        v
+    };
+    let uncertain = summary.uncertain.is_some();
+    let mut head = head.to_vec();
+    if uncertain {
+        head.push("P(best) action".to_string());
+        if per_cost {
+            head.push("P(best) per cost".to_string());
+        }
+    }
     let mut rows = vec![head];
     let b = &summary.baseline.final_;
-    rows.push([
+    let mut none = vec![
         "(no campaign)".to_string(),
         "0".to_string(),
         "—".to_string(),
@@ -40,14 +59,21 @@ pub fn table(summary: &SummaryFile) -> String {
         pm(&b.acted.stat()),
         "—".to_string(),
         "—".to_string(),
-    ]);
+    ];
+    if uncertain {
+        none.push("—".to_string());
+        if per_cost {
+            none.push("—".to_string());
+        }
+    }
+    rows.push(none);
     for s in &summary.strategies {
         let (dr, da) = match &s.paired {
             Some(p) => (pm_diff(&p.reached), pm_diff(&p.acted)),
             None => ("—".to_string(), "—".to_string()),
         };
         let seeds = if s.seeds_vary { format!("{} (redrawn)", s.seeds.len()) } else { s.seeds.len().to_string() };
-        rows.push([
+        let mut row = vec![
             escape_controls(&s.name),
             seeds,
             pm(&s.lift.reached),
@@ -56,7 +82,11 @@ pub fn table(summary: &SummaryFile) -> String {
             pm(&s.final_.acted.stat()),
             dr,
             da,
-        ]);
+        ];
+        if uncertain {
+            row.extend(p_best(s));
+        }
+        rows.push(row);
     }
     let ncol = rows[0].len();
     let width: Vec<usize> = (0..ncol).map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0)).collect();
@@ -98,6 +128,18 @@ pub fn table(summary: &SummaryFile) -> String {
          (Holm–Bonferroni over all {} paired comparisons)",
         4 * summary.strategies.iter().filter(|s| s.paired.is_some()).count()
     );
+    if let Some(u) = &summary.uncertain {
+        let _ = writeln!(
+            out,
+            "[uncertain]: {} draws × {} replicates each; ± are over the draw means; P(best) = share of draws in which \
+             the strategy causes the most action (per cost: the most per cost unit); p_best in summary.json",
+            u.draws, u.replicates_per_draw
+        );
+        let m = womsim::uncertainty::verdict_metric(summary);
+        if let Some(v) = womsim::uncertainty::verdict(summary, m, &escape_controls) {
+            let _ = writeln!(out, "{v}");
+        }
+    }
     out
 }
 
@@ -147,6 +189,7 @@ mod tests {
             action_per_cost: stat(-0.5, 0.25),
             steps_to_half_reach: stat(2.0, 0.0),
             paired,
+            uncertain: None,
         }
     }
 
@@ -178,6 +221,7 @@ mod tests {
             network: NetworkInfo { kind: "star".into(), nodes: 4, edges: 3, directed: false },
             baseline: Baseline { final_: finals(10.0, 2.0) },
             strategies: vec![strategy("alpha", 12.0, None), strategy("beta", 14.0, Some(p))],
+            uncertain: None,
         };
         let t = table(&summary);
         let lines: Vec<&str> = t.lines().collect();

@@ -77,6 +77,26 @@ fn name(file: &str, field: &str, s: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A strategy's `[uncertain]` fields: shares in [0, 1], finite ordered
+/// quantiles over draws.
+fn uncertain(f: &str, at: &str, u: &crate::results::StrategyUncertain) -> anyhow::Result<()> {
+    for (m, k) in crate::results::PerMetric::<f64>::NAMES.iter().enumerate() {
+        share(f, &format!("{at}.p_best.{k}"), *u.p_best.get(m))?;
+        share(f, &format!("{at}.p_best_se.{k}"), *u.p_best_se.get(m))?;
+        if let Some(s) = u.parameter_share.get(m) {
+            share(f, &format!("{at}.parameter_share.{k}"), *s)?;
+        }
+        let o = u.lift_over_draws.get(m);
+        let field = format!("{at}.lift_over_draws.{k}");
+        for (q, v) in [("mean", o.mean), ("q05", o.q05), ("q50", o.q50), ("q95", o.q95)] {
+            finite(f, &format!("{field}.{q}"), v)?;
+        }
+        ordered(f, &field, "q05", o.q05, "q50", o.q50)?;
+        ordered(f, &field, "q50", o.q50, "q95", o.q95)?;
+    }
+    Ok(())
+}
+
 /// Check every number of `summary.json`.
 pub fn summary(s: &SummaryFile) -> anyhow::Result<()> {
     let f = super::SUMMARY;
@@ -136,6 +156,9 @@ pub fn summary(s: &SummaryFile) -> anyhow::Result<()> {
             ] {
                 diff(f, &format!("{at}.paired.{k}"), d)?;
             }
+        }
+        if let Some(u) = &st.uncertain {
+            uncertain(f, &at, u)?;
         }
     }
     Ok(())

@@ -124,6 +124,18 @@ pub struct RunTable {
     pub baseline_reach_mean: f64,
     pub baseline_action_mean: f64,
     pub strategies: Vec<TableRow>,
+    /// With `[uncertain]` only: per strategy (scenario order), its `p_best`
+    /// and `p_best_se` keyed by metric, as in `summary.json`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub p_best: Vec<PBestRow>,
+}
+
+/// One strategy's `p_best` in [`RunTable`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PBestRow {
+    pub strategy: String,
+    pub p_best: crate::results::PerMetric<f64>,
+    pub p_best_se: crate::results::PerMetric<f64>,
 }
 
 /// One run's table as a [`RunTable`].
@@ -139,6 +151,14 @@ pub fn run_table(s: &SummaryFile) -> RunTable {
         baseline_reach_mean: s.baseline.final_.reached.mean,
         baseline_action_mean: s.baseline.final_.acted.mean,
         strategies: table_rows(s),
+        p_best: s
+            .strategies
+            .iter()
+            .filter_map(|st| {
+                let u = st.uncertain.as_ref()?;
+                Some(PBestRow { strategy: st.name.clone(), p_best: u.p_best, p_best_se: u.p_best_se })
+            })
+            .collect(),
     }
 }
 

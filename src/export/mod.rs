@@ -54,10 +54,12 @@ pub const SWEEP: &str = "sweep.csv";
 pub const SWEEP_RESOLVED: &str = "sweep.resolved.toml";
 /// `points/` (a `[sweep]` run only): `points/<k>/` holds point k's results folder.
 pub const POINTS_DIR: &str = "points";
+/// Per draw and strategy of an `[uncertain]` run: the draw's values and mean lifts.
+pub const DRAWS: &str = "draws.csv";
 
 /// Every file name `womsim run` may create in a results folder (besides
 /// `points/` of a sweep).
-pub const ALL_OUTPUTS: [&str; 13] = [
+pub const ALL_OUTPUTS: [&str; 14] = [
     SUMMARY,
     TIMESERIES,
     REPLICATES,
@@ -71,6 +73,7 @@ pub const ALL_OUTPUTS: [&str; 13] = [
     SWEEP,
     SWEEP_RESOLVED,
     formats::RESULTS_CSV,
+    DRAWS,
 ];
 
 /// Final values recorded per replicate in `replicates.csv`, in column order.
@@ -264,6 +267,41 @@ pub fn write_replicates(dir: &Path, strategies: &[ReplicateFinals]) -> anyhow::R
         })
     });
     atomic_write(&dir.join(REPLICATES), &csv_bytes(&header, rows)?)
+}
+
+/// Write `draws.csv` of an `[uncertain]` run: `draw` (from 0), each
+/// uncertain key's value (keys in name order), `strategy`, then each
+/// strategy's mean over the draw's replicates of `lift_reached`,
+/// `lift_reached_good`, `lift_reached_bad`, `lift_acted`,
+/// `lift_acted_beyond_seeds` and `action_per_cost`; rows by draw, then
+/// strategy in scenario order (finished strategies only).
+pub fn write_draws(
+    dir: &Path,
+    u: &crate::scenario::uncertain::Uncertain,
+    strategies: &[crate::results::StrategySummary],
+    means: &[crate::results::PerMetric<Vec<f64>>],
+) -> anyhow::Result<()> {
+    use crate::results::PerMetric;
+    let mut header = vec!["draw".to_string()];
+    header.extend(u.keys.iter().cloned());
+    header.push("strategy".into());
+    header.extend(PerMetric::<f64>::NAMES.iter().map(|m| {
+        if *m == "action_per_cost" {
+            m.to_string()
+        } else {
+            format!("lift_{m}")
+        }
+    }));
+    let rows = u.values.iter().enumerate().flat_map(|(d, vals)| {
+        strategies.iter().zip(means).map(move |(s, m)| {
+            let mut r = vec![d.to_string()];
+            r.extend(vals.iter().map(|&x| num(x)));
+            r.push(s.name.clone());
+            r.extend((0..6).map(|i| num(m.get(i)[d])));
+            r
+        })
+    });
+    atomic_write(&dir.join(DRAWS), &csv_bytes(&header, rows)?)
 }
 
 /// Write `degrees.csv` (`degree,count`).
@@ -514,6 +552,7 @@ mod tests {
                 reached_bad: d,
                 acted: d,
             }),
+            uncertain: None,
         }
     }
 
@@ -529,6 +568,7 @@ mod tests {
             network: NetworkInfo { kind: "complete".into(), nodes: 5, edges: 10, directed: false },
             baseline: Baseline { final_: finals(0.5) },
             strategies: vec![strategy("first", false), strategy("second, quoted \"x\"", true)],
+            uncertain: None,
         };
         let row = |k: f64| {
             let mut r = [0.0; NUM_METRICS];

@@ -25,6 +25,7 @@ pub mod decl;
 mod parse;
 pub mod schema;
 pub mod sweep;
+pub mod uncertain;
 mod write;
 
 pub use parse::{
@@ -151,6 +152,9 @@ pub struct Scenario {
     /// (`network.path`, resolved), explicit seed files (`strategy.file`,
     /// resolved) in strategy order. `manifest.json` records their digests.
     pub inputs: Vec<PathBuf>,
+    /// `[uncertain]`: parameter draws, each run with `replicates`
+    /// replicates ([`uncertain`]); `None` without the table.
+    pub uncertain: Option<uncertain::Uncertain>,
 }
 
 impl PartialEq for Scenario {
@@ -170,6 +174,7 @@ impl PartialEq for Scenario {
             output,
             source,
             inputs: _,
+            uncertain,
         } = self;
         *name == other.name
             && *description == other.description
@@ -183,10 +188,23 @@ impl PartialEq for Scenario {
             && *budgets == other.budgets
             && *output == other.output
             && *source == other.source
+            && *uncertain == other.uncertain
     }
 }
 
 impl Scenario {
+    /// Replicates of the whole run: `replicates` per draw × the draws of
+    /// `[uncertain]` (just `replicates` without it). Replicate i belongs to
+    /// draw i / replicates.
+    pub fn total_replicates(&self) -> u32 {
+        self.replicates * self.uncertain.as_ref().map_or(1, |u| u.draws)
+    }
+
+    /// Each draw's model (empty without `[uncertain]`).
+    pub fn draw_models(&self) -> &[ModelSpec] {
+        self.uncertain.as_ref().map_or(&[], |u| u.models.as_slice())
+    }
+
     /// The strategies with their budget replaced by `budget` (one point of a
     /// budget sweep): `People(n)` strategies get `People(budget)`, `Cost(_)`
     /// strategies get `Cost(budget)`.

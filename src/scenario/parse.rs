@@ -527,7 +527,7 @@ fn kinded<'v>(
 }
 
 /// Resolve a file path against the scenario file's folder; must exist.
-fn resolve_file(base: &Path, rel: &str) -> Result<PathBuf, String> {
+pub(super) fn resolve_file(base: &Path, rel: &str) -> Result<PathBuf, String> {
     let p = base.join(rel);
     match std::fs::canonicalize(&p) {
         // Opened (without blocking) to check that it is a readable regular file.
@@ -593,6 +593,7 @@ pub fn parse_with_sweep(text: &str, source: Option<&Path>) -> Result<(Scenario, 
         _ => PathBuf::from("."),
     };
     let raw_sweep = doc.remove("sweep");
+    let raw_uncertain = doc.remove("uncertain");
     let resolve_doc = |doc: &Table| -> Result<Scenario, Vec<Problem>> {
         let mut errs = Errs { problems: Vec::new(), lines: &lines };
         let scenario = resolve(doc, source, &base, &mut errs);
@@ -614,10 +615,32 @@ pub fn parse_with_sweep(text: &str, source: Option<&Path>) -> Result<(Scenario, 
             }
         }
     };
-    let scenario = resolve_doc(&doc).map_err(|problems| ScenarioErrors { file: file.clone(), problems })?;
-    let Some(raw) = raw_sweep else { return Ok((scenario, None)) };
+    let mut scenario = resolve_doc(&doc).map_err(|problems| ScenarioErrors { file: file.clone(), problems })?;
     let errs = Errs { problems: Vec::new(), lines: &lines };
     let line = |k: &str| errs.line_of(k);
+    if let Some(raw) = raw_uncertain {
+        if raw_sweep.is_some() {
+            let message = "[uncertain] cannot be combined with [sweep] yet: run each sweep point as its own \
+                           scenario with [uncertain], or sweep without it"
+                .to_string();
+            let problem =
+                Problem { key: "uncertain".into(), value: None, message, line: line("uncertain"), column: None };
+            return Err(ScenarioErrors { file, problems: vec![problem] });
+        }
+        let u =
+            super::uncertain::expand(&raw, &doc, &scenario, &base, &line, &resolve_doc).map_err(|mut problems| {
+                problems.sort_by_key(|p| p.line.unwrap_or(0));
+                ScenarioErrors { file: file.clone(), problems }
+            })?;
+        if let Some(s) = &u.samples {
+            if !scenario.inputs.contains(&s.path) {
+                scenario.inputs.push(s.path.clone());
+            }
+        }
+        scenario.uncertain = Some(u);
+        return Ok((scenario, None));
+    }
+    let Some(raw) = raw_sweep else { return Ok((scenario, None)) };
     match sweep::expand(&raw, &doc, &scenario, &line, &resolve_doc) {
         Ok(sw) => Ok((scenario, Some(sw))),
         Err(mut problems) => {
@@ -791,6 +814,7 @@ fn resolve(doc: &Table, source: Option<&Path>, base: &Path, errs: &mut Errs<'_>)
         output,
         source: source.map(Path::to_path_buf),
         inputs,
+        uncertain: None,
     })
 }
 

@@ -72,7 +72,7 @@ pub const STRATEGY_KINDS: &[&str] = &[
 pub const CHARTS: &[&str] =
     &["reach", "action", "comparison", "distribution", "sentiment", "layers", "network", "budget"];
 /// Topics of `womsim list`.
-pub const LIST_TOPICS: &[&str] = &["scenario", "networks", "population", "models", "strategies", "output"];
+pub const LIST_TOPICS: &[&str] = &["scenario", "networks", "population", "models", "strategies", "output", "uncertain"];
 
 /// The type and allowed range of a key.
 #[derive(Debug, Clone, PartialEq)]
@@ -630,11 +630,12 @@ fn table_header(table: &str) -> &'static str {
 }
 
 /// Plain-text listing of every kind with its keys, types, ranges and
-/// defaults, for `womsim list [scenario|networks|population|models|strategies|output]`.
+/// defaults, for `womsim list [scenario|networks|population|models|strategies|output|uncertain]`.
 /// `None` lists everything. An unknown topic yields one line naming the topics.
 pub fn list_text(what: Option<&str>) -> String {
     let tables: Vec<&str> = match what {
         None => vec!["", "network", "population", "model", "strategy", "output"],
+        Some(w) if w.trim().eq_ignore_ascii_case("uncertain") => return super::uncertain::list_text(),
         Some(w) => match topic_table(w) {
             Some(t) => vec![t],
             None => return format!("unknown topic `{w}`; choose one of: {}\n", LIST_TOPICS.join(", ")),

@@ -311,7 +311,7 @@ fn strategy_of<'k>(rest: &'k str, base: &Scenario) -> Option<(usize, &'k str)> {
 }
 
 /// Put `value` at the dotted `path` of `t`, creating tables on the way.
-fn set_path(t: &mut Table, path: &str, value: Value) -> Result<(), String> {
+pub(crate) fn set_path(t: &mut Table, path: &str, value: Value) -> Result<(), String> {
     let (head, rest) = match path.split_once('.') {
         None => {
             t.insert(path.to_string(), value);

@@ -225,6 +225,9 @@ impl Scenario {
 
         out.push_str("\n[output]\n");
         write_keys(&mut out, &self.output.values());
+        if let Some(u) = &self.uncertain {
+            out.push_str(&u.to_toml());
+        }
         out
     }
 }
