@@ -136,8 +136,8 @@ pub(super) fn run_sweep_shard(
 
 /// The top-level manifest of a sweep shard's folder, checked complete.
 fn read_sweep_manifest(d: &std::path::Path) -> Result<shard::ShardManifest, CliError> {
-    let text = std::fs::read_to_string(d.join(shard::SHARD_MANIFEST))
-        .map_err(|e| invalid(anyhow::anyhow!("{} is not a shard's folder: {e}", d.display())))?;
+    let text = export::read_text(&d.join(shard::SHARD_MANIFEST))
+        .map_err(|e| invalid(anyhow::anyhow!("{} is not a shard's folder: {e:#}", d.display())))?;
     let m: shard::ShardManifest = serde_json::from_str(&text)
         .map_err(|e| invalid(anyhow::anyhow!("{} holds no valid shard manifest: {e}", d.display())))?;
     if !m.complete {
