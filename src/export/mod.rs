@@ -391,7 +391,8 @@ fn read_timeseries(
     interrupted: bool,
 ) -> anyhow::Result<(StrategySeries, Vec<StrategySeries>)> {
     let mut rdr = open_csv(path)?;
-    let header: Vec<String> = rdr.headers()?.iter().map(str::to_string).collect();
+    let header: Vec<String> =
+        rdr.headers().with_context(|| format!("{}: line 1", path.display()))?.iter().map(str::to_string).collect();
     let expected = timeseries_header();
     if header != expected {
         bail!("{}: unexpected header (expected {})", path.display(), expected.join(","));
