@@ -70,20 +70,20 @@ const MAX_REPLICATES: u32 = 1_000_000;
 /// message count read back.
 const MAX_EXACT: f64 = 9_007_199_254_740_992.0;
 
-/// Check one trajectory row read back from `file` (line `line`).
-fn check_row(file: &str, line: u64, row: &Row, nodes: u64) -> anyhow::Result<()> {
-    for (m, &x) in Metric::ALL.iter().zip(row) {
-        let (lo, hi, what) = match m {
-            Metric::NetSentiment => (-1.0, 1.0, "a share in [-1, 1]"),
-            Metric::MessagesGood | Metric::MessagesBad | Metric::NewMessagesGood | Metric::NewMessagesBad => {
-                (0.0, MAX_EXACT, "a whole number of messages")
-            }
-            _ => (0.0, nodes as f64, "a whole number of people within the network's nodes"),
-        };
-        let whole = *m == Metric::NetSentiment || x.fract() == 0.0;
-        if !(x.is_finite() && whole && lo <= x && x <= hi) {
-            bail!("{file}: line {line}: column {}: {x} is not {what} [{lo}, {hi}]", m.name());
+/// Check value `x` (written `text`) of metric `m` read back from `file`
+/// (line `line`).
+fn check_value(file: &str, line: u64, m: Metric, (x, text): (f64, &str), nodes: u64) -> anyhow::Result<()> {
+    let (lo, hi, what) = match m {
+        Metric::NetSentiment => (-1.0, 1.0, "a share"),
+        Metric::MessagesGood | Metric::MessagesBad | Metric::NewMessagesGood | Metric::NewMessagesBad => {
+            (0.0, MAX_EXACT, "a whole number of messages")
         }
+        _ => (0.0, nodes as f64, "a whole number of people within the network's nodes"),
+    };
+    let whole = m == Metric::NetSentiment || x.fract() == 0.0;
+    if !(x.is_finite() && whole && lo <= x && x <= hi) {
+        let text = crate::scenario::printable(text);
+        bail!("{file}: line {line}: column {}: {text} is not {what} in [{lo}, {hi}]", m.name());
     }
     Ok(())
 }
@@ -251,9 +251,10 @@ pub fn read(dir: &Path) -> anyhow::Result<Partial> {
         }
         let mut row = [0.0; NUM_METRICS];
         for (m, x) in row.iter_mut().enumerate() {
-            *x = parse_f64(&tp, line, Metric::ALL[m].name(), &rec[3 + m])?;
+            let text = &rec[3 + m];
+            *x = parse_f64(&tp, line, Metric::ALL[m].name(), text)?;
+            check_value(&tname, line, Metric::ALL[m], (*x, text), manifest.nodes)?;
         }
-        check_row(&tname, line, &row, manifest.nodes)?;
         if part == next_part {
             rows.push(Vec::new());
         }
