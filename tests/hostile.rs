@@ -238,7 +238,8 @@ fn merge_refuses_an_edited_shard_naming_file_and_line() {
     assert!(manifest.contains("\"data_sha256\"") && manifest.contains("\"nodes\": 100"), "{manifest}");
     let tp = t.path().join("p1/trajectories.csv");
     let good = fs::read(&tp).unwrap();
-    let reached: u32 = fs::read_to_string(&tp).unwrap().lines().nth(4).unwrap().split(',').nth(3).unwrap().parse().unwrap();
+    let reached: u32 =
+        fs::read_to_string(&tp).unwrap().lines().nth(4).unwrap().split(',').nth(3).unwrap().parse().unwrap();
     for (value, needle) in [
         ((reached + 1).to_string(), "trajectories.csv: its SHA-256 differs from the one in shard.json"),
         ("1e308".to_string(), "trajectories.csv: line 5: column reached: 1e308 is not a whole number of people"),
@@ -255,7 +256,11 @@ fn merge_refuses_an_edited_shard_naming_file_and_line() {
     // A manifest whose nodes were raised to let such values in is caught
     // against the scenario's network.
     fs::write(t.path().join("p1/shard.json"), manifest.replace("\"nodes\": 100", "\"nodes\": 1000")).unwrap();
-    fs::write(t.path().join("p2/shard.json"), fs::read_to_string(t.path().join("p2/shard.json")).unwrap().replace("\"nodes\": 100", "\"nodes\": 1000")).unwrap();
+    fs::write(
+        t.path().join("p2/shard.json"),
+        fs::read_to_string(t.path().join("p2/shard.json")).unwrap().replace("\"nodes\": 100", "\"nodes\": 1000"),
+    )
+    .unwrap();
     refused(&womsim(&["merge", "p1", "p2", "--out", "merged", "--quiet"], t.path()), "says the network has 1000 nodes");
 }
 
@@ -343,7 +348,10 @@ fn an_unreadable_lock_is_not_deleted_and_many_strategies_are_refused_fast() {
     refused(&womsim(&["run", "s.toml", "--quiet", "--out", "out"], t.path()), "names no process");
     assert!(t.path().join("out/.womsim.lock").exists());
     // Item 8: 100,000 [[strategy]] tables took validate over 10 s.
-    let many = format!("[network]\nkind = \"ring\"\nnodes = 100\n{}", "[[strategy]]\nkind = \"random\"\nbudget = 1\n".repeat(100_000));
+    let many = format!(
+        "[network]\nkind = \"ring\"\nnodes = 100\n{}",
+        "[[strategy]]\nkind = \"random\"\nbudget = 1\n".repeat(100_000)
+    );
     fs::write(t.path().join("many.toml"), many).unwrap();
     let start = std::time::Instant::now();
     refused(&womsim(&["validate", "many.toml"], t.path()), "100000 [[strategy]] tables; at most 1000");

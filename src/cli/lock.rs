@@ -37,7 +37,15 @@ fn create_lock(dir: &Path, path: &Path) -> std::io::Result<()> {
     };
     let r = write();
     let _ = fs::remove_file(&tmp);
-    r
+    match r {
+        // A file system without hard links: create-new, then write (the
+        // lock is briefly empty, which other runs take as live).
+        Err(e) if e.kind() != ErrorKind::AlreadyExists && !path.exists() => {
+            let mut f = fs::OpenOptions::new().write(true).create_new(true).open(path)?;
+            writeln!(f, "{}", std::process::id()).and_then(|()| f.sync_all())
+        }
+        r => r,
+    }
 }
 
 /// Whether the lock at `path` without a readable id is older than
@@ -84,9 +92,8 @@ impl DirLock {
                 Ok(()) => return Ok(DirLock { dir: dir.to_path_buf(), path, created_dir }),
                 Err(e) if e.kind() == ErrorKind::AlreadyExists => {
                     // (A lock is a few bytes; a bounded read of a regular file.)
-                    let holder = womsim::inputs::read_text_bounded(&path, 64)
-                        .ok()
-                        .and_then(|s| s.trim().parse::<u32>().ok());
+                    let holder =
+                        womsim::inputs::read_text_bounded(&path, 64).ok().and_then(|s| s.trim().parse::<u32>().ok());
                     match holder {
                         Some(pid) if pid != std::process::id() && alive(pid) => bail!(
                             "another womsim run (process {pid}) is writing the results folder {}; wait for it to \

@@ -189,12 +189,29 @@ fn merge_sweep(args: &MergeArgs) -> Result<(), CliError> {
     if let Some(k) = seen.iter().position(|&x| !x) {
         return Err(invalid(anyhow::anyhow!("cannot merge: shard {}/{n} is missing", k + 1)));
     }
-    let (s, _) = scenario::load_with_sweep(&args.shards[0].join(export::SWEEP_RESOLVED))
+    let sweep_path = args.shards[0].join(export::SWEEP_RESOLVED);
+    let text = export::read_text(&sweep_path).map_err(invalid)?;
+    if scenario_digest(&text) != first.scenario_sha256 {
+        return Err(invalid(anyhow::anyhow!(
+            "{}: its SHA-256 differs from the scenario_sha256 in {}: the file was changed after the shard wrote it",
+            sweep_path.display(),
+            shard::SHARD_MANIFEST
+        )));
+    }
+    let (s, _) = scenario::load_with_sweep(&sweep_path)
         .map_err(|e| invalid(anyhow::anyhow!("the shards' sweep does not parse: {e}")))?;
     let settings = merge_settings(args, s);
     let plan = &settings.plans[0];
     let sw =
         SweepPlan::of(plan).map_err(invalid)?.ok_or_else(|| invalid(anyhow::anyhow!("the shards hold no sweep")))?;
+    // Every point's partial folder of every shard is read and checked
+    // (digests, ranges) before anything is written; the sweep reads each
+    // again when it gets to that point, to keep one point in memory at a time.
+    for d in &args.shards {
+        for i in 0..sw.sweep.points.len() {
+            shard::read(&d.join(export::POINTS_DIR).join((i + 1).to_string())).map_err(invalid)?;
+        }
+    }
     let _lock = DirLock::acquire(&plan.out_dir).map_err(invalid)?;
     check_out_dir(&plan.out_dir, settings.force).map_err(invalid)?;
     let pool = rayon::ThreadPoolBuilder::new()
