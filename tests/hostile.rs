@@ -137,3 +137,223 @@ fn new_force_never_replaces_a_device_or_a_folder() {
     refused(&womsim(&["new", "old.toml"], t.path()), "--force");
     assert!(womsim(&["new", "old.toml", "--force"], t.path()).status.success());
 }
+
+// ---------------------------------------------------------------- issue 27
+// What an outside hostile campaign still broke: read-back of results and
+// shard folders (plot, merge), edge lists and the lock.
+
+/// A small results folder `res` in `dir`.
+fn results_folder(dir: &Path) -> std::path::PathBuf {
+    fs::write(dir.join("r.toml"), format!("name = \"r\"\nreplicates = 3\nsteps = 4\n{NET}")).unwrap();
+    let o = womsim(&["run", "r.toml", "--quiet", "--out", "res"], dir);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    dir.join("res")
+}
+
+fn mkfifo(path: &Path) {
+    let c = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
+    // SAFETY: a valid NUL-terminated path; mkfifo only creates a node.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+}
+
+#[test]
+fn plot_reads_only_regular_files_and_never_without_bound() {
+    let t = tempfile::tempdir().unwrap();
+    let res = results_folder(t.path());
+    // Item 1: timeseries.csv -> /dev/zero aborted (exit 134) or read forever.
+    let ts = res.join("timeseries.csv");
+    let saved = fs::read(&ts).unwrap();
+    fs::remove_file(&ts).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", &ts).unwrap();
+    let start = std::time::Instant::now();
+    refused(&womsim(&["plot", "res"], t.path()), "a character device is not a regular file");
+    assert!(start.elapsed().as_secs() < 10);
+    fs::remove_file(&ts).unwrap();
+    // A regular file with an endless line is stopped at the line limit.
+    fs::write(&ts, vec![b'x'; 2 << 20]).unwrap();
+    refused(&womsim(&["plot", "res"], t.path()), "line 1: longer than the limit of 1 MiB");
+    fs::write(&ts, &saved).unwrap();
+    // Item 4: a FIFO summary.json hung plot.
+    let sp = res.join("summary.json");
+    let summary = fs::read(&sp).unwrap();
+    fs::remove_file(&sp).unwrap();
+    mkfifo(&sp);
+    let start = std::time::Instant::now();
+    refused(&womsim(&["plot", "res"], t.path()), "a FIFO (named pipe) is not a regular file");
+    assert!(start.elapsed().as_secs() < 10);
+    fs::remove_file(&sp).unwrap();
+    fs::write(&sp, &summary).unwrap();
+    assert!(womsim(&["plot", "res"], t.path()).status.success());
+}
+
+#[test]
+fn plot_never_writes_through_a_charts_link_and_refuses_unlisted_strategies() {
+    let t = tempfile::tempdir().unwrap();
+    let res = results_folder(t.path());
+    // Item 5: charts/ -> a folder elsewhere received the charts.
+    let elsewhere = t.path().join("elsewhere");
+    fs::create_dir(&elsewhere).unwrap();
+    fs::remove_dir_all(res.join("charts")).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, res.join("charts")).unwrap();
+    let o = womsim(&["plot", "res"], t.path());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(fs::read_dir(&elsewhere).unwrap().count(), 0, "wrote outside the results folder");
+    let meta = fs::symlink_metadata(res.join("charts")).unwrap();
+    assert!(meta.is_dir() && fs::read_dir(res.join("charts")).unwrap().count() > 0);
+    // charts as a file (or FIFO): refused, left alone.
+    fs::remove_dir_all(res.join("charts")).unwrap();
+    fs::write(res.join("charts"), "x").unwrap();
+    refused(&womsim(&["plot", "res"], t.path()), "is not a folder");
+    assert_eq!(fs::read(res.join("charts")).unwrap(), b"x");
+    fs::remove_file(res.join("charts")).unwrap();
+    // Item 8: rows of a strategy the summary does not list.
+    let ts = res.join("timeseries.csv");
+    let text = fs::read_to_string(&ts).unwrap();
+    let ghost: String =
+        text.lines().filter(|l| l.starts_with("(no campaign),")).map(|l| format!("ghost{}\n", &l[13..])).collect();
+    fs::write(&ts, format!("{text}{ghost}")).unwrap();
+    refused(&womsim(&["plot", "res"], t.path()), "strategy \"ghost\" is not listed in summary.json");
+}
+
+/// Edit column `col` of line `line` (1-based) of a CSV file.
+fn edit_csv(path: &Path, line: usize, col: &str, value: &str) {
+    let text = fs::read_to_string(path).unwrap();
+    let mut lines: Vec<String> = text.lines().map(String::from).collect();
+    let c = lines[0].split(',').position(|h| h == col).unwrap();
+    let mut fields: Vec<&str> = lines[line - 1].split(',').collect();
+    fields[c] = value;
+    lines[line - 1] = fields.join(",");
+    fs::write(path, lines.join("\n") + "\n").unwrap();
+}
+
+#[test]
+fn merge_refuses_an_edited_shard_naming_file_and_line() {
+    let t = tempfile::tempdir().unwrap();
+    fs::write(t.path().join("m.toml"), format!("name = \"m\"\nreplicates = 6\nsteps = 5\n{NET}")).unwrap();
+    for k in ["1/2", "2/2"] {
+        let o = womsim(&["run", "m.toml", "--quiet", "--shard", k, "--out", &format!("p{}", &k[..1])], t.path());
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let manifest = fs::read_to_string(t.path().join("p1/shard.json")).unwrap();
+    assert!(manifest.contains("\"data_sha256\"") && manifest.contains("\"nodes\": 100"), "{manifest}");
+    let tp = t.path().join("p1/trajectories.csv");
+    let good = fs::read(&tp).unwrap();
+    let reached: u32 =
+        fs::read_to_string(&tp).unwrap().lines().nth(4).unwrap().split(',').nth(3).unwrap().parse().unwrap();
+    for (value, needle) in [
+        ((reached + 1).to_string(), "trajectories.csv: its SHA-256 differs from the one in shard.json"),
+        ("1e308".to_string(), "trajectories.csv: line 5: column reached: 1e308 is not a whole number of people"),
+        ("18446744073709551616".to_string(), "line 5: column reached"),
+        ("NaN".to_string(), "line 5: column reached: NaN"),
+        ("-1".to_string(), "line 5: column reached: -1"),
+    ] {
+        edit_csv(&tp, 5, "reached", &value);
+        let o = womsim(&["merge", "p1", "p2", "--out", "merged", "--quiet"], t.path());
+        refused(&o, needle);
+        assert!(!t.path().join("merged").exists(), "{value}: a folder was written");
+        fs::write(&tp, &good).unwrap();
+    }
+    // A manifest whose nodes were raised to let such values in is caught
+    // against the scenario's network.
+    fs::write(t.path().join("p1/shard.json"), manifest.replace("\"nodes\": 100", "\"nodes\": 1000")).unwrap();
+    fs::write(
+        t.path().join("p2/shard.json"),
+        fs::read_to_string(t.path().join("p2/shard.json")).unwrap().replace("\"nodes\": 100", "\"nodes\": 1000"),
+    )
+    .unwrap();
+    refused(&womsim(&["merge", "p1", "p2", "--out", "merged", "--quiet"], t.path()), "says the network has 1000 nodes");
+}
+
+/// Run `womsim` with its address space limited to `bytes` (as `prlimit --as`).
+fn womsim_within(args: &[&str], dir: &Path, bytes: u64) -> Output {
+    use std::os::unix::process::CommandExt;
+    let mut c = Command::new(env!("CARGO_BIN_EXE_womsim"));
+    c.args(args).current_dir(dir);
+    // SAFETY: setrlimit is async-signal-safe; the closure allocates nothing.
+    unsafe {
+        c.pre_exec(move || {
+            let r = libc::rlimit { rlim_cur: bytes, rlim_max: bytes };
+            if libc::setrlimit(libc::RLIMIT_AS, &r) == 0 {
+                Ok(())
+            } else {
+                Err(std::io::Error::last_os_error())
+            }
+        });
+    }
+    c.output().expect("womsim starts")
+}
+
+#[test]
+fn a_gzip_bomb_of_valid_edges_is_refused_within_the_memory_limit() {
+    use std::io::Write;
+    let t = tempfile::tempdir().unwrap();
+    // 64 MiB of `1 2\n` compressed once (~100 KB), the member repeated 8
+    // times: 512 MiB of text, 134 million edges (1 GiB as pairs of u32).
+    let mut z = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    z.write_all(&b"1 2\n".repeat(16 << 20)).unwrap();
+    let member = z.finish().unwrap();
+    fs::write(t.path().join("bomb.gz"), member.repeat(8)).unwrap();
+    fs::write(
+        t.path().join("b.toml"),
+        "[network]\nkind = \"edge_list\"\npath = \"bomb.gz\"\n[[strategy]]\nkind = \"random\"\nbudget = 1\n",
+    )
+    .unwrap();
+    // Under a 1 GiB address-space cap (before: an allocation failure, exit 134).
+    let o = womsim_within(&["validate", "b.toml"], t.path(), 1 << 30);
+    refused(&o, "more than 22369621 edges, more than the memory this run may use");
+    // The same with run and --max-memory (the user's word for the limit).
+    let o = womsim(&["run", "b.toml", "--quiet", "--max-memory", "1G", "--out", "o"], t.path());
+    refused(&o, "bomb.gz:20833334: more than 20833333 edges, more than the memory this run may use");
+    assert!(!t.path().join("o").exists());
+}
+
+#[test]
+fn edge_lists_numeric_first_lines_and_byte_order_marks() {
+    let t = tempfile::tempdir().unwrap();
+    let scenario = |file: &str, ids: &str| {
+        format!(
+            "[network]\nkind = \"edge_list\"\npath = \"{file}\"\nids = \"{ids}\"\n\
+             [[strategy]]\nkind = \"random\"\nbudget = 1\n"
+        )
+    };
+    // Item 7: a bad first line was dropped as a header (2 nodes, 1 edge).
+    for first in ["-1 2", "18446744073709551616 1"] {
+        fs::write(t.path().join("n.edges"), format!("{first}\n2 3\n3 4\n")).unwrap();
+        fs::write(t.path().join("n.toml"), scenario("n.edges", "numeric")).unwrap();
+        refused(&womsim(&["validate", "n.toml"], t.path()), "n.edges:1: node id");
+    }
+    // A header of words is still skipped, and validate says so.
+    fs::write(t.path().join("h.edges"), "source target\n1 2\n2 3\n").unwrap();
+    fs::write(t.path().join("h.toml"), scenario("h.edges", "numeric")).unwrap();
+    let o = womsim(&["validate", "h.toml"], t.path());
+    assert!(o.status.success());
+    assert!(String::from_utf8_lossy(&o.stdout).contains("taken as a column header"));
+    // Item 8: a byte order mark made the first edge a "header".
+    fs::write(t.path().join("b.edges"), b"\xef\xbb\xbf1 2\n2 3\n").unwrap();
+    fs::write(t.path().join("b.toml"), scenario("b.edges", "auto")).unwrap();
+    let o = womsim(&["validate", "b.toml"], t.path());
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success() && out.contains("3 nodes, 2 undirected edges"), "{out}");
+    assert!(!out.contains("column header"), "{out}");
+}
+
+#[test]
+fn an_unreadable_lock_is_not_deleted_and_many_strategies_are_refused_fast() {
+    let t = tempfile::tempdir().unwrap();
+    fs::write(t.path().join("s.toml"), NET).unwrap();
+    // Item 6: an empty lock (a run between creating and writing it) was
+    // taken as stale and deleted.
+    fs::create_dir(t.path().join("out")).unwrap();
+    fs::write(t.path().join("out/.womsim.lock"), "").unwrap();
+    refused(&womsim(&["run", "s.toml", "--quiet", "--out", "out"], t.path()), "names no process");
+    assert!(t.path().join("out/.womsim.lock").exists());
+    // Item 8: 100,000 [[strategy]] tables took validate over 10 s.
+    let many = format!(
+        "[network]\nkind = \"ring\"\nnodes = 100\n{}",
+        "[[strategy]]\nkind = \"random\"\nbudget = 1\n".repeat(100_000)
+    );
+    fs::write(t.path().join("many.toml"), many).unwrap();
+    let start = std::time::Instant::now();
+    refused(&womsim(&["validate", "many.toml"], t.path()), "100000 [[strategy]] tables; at most 1000");
+    assert!(start.elapsed().as_secs() < 10, "{:?}", start.elapsed());
+}

@@ -36,8 +36,8 @@ fn read_folder(dir: &Path) -> anyhow::Result<Folder> {
     let results = export::read_results(dir)?;
     let p = dir.join(export::REPLICATES);
     let mut finals: BTreeMap<String, (Vec<f64>, Vec<f64>)> = BTreeMap::new();
-    let mut rdr = csv::Reader::from_path(&p).with_context(|| format!("cannot read {}", p.display()))?;
-    let head = rdr.headers()?.clone();
+    let mut rdr = export::open_csv(&p)?;
+    let head = rdr.headers().with_context(|| format!("{}: line 1", p.display()))?.clone();
     let col =
         |name: &str| head.iter().position(|h| h == name).with_context(|| format!("{}: no column {name}", p.display()));
     let (cs, cr, ca) = (col("strategy")?, col("reached")?, col("acted")?);
@@ -48,7 +48,23 @@ fn read_folder(dir: &Path) -> anyhow::Result<Folder> {
             anyhow::ensure!(v.is_finite() && v >= 0.0, "{}: line {}: {v} is not a count", p.display(), i + 2);
             Ok(v)
         };
+        // (The baseline, the strategies, one being written when a run stopped.)
+        anyhow::ensure!(
+            finals.contains_key(&rec[cs]) || finals.len() < results.summary.strategies.len() + 2,
+            "{}: line {}: more strategies than summary.json lists",
+            p.display(),
+            i + 2
+        );
         let e = finals.entry(rec[cs].to_string()).or_default();
+        // (Bounded by the summary, so an edited file cannot grow without end.)
+        anyhow::ensure!(
+            e.0.len() < results.summary.replicates as usize,
+            "{}: line {}: more rows of strategy {:?} than the run's {} replicates",
+            p.display(),
+            i + 2,
+            womsim::scenario::printable(&rec[cs]),
+            results.summary.replicates
+        );
         e.0.push(num(cr)?);
         e.1.push(num(ca)?);
     }

@@ -47,6 +47,9 @@ pub fn run_command(args: &RunArgs) -> Result<(), CliError> {
     // Every folder is locked for the whole run before it is checked, so two
     // runs can never write one folder (the second exits 2 naming the first).
     // Refuse up front what cannot fit in memory (before any allocation).
+    if let Some(bytes) = args.max_memory {
+        super::resources::set_override(bytes);
+    }
     for (plan, sweep) in settings.plans.iter().zip(&sweeps) {
         match sweep {
             None => super::resources::check(&plan.scenario, settings.threads, args.max_memory).map_err(invalid)?,
@@ -125,7 +128,8 @@ pub fn run_command(args: &RunArgs) -> Result<(), CliError> {
 }
 
 /// An existing, non-empty results folder is never overwritten without
-/// `--force` (this run's own lock file does not count).
+/// `--force` (this run's own lock file does not count, nor the temporary
+/// file of a competing run's lock attempt).
 pub fn check_out_dir(dir: &Path, force: bool) -> anyhow::Result<()> {
     if !dir.exists() {
         return Ok(());
@@ -136,7 +140,7 @@ pub fn check_out_dir(dir: &Path, force: bool) -> anyhow::Result<()> {
     let non_empty = fs::read_dir(dir)
         .with_context(|| format!("cannot read {}", dir.display()))?
         .filter_map(Result::ok)
-        .any(|e| e.file_name() != LOCK_FILE);
+        .any(|e| !e.file_name().to_string_lossy().starts_with(LOCK_FILE));
     if non_empty && !force {
         bail!(
             "the results folder {} already exists and is not empty; use --force to overwrite it or --out to choose another folder",

@@ -133,20 +133,27 @@ fn line_col(text: &str, pos: usize) -> (usize, usize) {
     (line, col)
 }
 
+/// 1-based line of byte offset `pos`, given the offsets of every newline
+/// (a binary search: linear in the document overall, where counting from
+/// the start for every key made 100,000 tables take minutes).
+fn line_at(newlines: &[usize], pos: usize) -> usize {
+    newlines.partition_point(|&nl| nl < pos) + 1
+}
+
 /// Key path → line, for every key and table of the document.
 fn span_lines(text: &str) -> HashMap<String, usize> {
-    fn walk(text: &str, prefix: &str, t: &DeTable<'_>, out: &mut HashMap<String, usize>) {
+    fn walk(newlines: &[usize], prefix: &str, t: &DeTable<'_>, out: &mut HashMap<String, usize>) {
         for (k, v) in t.iter() {
             let name = if prefix.is_empty() { k.get_ref().to_string() } else { format!("{prefix}.{}", k.get_ref()) };
-            out.insert(name.clone(), line_col(text, k.span().start).0);
+            out.insert(name.clone(), line_at(newlines, k.span().start));
             match v.get_ref() {
-                DeValue::Table(sub) => walk(text, &name, sub, out),
+                DeValue::Table(sub) => walk(newlines, &name, sub, out),
                 DeValue::Array(items) => {
                     for (i, item) in items.iter().enumerate() {
                         if let DeValue::Table(sub) = item.get_ref() {
                             let p = format!("{name}[{}]", i + 1);
-                            out.insert(p.clone(), line_col(text, item.span().start).0);
-                            walk(text, &p, sub, out);
+                            out.insert(p.clone(), line_at(newlines, item.span().start));
+                            walk(newlines, &p, sub, out);
                         }
                     }
                 }
@@ -156,7 +163,8 @@ fn span_lines(text: &str) -> HashMap<String, usize> {
     }
     let mut out = HashMap::new();
     if let Ok(doc) = DeTable::parse(text) {
-        walk(text, "", doc.get_ref(), &mut out);
+        let newlines: Vec<usize> = text.bytes().enumerate().filter(|&(_, c)| c == b'\n').map(|(i, _)| i).collect();
+        walk(&newlines, "", doc.get_ref(), &mut out);
     }
     out
 }
@@ -1031,6 +1039,20 @@ fn resolve_strategies(
     };
     if arr.is_empty() {
         errs.bad("strategy", None, "no strategies: add at least one [[strategy]] table with a kind");
+    }
+    // Checked before any strategy is: each problem of 100,000 tables would
+    // cost a search of the text, and no run needs anywhere near that many.
+    if arr.len() > super::schema::MAX_STRATEGIES {
+        errs.bad(
+            "strategy",
+            None,
+            format!(
+                "{} [[strategy]] tables; at most {} (each is simulated replicates times)",
+                arr.len(),
+                super::schema::MAX_STRATEGIES
+            ),
+        );
+        return Vec::new();
     }
     let mut out: Vec<StrategySpec> = Vec::new();
     let mut names: Vec<(String, usize)> = Vec::new();

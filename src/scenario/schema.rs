@@ -53,6 +53,8 @@ pub const MAX_PATH_BYTES: usize = 4096;
 /// (< 4.3e21), so a budget's sum stays far from overflow and every cost is
 /// finite in the results.
 pub const MAX_COST: f64 = 1e12;
+/// Most `[[strategy]]` tables in one scenario.
+pub const MAX_STRATEGIES: usize = 1000;
 
 /// Strategy kinds.
 pub const STRATEGY_KINDS: &[&str] = &[
@@ -417,7 +419,7 @@ fn build() -> Vec<Section> {
     v.push(net("ring", "Ring: each node linked to its two neighbours; undirected.", vec![nodes_key(3, MAX_NODES)]));
     v.push(net(
         "edge_list",
-        "Load an edge list: one `u v [weight]` per line, whitespace or comma separated, `#`/`%` comments; plain or gzip-compressed.",
+        "Load an edge list: one `u v [weight]` per line, whitespace or comma separated, `#`/`%` comments; plain or gzip-compressed; a UTF-8 byte order mark is skipped. A first line of two words (neither starting like a number) above numeric ids is a column header and is skipped (`validate` says so); a first line such as `-1 2` is an edge, so with `ids = \"numeric\"` it is an error. The edge lines count against the memory limit as they are read.",
         vec![
             key(
                 "path",
@@ -479,7 +481,7 @@ fn build() -> Vec<Section> {
     v.push(Section {
         table: "strategy",
         kind: None,
-        doc: "One `[[strategy]]` table per seeding strategy compared; the first is the reference for paired differences.",
+        doc: "One `[[strategy]]` table per seeding strategy compared (at most 1000); the first is the reference for paired differences.",
         keys: [
             key_ctx("name", Ty::Label, "the kind", "name shown in results; unique"),
             key("kind", Ty::Choice(STRATEGY_KINDS), None, "how seeds (ambassadors) are picked"),
