@@ -133,8 +133,9 @@ fn line_col(text: &str, pos: usize) -> (usize, usize) {
     (line, col)
 }
 
-/// Key path → line, for every key and table of the document.
-fn span_lines(text: &str) -> HashMap<String, usize> {
+/// Key path → line, for every key and table of the document (also used by
+/// the fit file's checks, so its problems carry lines like a scenario's).
+pub fn span_lines(text: &str) -> HashMap<String, usize> {
     fn walk(text: &str, prefix: &str, t: &DeTable<'_>, out: &mut HashMap<String, usize>) {
         for (k, v) in t.iter() {
             let name = if prefix.is_empty() { k.get_ref().to_string() } else { format!("{prefix}.{}", k.get_ref()) };
