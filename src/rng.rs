@@ -32,6 +32,8 @@ pub mod purpose {
     pub const SEEDING: &str = "seeding";
     /// Propagation dynamics of one replicate (shared by all strategies).
     pub const DYNAMICS: &str = "dynamics";
+    /// Synthetic data sets drawn to validate fits (calibration campaigns).
+    pub const FIT_SYNTHETIC: &str = "fit-synthetic";
 }
 
 /// SplitMix64 finaliser: a bijective 64-bit mixer (Steele, Lea & Flood 2014).
