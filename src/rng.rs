@@ -32,6 +32,8 @@ pub mod purpose {
     pub const SEEDING: &str = "seeding";
     /// Propagation dynamics of one replicate (shared by all strategies).
     pub const DYNAMICS: &str = "dynamics";
+    /// Posterior draws of `womsim fit`'s likelihood and Bass fits (normal approximations).
+    pub const FIT_POSTERIOR: &str = "fit-posterior";
     /// Synthetic data sets drawn to validate fits (calibration campaigns).
     pub const FIT_SYNTHETIC: &str = "fit-synthetic";
 }

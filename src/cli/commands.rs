@@ -156,8 +156,8 @@ pub fn man() -> Result<(), CliError> {
     Ok(())
 }
 
-/// `womsim new`: never overwrites an existing file without `--force`.
-pub fn new(file: &Path, force: bool) -> Result<(), CliError> {
+/// `womsim new` (`--fit`: a starter fit file): never overwrites an existing file without `--force`.
+pub fn new(file: &Path, force: bool, fit: bool) -> Result<(), CliError> {
     if let Ok(meta) = fs::symlink_metadata(file) {
         // --force replaces a scenario file, never a folder, device or FIFO
         // (`new /dev/null --force` as root would replace the device).
@@ -174,9 +174,9 @@ pub fn new(file: &Path, force: bool) -> Result<(), CliError> {
             return Err(invalid(anyhow::anyhow!("the folder {} does not exist", parent.display())));
         }
     }
-    let text = starter_for(file);
+    let (text, command) = if fit { (super::fit::starter::starter_fit(file), "fit") } else { (starter_for(file), "run") };
     export::atomic_write(file, text.as_bytes())?;
-    println!("wrote {}; edit it, then: womsim run {}", file.display(), file.display());
+    println!("wrote {}; edit it, then: womsim {command} {}", file.display(), file.display());
     Ok(())
 }
 
