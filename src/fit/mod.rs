@@ -23,8 +23,8 @@ pub mod cascades;
 pub mod ic_mle;
 
 pub use bass::{bass_curve, fit_bass_nls, fit_bass_ols, BassFit, BassMethod};
-// CASC pub use cascades::{Cascade, Curve, DataError, Event};
-// ICM pub use ic_mle::{fit_ic_mle, IcMleFit};
+pub use cascades::{Cascade, Curve, DataError, Event};
+pub use ic_mle::{fit_ic_mle, IcMleFit};
 
 /// A fitted quantity: point estimate, standard error (when the method
 /// defines one) and 95% interval.
