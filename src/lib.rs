@@ -45,6 +45,7 @@
 
 pub mod charts;
 pub mod export;
+pub mod fit;
 pub mod graph;
 pub mod inputs;
 pub mod metrics;

@@ -32,6 +32,10 @@ pub mod purpose {
     pub const SEEDING: &str = "seeding";
     /// Propagation dynamics of one replicate (shared by all strategies).
     pub const DYNAMICS: &str = "dynamics";
+    /// ABC-SMC proposals: prior draws and perturbations (`fit::abc`).
+    pub const ABC: &str = "abc";
+    /// ABC-SMC: the simulation key of one proposal (`fit::abc`).
+    pub const ABC_SIM: &str = "abc-sim";
 }
 
 /// SplitMix64 finaliser: a bijective 64-bit mixer (Steele, Lea & Flood 2014).
