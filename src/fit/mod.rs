@@ -26,6 +26,14 @@ pub use bass::{bass_curve, fit_bass_nls, fit_bass_ols, BassFit, BassMethod};
 pub use cascades::{Cascade, Curve, DataError, Event};
 pub use ic_mle::{fit_ic_mle, IcMleFit};
 
+// * `abc` — approximate Bayesian computation by sequential Monte Carlo
+//   (population Monte Carlo, Beaumont et al. 2009) for any model that can be
+//   simulated: generic in the parameters and the distance.
+// * `simulate` — the adapter from a scenario, observed data and θ to the
+//   distance `abc` needs (curves and cascades, womsim's models).
+pub mod abc;
+pub mod simulate;
+
 /// A fitted quantity: point estimate, standard error (when the method
 /// defines one) and 95% interval.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]

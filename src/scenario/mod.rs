@@ -32,7 +32,7 @@ pub use parse::{
 };
 pub use parse::span_lines;
 pub use schema::{list_text, reference_markdown, schema, Key, Section, Ty, LIST_TOPICS};
-pub use sweep::{Design, Point, Sweep, MAX_POINTS};
+pub use sweep::{Design, Point, Resolver, Sweep, MAX_POINTS};
 pub use write::starter_toml;
 
 use std::path::PathBuf;

@@ -594,27 +594,7 @@ pub fn parse_with_sweep(text: &str, source: Option<&Path>) -> Result<(Scenario, 
         _ => PathBuf::from("."),
     };
     let raw_sweep = doc.remove("sweep");
-    let resolve_doc = |doc: &Table| -> Result<Scenario, Vec<Problem>> {
-        let mut errs = Errs { problems: Vec::new(), lines: &lines };
-        let scenario = resolve(doc, source, &base, &mut errs);
-        let mut problems = errs.problems;
-        problems.sort_by_key(|p| p.line.unwrap_or(0));
-        match scenario {
-            Some(s) if problems.is_empty() => Ok(s),
-            _ => {
-                if problems.is_empty() {
-                    problems.push(Problem {
-                        key: String::new(),
-                        value: None,
-                        message: "invalid scenario".into(),
-                        line: None,
-                        column: None,
-                    });
-                }
-                Err(problems)
-            }
-        }
-    };
+    let resolve_doc = |doc: &Table| resolve_lines(doc, source, &base, &lines);
     let scenario = resolve_doc(&doc).map_err(|problems| ScenarioErrors { file: file.clone(), problems })?;
     let Some(raw) = raw_sweep else { return Ok((scenario, None)) };
     let errs = Errs { problems: Vec::new(), lines: &lines };
@@ -626,6 +606,42 @@ pub fn parse_with_sweep(text: &str, source: Option<&Path>) -> Result<(Scenario, 
             Err(ScenarioErrors { file, problems })
         }
     }
+}
+
+/// Resolve a scenario document (its key lines in `lines`), every problem
+/// sorted by line.
+fn resolve_lines(
+    doc: &Table,
+    source: Option<&Path>,
+    base: &Path,
+    lines: &HashMap<String, usize>,
+) -> Result<Scenario, Vec<Problem>> {
+    let mut errs = Errs { problems: Vec::new(), lines };
+    let scenario = resolve(doc, source, base, &mut errs);
+    let mut problems = errs.problems;
+    problems.sort_by_key(|p| p.line.unwrap_or(0));
+    match scenario {
+        Some(s) if problems.is_empty() => Ok(s),
+        _ => {
+            if problems.is_empty() {
+                problems.push(Problem {
+                    key: String::new(),
+                    value: None,
+                    message: "invalid scenario".into(),
+                    line: None,
+                    column: None,
+                });
+            }
+            Err(problems)
+        }
+    }
+}
+
+/// Resolve a document built in code (no source text, so no line numbers);
+/// relative paths are taken from the working directory (a resolved
+/// scenario's paths are already absolute).
+pub(crate) fn resolve_table(doc: &Table, source: Option<&Path>) -> Result<Scenario, Vec<Problem>> {
+    resolve_lines(doc, source, Path::new("."), &HashMap::new())
 }
 
 fn sub_table<'v>(doc: &'v Table, name: &str, errs: &mut Errs<'_>) -> Option<&'v Table> {
