@@ -121,7 +121,8 @@ where
     }
     let lw = t.line_width();
     chart.draw_series(LineSeries::new(c.x.iter().zip(&c.fitted).map(|(x, y)| (*x, *y)), FITTED.stroke_width(lw)))?;
-    let r = t.upx(7.0);
+    // Long curves (cascade growth over thousands of steps) get small dots.
+    let r = if c.x.len() > 80 { t.upx(2.5) } else { t.upx(7.0) };
     chart.draw_series(c.x.iter().zip(&c.observed).map(|(x, y)| Circle::new((*x, *y), r, OBSERVED.filled())))?;
     Ok(())
 }

@@ -10,6 +10,7 @@
 
 pub mod approx;
 pub mod data;
+pub mod methods;
 pub mod output;
 pub mod spec;
 pub mod starter;
@@ -92,23 +93,40 @@ pub fn fit_command(args: &FitArgs) -> Result<(), CliError> {
 /// The data, read and checked for the method.
 pub enum Prepared {
     Bass(data::BassCurve),
+    Simulated(Box<methods::SimPrepared>),
 }
 
-/// Read the data (every problem, naming file and line).
+/// Read the data (every problem, naming file and line); for simulated
+/// models, build the scenario's world first (the data name its nodes).
 pub fn prepare(spec: &FitSpec) -> anyhow::Result<Prepared> {
     match spec.method {
         Method::BassNls | Method::BassOls => Ok(Prepared::Bass(data::read_bass_curve(&spec.data)?)),
-        Method::IcLikelihood | Method::Abc => {
-            anyhow::bail!("fit.method = {:?} is not available in this build yet", spec.method.name())
-        }
+        Method::IcLikelihood | Method::Abc => Ok(Prepared::Simulated(Box::new(methods::prepare(spec)?))),
     }
 }
 
-/// Run the method.
-fn run_fit(spec: &FitSpec, prepared: Prepared, bars: bool) -> anyhow::Result<Outcome> {
-    let _ = bars;
+/// Run the method, with a progress bar of simulations for ABC (on stderr,
+/// only when it is a terminal and not `--quiet`).
+pub fn run_fit(spec: &FitSpec, prepared: Prepared, bars: bool) -> anyhow::Result<Outcome> {
     match prepared {
         Prepared::Bass(curve) => bass_outcome(spec, &curve),
+        Prepared::Simulated(p) => {
+            let bar = if bars && spec.method == Method::Abc {
+                let b = indicatif::ProgressBar::new(spec.abc.max_simulations);
+                b.set_style(
+                    indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} simulations (budget) {elapsed}")
+                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                        .progress_chars("=> "),
+                );
+                b.set_message(format!("fitting {}", spec.name));
+                b
+            } else {
+                indicatif::ProgressBar::hidden()
+            };
+            let out = methods::run(spec, *p, &|n| bar.set_position(n));
+            bar.finish_and_clear();
+            out
+        }
     }
 }
 

@@ -86,6 +86,8 @@ pub struct DataSpec {
     pub format: CascadeFormat,
     /// Cascade files: time units per step.
     pub step_length: f64,
+    /// Cascade files: drop rows whose node is not in the network (`unknown = "skip"`), counted in fit.json.
+    pub skip_unknown: bool,
 }
 
 /// Cascade file formats.
@@ -122,8 +124,6 @@ impl Default for AbcSettings {
 /// A validated fit file.
 #[derive(Debug, Clone)]
 pub struct FitSpec {
-    /// The fit file (`None`: none on disk, e.g. a starter being checked).
-    pub path: Option<PathBuf>,
     /// The fit file's text, for the report's appendix.
     pub text: String,
     pub name: String,
@@ -138,6 +138,8 @@ pub struct FitSpec {
     pub priors: Vec<(String, Prior)>,
     /// Posterior draws written for likelihood and Bass fits.
     pub draws: usize,
+    /// abc on a curve: the strategy whose seeds start every simulation (default: the first).
+    pub strategy: Option<String>,
     /// `[output] dir`.
     pub out_dir: Option<PathBuf>,
     /// `[output] size`: chart width and height in pixels.
@@ -152,9 +154,9 @@ pub const DEFAULT_SIZE: (u32, u32) = (1280, 720);
 /// silently fall back to a default).
 const TOP_KEYS: &[&str] = &["name", "description", "seed", "scenario", "data", "fit", "output"];
 const DATA_KEYS: &[&str] =
-    &["kind", "file", "values", "cumulative", "scale", "series", "step_column", "value_column", "format", "step_length"];
+    &["kind", "file", "values", "cumulative", "scale", "series", "step_column", "value_column", "format", "step_length", "unknown"];
 const FIT_KEYS: &[&str] =
-    &["method", "draws", "particles", "max_simulations", "min_acceptance", "tolerance", "quantile", "generations", "priors"];
+    &["method", "draws", "strategy", "particles", "max_simulations", "min_acceptance", "tolerance", "quantile", "generations", "priors"];
 const OUTPUT_KEYS: &[&str] = &["dir", "size"];
 
 /// Collects problems with the line of their key.
@@ -326,6 +328,7 @@ pub fn parse(text: &str, path: Option<&Path>) -> Result<FitSpec, ScenarioErrors>
     }
     let method = c.choice(fit, "fit.", "method", METHODS).and_then(Method::parse);
     let draws = c.integer(fit, "fit.", "draws", 1, 100_000).map_or(1000, |d| d as usize);
+    let strategy = c.string(fit, "fit.", "strategy");
     let mut abc = AbcSettings::default();
     if let Some(p) = c.integer(fit, "fit.", "particles", 10, 100_000) {
         abc.particles = p as usize;
@@ -370,7 +373,7 @@ pub fn parse(text: &str, path: Option<&Path>) -> Result<FitSpec, ScenarioErrors>
             c.bad("fit.priors", None, "method = \"abc\" needs the keys to estimate with their priors");
         }
         if m != Method::Abc {
-            for k in ["priors", "particles", "max_simulations", "min_acceptance", "tolerance", "quantile", "generations"] {
+            for k in ["priors", "strategy", "particles", "max_simulations", "min_acceptance", "tolerance", "quantile", "generations"] {
                 if let Some(v) = fit.get(k) {
                     c.bad(&format!("fit.{k}"), Some(v), format!("only method = \"abc\" uses it (method is {:?})", m.name()));
                 }
@@ -441,6 +444,7 @@ pub fn parse(text: &str, path: Option<&Path>) -> Result<FitSpec, ScenarioErrors>
         _ => CascadeFormat::Csv,
     };
     let step_length = c.number(data_t, "data.", "step_length", (0.0, f64::INFINITY, true)).unwrap_or(1.0);
+    let skip_unknown = c.choice(data_t, "data.", "unknown", &["error", "skip"]) == Some("skip");
     if let Some(k) = &kind {
         let only = |c: &mut Checker, keys: &[&str], what: &str| {
             for key in keys {
@@ -450,7 +454,7 @@ pub fn parse(text: &str, path: Option<&Path>) -> Result<FitSpec, ScenarioErrors>
             }
         };
         match k {
-            DataKind::Curve => only(&mut c, &["format", "step_length"], "cascade data (kind = \"cascades\")"),
+            DataKind::Curve => only(&mut c, &["format", "step_length", "unknown"], "cascade data (kind = \"cascades\")"),
             DataKind::Cascades => {
                 only(&mut c, &["cumulative", "scale", "series", "step_column", "value_column"], "curves (kind = \"curve\")");
                 if let Some(v) = data_t.get("values") {
@@ -530,7 +534,6 @@ pub fn parse(text: &str, path: Option<&Path>) -> Result<FitSpec, ScenarioErrors>
         return Err(errors(problems));
     }
     Ok(FitSpec {
-        path: path.map(Path::to_path_buf),
         text: text.to_string(),
         name,
         description,
@@ -546,11 +549,13 @@ pub fn parse(text: &str, path: Option<&Path>) -> Result<FitSpec, ScenarioErrors>
             value_column,
             format,
             step_length,
+            skip_unknown,
         },
         method: method.expect("checked"),
         abc,
         priors,
         draws,
+        strategy,
         out_dir,
         size,
     })

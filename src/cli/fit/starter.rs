@@ -70,7 +70,7 @@ mod tests {
         let text = starter_fit(Path::new("dir/launch fit.toml"));
         let spec = super::super::spec::parse(&text, None).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(spec.name, "launch_fit");
-        let super::super::Prepared::Bass(curve) = super::super::prepare(&spec).unwrap();
+        let Ok(super::super::Prepared::Bass(curve)) = super::super::prepare(&spec) else { panic!("not a Bass curve") };
         let o = super::super::bass_outcome(&spec, &curve).unwrap();
         assert_eq!(o.estimates.len(), 3);
         assert_eq!(o.draws.len(), 1000);
