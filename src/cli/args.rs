@@ -212,6 +212,8 @@ pub enum Category {
     Models,
     Strategies,
     Output,
+    /// The keys of a fit file (`womsim fit`).
+    Fit,
 }
 
 impl Category {
@@ -224,6 +226,7 @@ impl Category {
             Category::Models => "models",
             Category::Strategies => "strategies",
             Category::Output => "output",
+            Category::Fit => "fit",
         }
     }
 }

@@ -113,7 +113,11 @@ pub fn validate(paths: &[std::path::PathBuf]) -> Result<(), CliError> {
 
 /// `womsim list`.
 pub fn list(category: Option<Category>) -> Result<(), CliError> {
-    print!("{}", scenario::list_text(category.map(Category::as_str)));
+    match category {
+        Some(Category::Fit) => print!("{}", super::fit::spec::list_text()),
+        None => print!("{}\n{}", scenario::list_text(None), super::fit::spec::list_text()),
+        Some(c) => print!("{}", scenario::list_text(Some(c.as_str()))),
+    }
     Ok(())
 }
 

@@ -159,6 +159,71 @@ const FIT_KEYS: &[&str] =
     &["method", "draws", "strategy", "particles", "max_simulations", "min_acceptance", "tolerance", "quantile", "generations", "priors"];
 const OUTPUT_KEYS: &[&str] = &["dir", "size"];
 
+/// `womsim list fit`: every key of a fit file, in the style of the
+/// scenario's listing.
+pub fn list_text() -> String {
+    let rows: &[(&str, &[(&str, &str)])] = &[
+        (
+            "Fit file (womsim fit FIT.toml): estimate parameters from observed data.",
+            &[
+                ("name", "string; default: the file name — output goes to output/fit_<name>/"),
+                ("description", "string; optional"),
+                ("seed", "int >= 0; default: 1 — posterior draws and simulations come from it"),
+                ("scenario", "path (relative to the fit file) or an inline [scenario] table — the model to simulate (ic_likelihood, abc)"),
+            ],
+        ),
+        (
+            "[data] The observed data.",
+            &[
+                ("kind", "\"curve\" | \"cascades\" — counts per step, or who adopted when on the scenario's network"),
+                ("file", "path (relative to the fit file); .gz read transparently for cascades"),
+                ("values", "[number, ...] — a curve written inline (periods 1, 2, …), instead of file (Bass fits)"),
+                ("cumulative", "bool; default: false — curve counts are running totals (they must never fall)"),
+                ("scale", "number > 0; default: 1 — abc on a curve: observed = scale × simulated"),
+                ("series", "string — Bass: keep rows whose `series` column equals it"),
+                ("step_column", "string; default: \"step\" — Bass: the period column (1, 2, 3, … without gaps)"),
+                ("value_column", "string; default: \"adopters\" — Bass: the column of new adopters per period"),
+                ("format", "\"csv\" | \"lines\"; default: \"csv\" — cascades: CSV cascade,node,time or `seed u1 t1 u2 t2 …`"),
+                ("step_length", "number > 0; default: 1 — cascades: time units per step"),
+                ("unknown", "\"error\" | \"skip\"; default: \"error\" — cascades: node ids not in the network"),
+            ],
+        ),
+        (
+            "[fit] The method.",
+            &[
+                ("method", "\"bass_nls\" | \"bass_ols\" | \"ic_likelihood\" | \"abc\" (required)"),
+                ("draws", "int 1..100000; default: 1000 — posterior.csv rows for bass_* and ic_likelihood"),
+                ("strategy", "string — abc on a curve: the scenario strategy whose seeds start each simulation (default: the first)"),
+                ("particles", "int 10..100000; default: 200 — abc: posterior sample size"),
+                ("max_simulations", "int; default: 20000 — abc: simulation budget"),
+                ("min_acceptance", "number in [0, 1]; default: 0.02 — abc: stop when a generation accepts less"),
+                ("tolerance", "number >= 0; optional — abc: stop when the tolerance reaches it"),
+                ("quantile", "number in (0, 0.99]; default: 0.5 — abc: next tolerance = this quantile of accepted distances"),
+                ("generations", "int 1..1000; default: 8 — abc: most generations"),
+                ("priors", "table \"model.<key>\" = { dist = \"uniform\" | \"loguniform\" | \"beta\" | \"normal\" | \"triangular\", … } — abc: the keys to estimate"),
+            ],
+        ),
+        (
+            "[output] Where to write.",
+            &[
+                ("dir", "path; default: output/fit_<name>/ — relative to the working directory"),
+                ("size", "[int, int] (each 200..8000); default: [1280, 720] — chart size in pixels"),
+            ],
+        ),
+    ];
+    let mut out = String::new();
+    for (head, keys) in rows {
+        out.push_str(head);
+        out.push('\n');
+        let w = keys.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+        for (k, d) in *keys {
+            out.push_str(&format!("    {k:<w$}  {d}\n"));
+        }
+        out.push('\n');
+    }
+    out
+}
+
 /// Collects problems with the line of their key.
 struct Checker<'a> {
     lines: &'a HashMap<String, usize>,
@@ -587,5 +652,38 @@ fn load_scenario(v: &toml::Value, path: Option<&Path>, c: &mut Checker) -> Optio
             }
             None
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn list_text_documents_every_key_the_checker_accepts() {
+        let text = list_text();
+        for k in TOP_KEYS.iter().chain(DATA_KEYS).chain(FIT_KEYS).chain(OUTPUT_KEYS) {
+            if !["data", "fit", "output"].contains(k) {
+                assert!(text.contains(&format!("    {k} ")), "{k} is not listed");
+            }
+        }
+        let d = AbcSettings::default();
+        for fact in [
+            format!("default: {}", d.particles),
+            format!("default: {}", d.max_simulations),
+            format!("default: {}", d.generations),
+        ] {
+            assert!(text.contains(&fact), "{fact}");
+        }
+    }
+
+    #[test]
+    fn problems_carry_their_lines_and_all_are_reported() {
+        let text = "seed = \"x\"\n[data]\nkind = \"curve\"\nvalues = [1, -2]\nscale = 2\n[fit]\nmethod = \"bass_ols\"\nquantile = 0.5\n";
+        let e = parse(text, Some(Path::new("f.toml"))).unwrap_err();
+        let lines: Vec<Option<usize>> = e.problems.iter().map(|p| p.line).collect();
+        assert_eq!(lines, vec![Some(1), Some(4), Some(5), Some(8)], "{e}");
+        let ok = parse("[data]\nkind = \"curve\"\nvalues = [1, 2, 3]\n[fit]\nmethod = \"bass_nls\"\n", None).unwrap();
+        assert_eq!((ok.name.as_str(), ok.seed, ok.draws), ("fit", 1, 1000));
     }
 }
