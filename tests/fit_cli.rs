@@ -48,7 +48,8 @@ fn check_contract(dir: &Path, keys: &[&str]) -> Value {
     assert_eq!(est.len(), keys.len(), "{est:?}");
     for k in keys {
         let e = &est[*k];
-        let (x, lo, hi) = (e["estimate"].as_f64().unwrap(), e["ci95_low"].as_f64().unwrap(), e["ci95_high"].as_f64().unwrap());
+        let (x, lo, hi) =
+            (e["estimate"].as_f64().unwrap(), e["ci95_low"].as_f64().unwrap(), e["ci95_high"].as_f64().unwrap());
         assert!(lo <= x && x <= hi && lo < hi, "{k}: {x} not in [{lo}, {hi}]");
     }
     // posterior.csv: one column per key (dotted path), then weight; weights sum to 1.
@@ -204,7 +205,8 @@ fn bad_data_exit_2_naming_file_and_line_with_nothing_written() {
     let bass = |data: &str, extra: &str| {
         fs::write(d.join("b.csv"), data).unwrap();
         let p = d.join("bass.toml");
-        fs::write(&p, format!("[data]\nkind = \"curve\"\nfile = \"b.csv\"\n{extra}\n[fit]\nmethod = \"bass_nls\"\n")).unwrap();
+        fs::write(&p, format!("[data]\nkind = \"curve\"\nfile = \"b.csv\"\n{extra}\n[fit]\nmethod = \"bass_nls\"\n"))
+            .unwrap();
         p
     };
     // A negative count (line 3) and a non-number (line 5), both reported.

@@ -178,18 +178,17 @@ where
         Rectangle::new([(a, 0.0), (a + width, *m)], FITTED.mix(0.75).filled())
     }))?;
     for (x, w) in [(est, t.line_width()), (lo, t.upx(2.0)), (hi, t.upx(2.0))] {
-        chart.draw_series(DashedLineSeries::new(
-            [(x, 0.0), (x, top)],
-            t.upx(14.0),
-            t.upx(8.0),
-            INK.stroke_width(w),
-        ))?;
+        chart.draw_series(DashedLineSeries::new([(x, 0.0), (x, top)], t.upx(14.0), t.upx(8.0), INK.stroke_width(w)))?;
     }
     Ok(())
 }
 
 /// Pair scatter plots of 2 to 4 keys (lower triangle; darker = heavier).
-pub fn draw_pairs<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, t: &Theme, p: &PosteriorChart) -> anyhow::Result<()>
+pub fn draw_pairs<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    t: &Theme,
+    p: &PosteriorChart,
+) -> anyhow::Result<()>
 where
     DB::ErrorType: 'static,
 {
@@ -197,7 +196,8 @@ where
     anyhow::ensure!((2..=4).contains(&n), "pair plots need 2 to 4 keys, got {n}");
     let legend = vec![LegendItem { label: "posterior draw".into(), color: FITTED, swatch: Swatch::Dot }];
     let notes = vec!["Each panel: one pair of keys; more opaque dots weigh more.".to_string()];
-    let plot = frame(root, t, &Frame { title: "Posterior pairs", subtitle: &p.subtitle, legend_title: "", legend, notes })?;
+    let plot =
+        frame(root, t, &Frame { title: "Posterior pairs", subtitle: &p.subtitle, legend_title: "", legend, notes })?;
     let cells = plot.split_evenly((n - 1, n - 1));
     let wmax = p.weights.iter().copied().fold(0.0, f64::max).max(1e-300);
     let r = t.upx(4.0);

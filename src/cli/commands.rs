@@ -178,7 +178,8 @@ pub fn new(file: &Path, force: bool, fit: bool) -> Result<(), CliError> {
             return Err(invalid(anyhow::anyhow!("the folder {} does not exist", parent.display())));
         }
     }
-    let (text, command) = if fit { (super::fit::starter::starter_fit(file), "fit") } else { (starter_for(file), "run") };
+    let (text, command) =
+        if fit { (super::fit::starter::starter_fit(file), "fit") } else { (starter_for(file), "run") };
     export::atomic_write(file, text.as_bytes())?;
     println!("wrote {}; edit it, then: womsim {command} {}", file.display(), file.display());
     Ok(())

@@ -105,7 +105,14 @@ fn bass_correlation(p: f64, q: f64, m: f64, periods: usize) -> Option<[[f64; 3];
 
 /// Draws of (p, q, m); `None` in the second slot when no draw could be made
 /// (then the point estimate stands alone), with a note saying what was done.
-pub fn bass_draws(p: &Estimate, q: &Estimate, m: &Estimate, periods: usize, seed: u64, n: usize) -> (Vec<Vec<f64>>, String) {
+pub fn bass_draws(
+    p: &Estimate,
+    q: &Estimate,
+    m: &Estimate,
+    periods: usize,
+    seed: u64,
+    n: usize,
+) -> (Vec<Vec<f64>>, String) {
     let point = vec![vec![p.estimate, q.estimate, m.estimate]];
     let (Some(sp), Some(sq), Some(sm)) = (p.se, q.se, m.se) else {
         return (point, "the fit has no standard errors: the point estimate, weight 1".into());
@@ -138,7 +145,13 @@ pub fn bass_draws(p: &Estimate, q: &Estimate, m: &Estimate, periods: usize, seed
         });
         match draw {
             Some(x) => rows.push(x),
-            None => return (point, "the approximation lies almost wholly outside p > 0, q ≥ 0, m > 0: the point estimate, weight 1".into()),
+            None => {
+                return (
+                    point,
+                    "the approximation lies almost wholly outside p > 0, q ≥ 0, m > 0: the point estimate, weight 1"
+                        .into(),
+                )
+            }
         }
     }
     let share = rejected as f64 / (rejected + n as u64) as f64;
@@ -179,6 +192,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[allow(clippy::needless_range_loop)] // matrix products read clearer with indices
     fn inverse_and_cholesky_are_exact_on_a_known_matrix() {
         let a = [[4.0, 2.0, 0.6], [2.0, 2.0, 0.5], [0.6, 0.5, 3.0]];
         let inv = inverse3(a).unwrap();
@@ -200,7 +214,8 @@ mod tests {
 
     #[test]
     fn bass_draws_match_the_standard_errors_and_are_reproducible() {
-        let e = |x: f64, se: f64| Estimate { estimate: x, se: Some(se), ci95_low: x - 2.0 * se, ci95_high: x + 2.0 * se };
+        let e =
+            |x: f64, se: f64| Estimate { estimate: x, se: Some(se), ci95_low: x - 2.0 * se, ci95_high: x + 2.0 * se };
         let (p, q, m) = (e(0.01, 0.001), e(0.4, 0.02), e(10_000.0, 300.0));
         let (a, _) = bass_draws(&p, &q, &m, 15, 7, 4000);
         let (b, _) = bass_draws(&p, &q, &m, 15, 7, 4000);

@@ -45,7 +45,8 @@ pub fn read_bass_curve(data: &DataSpec) -> anyhow::Result<BassCurve> {
     match &data.source {
         DataSource::Inline(values) => {
             let adopters = per_period(values, data.cumulative).map_err(|problems| {
-                let list: Vec<String> = problems.into_iter().map(|(i, m)| format!("data.values[{}]: {m}", i + 1)).collect();
+                let list: Vec<String> =
+                    problems.into_iter().map(|(i, m)| format!("data.values[{}]: {m}", i + 1)).collect();
                 anyhow::anyhow!("{}", list.join("\n")).context("invalid data.values")
             })?;
             Ok(BassCurve { adopters, first_step: 1.0 })
@@ -66,10 +67,7 @@ fn per_period(values: &[f64], cumulative: bool) -> Result<Vec<f64>, Vec<(usize, 
     if cumulative {
         for i in 1..values.len() {
             if values[i] < values[i - 1] {
-                problems.push((
-                    i,
-                    format!("cumulative counts must never fall: {} after {}", values[i], values[i - 1]),
-                ));
+                problems.push((i, format!("cumulative counts must never fall: {} after {}", values[i], values[i - 1])));
             }
         }
     }
@@ -98,14 +96,20 @@ fn read_file(path: &Path, data: &DataSpec) -> anyhow::Result<BassCurve> {
     let value_col = col(&data.value_column);
     let series_col = col("series");
     if step_col.is_none() {
-        problems.push((header_line, format!("no column {:?} (data.step_column); the columns are {names}", data.step_column)));
+        problems.push((
+            header_line,
+            format!("no column {:?} (data.step_column); the columns are {names}", data.step_column),
+        ));
     }
     if value_col.is_none() {
-        problems
-            .push((header_line, format!("no column {:?} (data.value_column); the columns are {names}", data.value_column)));
+        problems.push((
+            header_line,
+            format!("no column {:?} (data.value_column); the columns are {names}", data.value_column),
+        ));
     }
     if data.series.is_some() && series_col.is_none() {
-        problems.push((header_line, format!("no column \"series\" to select data.series from; the columns are {names}")));
+        problems
+            .push((header_line, format!("no column \"series\" to select data.series from; the columns are {names}")));
     }
     if !problems.is_empty() {
         return Err(data_error(path, problems));
@@ -141,7 +145,11 @@ fn read_file(path: &Path, data: &DataSpec) -> anyhow::Result<BassCurve> {
             }
             (Err(_), _) => problems.push((
                 line,
-                format!("{} must be a whole period number, got {:?}", data.step_column, rec.get(step_col).unwrap_or("")),
+                format!(
+                    "{} must be a whole period number, got {:?}",
+                    data.step_column,
+                    rec.get(step_col).unwrap_or("")
+                ),
             )),
             (_, Ok(v)) => problems.push((line, format!("{} must be a count >= 0, got {v}", data.value_column))),
             (_, Err(_)) => problems.push((

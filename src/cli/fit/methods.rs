@@ -65,7 +65,8 @@ pub fn prepare(spec: &FitSpec) -> anyhow::Result<SimPrepared> {
             };
             // Checked against the world now (a curve longer than `steps`, …).
             CurveFit::new(&world, data.clone(), spec.data.scale, spec.strategy.as_deref(), 1).map_err(|ps| {
-                anyhow::anyhow!("{}", ps.join("\n")).context(format!("the curve {} does not fit the scenario", path.display()))
+                anyhow::anyhow!("{}", ps.join("\n"))
+                    .context(format!("the curve {} does not fit the scenario", path.display()))
             })?;
             SimData::Curve(data)
         }
@@ -127,8 +128,11 @@ fn check_key(seed: u64, i: usize) -> u64 {
 fn cascade_chart(spec: &FitSpec, fit: &CascadeFit<'_>, draws: &[Vec<f64>], weights: &[f64]) -> Option<CurveChart> {
     let (draws, weights) = check_subset(draws, weights);
     let weights = weights.as_slice();
-    let sims: Vec<Vec<f64>> =
-        draws.par_iter().enumerate().filter_map(|(i, d)| fit.simulate(d, check_key(spec.seed, i)).map(|s| s.growth)).collect();
+    let sims: Vec<Vec<f64>> = draws
+        .par_iter()
+        .enumerate()
+        .filter_map(|(i, d)| fit.simulate(d, check_key(spec.seed, i)).map(|s| s.growth))
+        .collect();
     if sims.len() != draws.len() {
         return None;
     }
@@ -166,7 +170,12 @@ fn abc_run(r: &AbcResult) -> AbcRun {
         tolerance_schedule: r
             .generations
             .iter()
-            .map(|g| GenerationRow { tolerance: g.tolerance, acceptance: g.acceptance, simulations: g.simulations, ess: g.ess })
+            .map(|g| GenerationRow {
+                tolerance: g.tolerance,
+                acceptance: g.acceptance,
+                simulations: g.simulations,
+                ess: g.ess,
+            })
             .collect(),
         acceptance: r.generations.last().map_or(f64::NAN, |g| g.acceptance),
         simulations: r.simulations,
@@ -264,14 +273,21 @@ pub fn run(spec: &FitSpec, p: SimPrepared, progress: &(dyn Fn(u64) + Sync)) -> a
                 let (median, b) = band(&sims, &check_weights);
                 CurveChart {
                     title: "Observed vs simulated curve".into(),
-                    subtitle: format!("{}: {} (cumulative), scale {}", spec.name, data.metrics[0].name(), spec.data.scale),
+                    subtitle: format!(
+                        "{}: {} (cumulative), scale {}",
+                        spec.name,
+                        data.metrics[0].name(),
+                        spec.data.scale
+                    ),
                     x_label: "step".into(),
                     y_label: format!("{} (cumulative)", data.metrics[0].name()),
                     x: data.steps.iter().map(|&s| f64::from(s)).collect(),
                     observed: data.values[0].clone(),
                     fitted: median,
                     band: Some(b),
-                    notes: vec!["Line: weighted median over (up to 100) posterior particles; band: their pointwise 95%.".into()],
+                    notes: vec![
+                        "Line: weighted median over (up to 100) posterior particles; band: their pointwise 95%.".into(),
+                    ],
                 }
             });
             data_facts.insert("steps".into(), json!(data.steps.len()));

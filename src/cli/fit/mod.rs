@@ -70,14 +70,17 @@ pub fn fit_command(args: &FitArgs) -> Result<(), CliError> {
     let dir = out_dir(args.out.as_deref(), &spec);
     let lock = DirLock::acquire(&dir).map_err(invalid)?;
     super::run::check_out_dir(&dir, args.force).map_err(invalid)?;
-    let threads = args.threads.map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), |t| t as usize);
+    let threads =
+        args.threads.map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), |t| t as usize);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .thread_name(|i| format!("womsim-fit-{i}"))
         .build()
         .context("cannot start the worker threads")?;
     let bars = !args.quiet && std::io::stderr().is_terminal();
-    let outcome = pool.install(|| run_fit(&spec, prepared, bars))?;
+    // A method that cannot fit these data (a Bass series that has not
+    // slowed down, cascades without exposures) is a problem of the input.
+    let outcome = pool.install(|| run_fit(&spec, prepared, bars)).map_err(invalid)?;
     let written = output::write_all(&dir, &spec, &outcome)?;
     drop(lock);
     print!("{}", output::summary_text(&spec, &outcome));
@@ -114,9 +117,11 @@ pub fn run_fit(spec: &FitSpec, prepared: Prepared, bars: bool) -> anyhow::Result
             let bar = if bars && spec.method == Method::Abc {
                 let b = indicatif::ProgressBar::new(spec.abc.max_simulations);
                 b.set_style(
-                    indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} simulations (budget) {elapsed}")
-                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-                        .progress_chars("=> "),
+                    indicatif::ProgressStyle::with_template(
+                        "{msg} [{bar:30}] {pos}/{len} simulations (budget) {elapsed}",
+                    )
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                    .progress_chars("=> "),
                 );
                 b.set_message(format!("fitting {}", spec.name));
                 b
@@ -175,7 +180,9 @@ pub fn bass_outcome(spec: &FitSpec, curve: &data::BassCurve) -> anyhow::Result<O
         observed: x.clone(),
         fitted: fit.fitted.clone(),
         band,
-        notes: vec!["Band: pointwise 95% of the posterior-predictive draws (curve of a draw plus residual noise).".into()],
+        notes: vec![
+            "Band: pointwise 95% of the posterior-predictive draws (curve of a draw plus residual noise).".into()
+        ],
     };
     let time_origin = format!(
         "period 1 is the first row ({} = {}) and covers (0, 1]; F(0) = 0 at the start of that period",

@@ -104,10 +104,7 @@ pub fn fit_json(spec: &FitSpec, o: &Outcome) -> anyhow::Result<Value> {
     doc.insert("seed".into(), json!(spec.seed));
     doc.insert("data".into(), Value::Object(data));
     doc.insert("estimates".into(), Value::Object(estimates));
-    doc.insert(
-        "posterior".into(),
-        json!({ "file": POSTERIOR_CSV, "draws": o.draws.len(), "what": o.draws_note }),
-    );
+    doc.insert("posterior".into(), json!({ "file": POSTERIOR_CSV, "draws": o.draws.len(), "what": o.draws_note }));
     // ABC's run facts at the top level; null / empty for the other methods
     // (they simulate nothing), so every fit.json has the same fields.
     match &o.abc {
@@ -131,7 +128,10 @@ pub fn fit_json(spec: &FitSpec, o: &Outcome) -> anyhow::Result<Value> {
 }
 
 /// The charts (PNG + SVG in `charts/`), with their SVG text and caption.
-fn charts(dir: &Path, spec: &FitSpec, o: &Outcome) -> anyhow::Result<(Vec<PathBuf>, Vec<(String, String, String)>)> {
+/// A chart drawn for fit.html: stem, caption, SVG text.
+pub type DrawnChart = (String, String, String);
+
+fn charts(dir: &Path, spec: &FitSpec, o: &Outcome) -> anyhow::Result<(Vec<PathBuf>, Vec<DrawnChart>)> {
     let cdir = dir.join(CHARTS_DIR);
     fs::create_dir_all(&cdir).with_context(|| format!("cannot create {}", cdir.display()))?;
     let mut files = Vec::new();
@@ -155,10 +155,8 @@ fn charts(dir: &Path, spec: &FitSpec, o: &Outcome) -> anyhow::Result<(Vec<PathBu
     };
     if o.draws.len() > 1 {
         for (k, (key, e)) in o.estimates.iter().enumerate() {
-            let caption = format!(
-                "Posterior of {key}: estimate {}, 95% interval {} to {}.",
-                e.estimate, e.ci95_low, e.ci95_high
-            );
+            let caption =
+                format!("Posterior of {key}: estimate {}, 95% interval {} to {}.", e.estimate, e.ci95_low, e.ci95_high);
             add(format!("marginal_{}", stem_of(key)), caption, FitChart::Marginal(&post, k))?;
         }
         if (2..=4).contains(&o.estimates.len()) {
@@ -169,7 +167,7 @@ fn charts(dir: &Path, spec: &FitSpec, o: &Outcome) -> anyhow::Result<(Vec<PathBu
 }
 
 /// `fit.html`: self-contained (charts inlined as SVG, no external resource).
-pub fn fit_html(spec: &FitSpec, o: &Outcome, svgs: &[(String, String, String)]) -> anyhow::Result<String> {
+pub fn fit_html(spec: &FitSpec, o: &Outcome, svgs: &[DrawnChart]) -> anyhow::Result<String> {
     let mut h = String::new();
     let title = format!("womsim fit: {}", spec.name);
     let _ = writeln!(
@@ -205,8 +203,10 @@ pub fn fit_html(spec: &FitSpec, o: &Outcome, svgs: &[(String, String, String)]) 
     let _ = writeln!(h, "</table></div>");
     if let Some(a) = &o.abc {
         let _ = writeln!(h, "<h2>Tolerance schedule</h2>\n<div class=\"table-wrap\"><table>");
-        let _ =
-            writeln!(h, "<tr><th>generation</th><th>tolerance</th><th>acceptance</th><th>simulations</th><th>ESS</th></tr>");
+        let _ = writeln!(
+            h,
+            "<tr><th>generation</th><th>tolerance</th><th>acceptance</th><th>simulations</th><th>ESS</th></tr>"
+        );
         for (g, r) in a.tolerance_schedule.iter().enumerate() {
             let _ = writeln!(
                 h,

@@ -153,10 +153,31 @@ pub const DEFAULT_SIZE: (u32, u32) = (1280, 720);
 /// Keys allowed in each table (anything else is a problem: a typo must not
 /// silently fall back to a default).
 const TOP_KEYS: &[&str] = &["name", "description", "seed", "scenario", "data", "fit", "output"];
-const DATA_KEYS: &[&str] =
-    &["kind", "file", "values", "cumulative", "scale", "series", "step_column", "value_column", "format", "step_length", "unknown"];
-const FIT_KEYS: &[&str] =
-    &["method", "draws", "strategy", "particles", "max_simulations", "min_acceptance", "tolerance", "quantile", "generations", "priors"];
+const DATA_KEYS: &[&str] = &[
+    "kind",
+    "file",
+    "values",
+    "cumulative",
+    "scale",
+    "series",
+    "step_column",
+    "value_column",
+    "format",
+    "step_length",
+    "unknown",
+];
+const FIT_KEYS: &[&str] = &[
+    "method",
+    "draws",
+    "strategy",
+    "particles",
+    "max_simulations",
+    "min_acceptance",
+    "tolerance",
+    "quantile",
+    "generations",
+    "priors",
+];
 const OUTPUT_KEYS: &[&str] = &["dir", "size"];
 
 /// `womsim list fit`: every key of a fit file, in the style of the
@@ -438,14 +459,31 @@ pub fn parse(text: &str, path: Option<&Path>) -> Result<FitSpec, ScenarioErrors>
             c.bad("fit.priors", None, "method = \"abc\" needs the keys to estimate with their priors");
         }
         if m != Method::Abc {
-            for k in ["priors", "strategy", "particles", "max_simulations", "min_acceptance", "tolerance", "quantile", "generations"] {
+            for k in [
+                "priors",
+                "strategy",
+                "particles",
+                "max_simulations",
+                "min_acceptance",
+                "tolerance",
+                "quantile",
+                "generations",
+            ] {
                 if let Some(v) = fit.get(k) {
-                    c.bad(&format!("fit.{k}"), Some(v), format!("only method = \"abc\" uses it (method is {:?})", m.name()));
+                    c.bad(
+                        &format!("fit.{k}"),
+                        Some(v),
+                        format!("only method = \"abc\" uses it (method is {:?})", m.name()),
+                    );
                 }
             }
         }
         if m == Method::Abc && fit.get("draws").is_some() {
-            c.bad("fit.draws", fit.get("draws"), "method = \"abc\" writes its particles; draws is for the other methods");
+            c.bad(
+                "fit.draws",
+                fit.get("draws"),
+                "method = \"abc\" writes its particles; draws is for the other methods",
+            );
         }
     }
 
@@ -473,7 +511,10 @@ pub fn parse(text: &str, path: Option<&Path>) -> Result<FitSpec, ScenarioErrors>
     let file = c.string(data_t, "data.", "file");
     let values = match data_t.get("values") {
         None => None,
-        Some(v) => match v.as_array().map(|a| a.iter().map(|x| x.as_float().or(x.as_integer().map(|i| i as f64))).collect::<Option<Vec<f64>>>()) {
+        Some(v) => match v
+            .as_array()
+            .map(|a| a.iter().map(|x| x.as_float().or(x.as_integer().map(|i| i as f64))).collect::<Option<Vec<f64>>>())
+        {
             Some(Some(xs)) if !xs.is_empty() && xs.iter().all(|x| x.is_finite() && *x >= 0.0) => Some(xs),
             _ => {
                 c.bad("data.values", Some(v), "must be a non-empty list of counts >= 0 (periods 1, 2, …)");
@@ -519,9 +560,15 @@ pub fn parse(text: &str, path: Option<&Path>) -> Result<FitSpec, ScenarioErrors>
             }
         };
         match k {
-            DataKind::Curve => only(&mut c, &["format", "step_length", "unknown"], "cascade data (kind = \"cascades\")"),
+            DataKind::Curve => {
+                only(&mut c, &["format", "step_length", "unknown"], "cascade data (kind = \"cascades\")")
+            }
             DataKind::Cascades => {
-                only(&mut c, &["cumulative", "scale", "series", "step_column", "value_column"], "curves (kind = \"curve\")");
+                only(
+                    &mut c,
+                    &["cumulative", "scale", "series", "step_column", "value_column"],
+                    "curves (kind = \"curve\")",
+                );
                 if let Some(v) = data_t.get("values") {
                     c.bad("data.values", Some(v), "cascades are read from a file (data.file)");
                 }
