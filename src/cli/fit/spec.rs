@@ -616,6 +616,19 @@ pub fn parse(text: &str, path: Option<&Path>) -> Result<FitSpec, ScenarioErrors>
         }
     };
     if let (Some(s), Some(m)) = (&scenario, method) {
+        let uniform_ic = matches!(
+            s.model,
+            womsim::models::ModelSpec::IndependentCascade(womsim::models::IcParams {
+                prob: womsim::models::EdgeProb::Uniform(_)
+            })
+        );
+        if m == Method::IcLikelihood && s.model.kind() == "independent_cascade" && !uniform_ic {
+            c.bad(
+                "scenario",
+                doc.get("scenario"),
+                "method = \"ic_likelihood\" fits one uniform p: the scenario's model needs weights = \"uniform\"",
+            );
+        }
         if m == Method::IcLikelihood && s.model.kind() != "independent_cascade" {
             c.bad(
                 "scenario",
