@@ -2,11 +2,14 @@
 //! solution, the gradient at the optimum, OLS exactness, calibration of the
 //! 95% intervals on synthetic data, and the seven classic series.
 
+// Index loops read like the formulas they implement.
+#![allow(clippy::needless_range_loop)]
+
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use womsim::fit::bass::{bass_curve, bass_regression, fit_bass_nls, fit_bass_ols};
 use rand::Rng as _;
+use womsim::fit::bass::{bass_curve, bass_regression, fit_bass_nls, fit_bass_ols};
 use womsim::rng::{purpose, stream, Rng64};
 
 /// The seven series of `scenarios/data/bass_yearly_adoptions.csv`, in file order.
@@ -24,7 +27,6 @@ fn classic_series() -> Vec<(String, Vec<f64>)> {
     }
     out
 }
-
 
 fn uniform(r: &mut Rng64) -> f64 {
     (r.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
@@ -226,14 +228,18 @@ fn ols_equals_the_normal_equations_on_real_data() {
         let fit = fit_bass_ols(&x).unwrap();
         let (a, b, c) = (beta[0], beta[1], beta[2]);
         let m = (-b - (b * b - 4.0 * a * c).sqrt()) / (2.0 * c);
-        assert!(rel(fit.m.estimate, m) < 1e-6 && rel(fit.p.estimate, a / m) < 1e-6 && rel(fit.q.estimate, -m * c) < 1e-6);
+        assert!(
+            rel(fit.m.estimate, m) < 1e-6 && rel(fit.p.estimate, a / m) < 1e-6 && rel(fit.q.estimate, -m * c) < 1e-6
+        );
     }
 }
 
 #[test]
 fn the_seven_classic_series() {
-    let fits: BTreeMap<String, _> =
-        classic_series().into_iter().map(|(n, x)| (n, (fit_bass_nls(&x).unwrap(), fit_bass_ols(&x).unwrap()))).collect();
+    let fits: BTreeMap<String, _> = classic_series()
+        .into_iter()
+        .map(|(n, x)| (n, (fit_bass_nls(&x).unwrap(), fit_bass_ols(&x).unwrap())))
+        .collect();
     assert_eq!(fits.len(), 7);
     // Room air conditioners (US unit sales 1949–61, thousands): the textbook
     // figures are p ≈ 0.01, q ≈ 0.35–0.42, m ≈ 17–19 million (Bass 1969's

@@ -2,6 +2,9 @@
 //! against a brute-force grid over a plainly written likelihood, the closed
 //! form on a star, and calibration of the 95% interval on synthetic cascades.
 
+// Index loops read like the formulas they implement.
+#![allow(clippy::needless_range_loop)]
+
 use rand::Rng as _;
 use womsim::fit::cascades::{Cascade, Event};
 use womsim::fit::ic_mle::{fit_ic_mle, fit_ic_mle_with, sufficient_statistics, IcMleOptions, CHI2_1_95};
@@ -108,14 +111,17 @@ fn mle_equals_a_brute_force_grid_maximum() {
         assert_eq!(exogenous, 0, "simulated IC cascades have no exogenous activation");
         // Coarse grid, then a fine grid around its best point.
         let best = |lo: f64, step: f64, n: usize| {
-            (0..=n).map(|i| lo + step * i as f64).filter(|&p| p > 0.0 && p < 1.0).fold((0.0, f64::NEG_INFINITY), |b, p| {
-                let l = plain_loglik(&pairs, p);
-                if l > b.1 {
-                    (p, l)
-                } else {
-                    b
-                }
-            })
+            (0..=n).map(|i| lo + step * i as f64).filter(|&p| p > 0.0 && p < 1.0).fold(
+                (0.0, f64::NEG_INFINITY),
+                |b, p| {
+                    let l = plain_loglik(&pairs, p);
+                    if l > b.1 {
+                        (p, l)
+                    } else {
+                        b
+                    }
+                },
+            )
         };
         let (coarse, _) = best(0.0, 1e-3, 1000);
         let (grid_p, grid_l) = best(coarse - 1e-3, 1e-7, 20_000);

@@ -7,6 +7,9 @@
 //!
 //! Reproduce: `cargo test --release --test fit_stackexchange -- --nocapture`.
 
+// Index loops read like the formulas they implement.
+#![allow(clippy::needless_range_loop)]
+
 use std::path::{Path, PathBuf};
 
 use rand::Rng as _;
@@ -130,7 +133,12 @@ fn stack_exchange_out_of_sample() {
     let val = read(&graph, "val", DAY);
     let test = read(&graph, "test", DAY);
     let counts = |s: &CascadeSet| (s.cascades.len(), s.skipped_rows, s.skipped_ids, s.duplicates);
-    println!("train {:?} val {:?} test {:?} (cascades, skipped rows, skipped ids, duplicates)", counts(&train), counts(&val), counts(&test));
+    println!(
+        "train {:?} val {:?} test {:?} (cascades, skipped rows, skipped ids, duplicates)",
+        counts(&train),
+        counts(&val),
+        counts(&test)
+    );
     assert_eq!((train.cascades.len(), val.cascades.len(), test.cascades.len()), (475, 68, 136));
     let mut fit_set = train.cascades.clone();
     fit_set.extend(val.cascades.iter().cloned());
@@ -179,12 +187,24 @@ fn stack_exchange_out_of_sample() {
     let n = test.cascades.len() as f64;
     let ks_ic = ks(&pooled_ic, &test_sizes);
     let ks_base = ks(&base_sizes, &test_sizes);
-    println!("IC fit (step = 1 day): p̂ = {p:.6} [{:.6}, {:.6}], ℓ = {:.3}, exposures {}, activations {}, exogenous {}",
-        fit.p.ci95_low, fit.p.ci95_high, fit.log_likelihood, fit.exposures, fit.activations, fit.exogenous);
+    println!(
+        "IC fit (step = 1 day): p̂ = {p:.6} [{:.6}, {:.6}], ℓ = {:.3}, exposures {}, activations {}, exogenous {}",
+        fit.p.ci95_low, fit.p.ci95_high, fit.log_likelihood, fit.exposures, fit.activations, fit.exogenous
+    );
     let min = |xs: &[f64]| xs.iter().copied().fold(f64::INFINITY, f64::min);
     let max = |xs: &[f64]| xs.iter().copied().fold(0.0, f64::max);
-    println!("test sizes: mean {:.2}, median {}, min {}", test_sizes.iter().sum::<f64>() / n, median(&test_sizes), min(&test_sizes));
-    println!("IC predicted sizes: mean {:.3}, median {}, max {}", pooled_ic.iter().sum::<f64>() / pooled_ic.len() as f64, median(&pooled_ic), max(&pooled_ic));
+    println!(
+        "test sizes: mean {:.2}, median {}, min {}",
+        test_sizes.iter().sum::<f64>() / n,
+        median(&test_sizes),
+        min(&test_sizes)
+    );
+    println!(
+        "IC predicted sizes: mean {:.3}, median {}, max {}",
+        pooled_ic.iter().sum::<f64>() / pooled_ic.len() as f64,
+        median(&pooled_ic),
+        max(&pooled_ic)
+    );
     println!("size CRPS: IC {:.3}, baseline {:.3}", crps_ic / n, crps_base / n);
     println!("size KS distance: IC {ks_ic:.3}, baseline {ks_base:.3}");
     println!("MAE of log size (predictive median): IC {:.3}, baseline {:.3}", mae_log_ic / n, mae_log_base / n);

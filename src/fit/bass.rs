@@ -425,7 +425,7 @@ pub fn fit_bass_ols(adoptions: &[f64]) -> Result<BassFit, FitError> {
     }
     let sd = disc.sqrt();
     let m = (-b - sd) / (2.0 * c);
-    if !(m > 0.0) {
+    if m.is_nan() || m <= 0.0 {
         return Err(FitError::NotIdentified(format!("the Bass regression gives a market size m = {m:.6e} <= 0")));
     }
     let p = a / m;
@@ -447,13 +447,5 @@ pub fn fit_bass_ols(adoptions: &[f64]) -> Result<BassFit, FitError> {
         let se = (sigma2 * var).max(0.0).sqrt();
         Estimate::symmetric(value, se, t * se)
     };
-    Ok(BassFit {
-        method: BassMethod::Ols,
-        p: est(p, dp),
-        q: est(q, dq),
-        m: est(m, dm),
-        sse,
-        fitted,
-        iterations: 0,
-    })
+    Ok(BassFit { method: BassMethod::Ols, p: est(p, dp), q: est(q, dq), m: est(m, dm), sse, fitted, iterations: 0 })
 }

@@ -387,8 +387,12 @@ fn assemble(
                 }
             }
         }
-        let mut events = Vec::with_capacity(best.len());
-        for (node, (time, line)) in best {
+        // In line order, so that problems are listed deterministically.
+        let mut kept: Vec<(u32, f64, usize)> =
+            best.into_iter().map(|(node, (time, line))| (node, time, line)).collect();
+        kept.sort_unstable_by_key(|k| (k.2, k.0));
+        let mut events = Vec::with_capacity(kept.len());
+        for (node, time, line) in kept {
             let step = ((time - t0) / step_length).floor();
             if step >= f64::from(u32::MAX) {
                 problems.push(line, format!("time {time} is more than 2^32 steps after the cascade's start"));
@@ -669,8 +673,9 @@ mod tests {
     fn csv_cascades_are_binned_sorted_and_deduplicated() {
         let g = karate_like();
         let f = file("cascade,node,time\na,30,7.5\na,10,5\nb,40,0\na,20,6\na,30,9\nb,30,30\n");
-        let set = read_cascades_csv_with(f.path(), &g, &CascadeOptions { step_length: 1.0, unknown: UnknownNodes::Error })
-            .unwrap();
+        let set =
+            read_cascades_csv_with(f.path(), &g, &CascadeOptions { step_length: 1.0, unknown: UnknownNodes::Error })
+                .unwrap();
         assert_eq!(set.duplicates, 1);
         let a = &set.cascades[0];
         assert_eq!(a.id, "a");

@@ -94,12 +94,8 @@ pub fn sufficient_statistics(graph: &Graph, cascades: &[Cascade], opts: &IcMleOp
     for c in cascades {
         let Some(first) = c.events.first().map(|e| e.step) else { continue };
         let horizon = opts.observed_until.map_or(c.last_step(), |h| first.saturating_add(h));
-        let events: Vec<(u32, u32)> = c
-            .events
-            .iter()
-            .filter(|e| e.step <= horizon && (e.node as usize) < n)
-            .map(|e| (e.step, e.node))
-            .collect();
+        let events: Vec<(u32, u32)> =
+            c.events.iter().filter(|e| e.step <= horizon && (e.node as usize) < n).map(|e| (e.step, e.node)).collect();
         for &(s, v) in &events {
             act[v as usize] = act[v as usize].min(s);
         }
@@ -257,8 +253,10 @@ pub fn fit_ic_sufficient(stats: &IcSufficient) -> Result<IcMleFit, FitError> {
     };
     let l_hat = stats.log_likelihood(p_hat);
     let target = l_hat - 0.5 * CHI2_1_95;
-    let low = if p_hat == 0.0 || stats.log_likelihood(0.0) >= target { 0.0 } else { crossing(stats, target, p_hat, 0.0) };
-    let high = if p_hat == 1.0 || stats.log_likelihood(1.0) >= target { 1.0 } else { crossing(stats, target, p_hat, 1.0) };
+    let low =
+        if p_hat == 0.0 || stats.log_likelihood(0.0) >= target { 0.0 } else { crossing(stats, target, p_hat, 0.0) };
+    let high =
+        if p_hat == 1.0 || stats.log_likelihood(1.0) >= target { 1.0 } else { crossing(stats, target, p_hat, 1.0) };
     Ok(IcMleFit {
         p: Estimate { estimate: p_hat, se, ci95_low: low, ci95_high: high },
         log_likelihood: l_hat,
