@@ -22,6 +22,8 @@
 //! * [`stats`], [`metrics`], [`results`] — what is measured and reported.
 //! * [`scenario`] — scenario files (TOML) validated into a [`scenario::Scenario`].
 //! * [`inputs`] — opening input files safely (regular files only, bounded reads).
+//! * [`fit`] — fitting to observed data: Bass curves (least squares), cascade
+//!   and curve readers, independent-cascade maximum likelihood.
 //!
 //! ## Time and one step
 //! Time is discrete. One step is one period (a day, say). Updates are

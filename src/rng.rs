@@ -36,6 +36,8 @@ pub mod purpose {
     pub const ABC: &str = "abc";
     /// ABC-SMC: the simulation key of one proposal (`fit::abc`).
     pub const ABC_SIM: &str = "abc-sim";
+    /// Synthetic data sets drawn to validate fits (calibration campaigns).
+    pub const FIT_SYNTHETIC: &str = "fit-synthetic";
 }
 
 /// SplitMix64 finaliser: a bijective 64-bit mixer (Steele, Lea & Flood 2014).
