@@ -574,3 +574,175 @@ fn population_of(props: Vec<Proposal>, weights: Vec<f64>) -> Population {
     }
     pop
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The toy model of the conjugate test: x̄ ~ Normal(θ, SE²) with one
+    /// standard normal per simulation key; distance |x̄ − x̄_obs|.
+    const OBS: f64 = 1.3;
+    const SE: f64 = 0.5;
+
+    fn toy(theta: &[f64], key: u64) -> f64 {
+        let mut r = rng::Rng64::seed_from_u64(key);
+        let e = norm_inv(open_uniform(&mut r));
+        (theta[0] + SE * e - OBS).abs()
+    }
+
+    use rand::SeedableRng;
+
+    fn keys() -> Vec<String> {
+        vec!["mu".to_string()]
+    }
+
+    fn cfg(tolerance: f64) -> AbcConfig {
+        AbcConfig {
+            particles: 1000,
+            max_simulations: 400_000,
+            min_acceptance: 0.002,
+            tolerance: Some(tolerance),
+            quantile: 0.5,
+            max_generations: 30,
+            seed: 7,
+        }
+    }
+
+    fn moments(r: &AbcResult) -> (f64, f64) {
+        let m: f64 = r.particles.iter().zip(&r.weights).map(|(p, w)| p[0] * w).sum();
+        let v: f64 = r.particles.iter().zip(&r.weights).map(|(p, w)| w * (p[0] - m).powi(2)).sum();
+        (m, v.sqrt())
+    }
+
+    #[test]
+    fn conjugate_normal_mean_is_recovered_as_tolerance_shrinks() {
+        // Uniform(−10, 10) prior, x̄ ~ N(μ, 0.5²): the exact posterior is
+        // N(1.3, 0.5²) (truncation at ±10 is 17 sd away). The ABC posterior
+        // at tolerance ε is that convolved with the uniform acceptance
+        // window: sd √(0.25 + ε²/3). Importance weights make one run's sd
+        // noisy (about ±0.025 at 1000 particles), so the check averages six
+        // independent runs (seeds 1–6) and bounds each run more loosely.
+        let prior = [Prior::Uniform { low: -10.0, high: 10.0 }];
+        let mut avg = [(0.0, 0.0); 2];
+        for seed in 1..=6 {
+            for (i, tol) in [0.3, 0.02].into_iter().enumerate() {
+                let r = abc_smc(&keys(), &prior, &toy, &AbcConfig { seed, ..cfg(tol) }, &|_| {});
+                assert_eq!(r.stop, StopReason::Tolerance, "{:?}", r.generations);
+                assert!(r.generations.windows(2).all(|w| w[1].tolerance <= w[0].tolerance));
+                assert!(r.ess > 500.0, "ess {}", r.ess);
+                let (m, sd) = moments(&r);
+                let exact = (SE * SE + tol * tol / 3.0).sqrt();
+                assert!((m - OBS).abs() < 0.07, "seed {seed} ε {tol}: posterior mean {m}");
+                assert!((sd - exact).abs() < 0.07, "seed {seed} ε {tol}: posterior sd {sd} vs {exact}");
+                avg[i].0 += m / 6.0;
+                avg[i].1 += sd / 6.0;
+                if tol == 0.02 {
+                    // The exact 95% interval: 1.3 ± 0.98.
+                    let e = r.estimates()[0].1;
+                    assert!((e.ci95_low - (OBS - 1.96 * SE)).abs() < 0.15, "{e:?}");
+                    assert!((e.ci95_high - (OBS + 1.96 * SE)).abs() < 0.15, "{e:?}");
+                    assert!((e.estimate - OBS).abs() < 0.07, "{e:?}");
+                }
+            }
+        }
+        for (i, tol) in [0.3f64, 0.02].into_iter().enumerate() {
+            let exact = (SE * SE + tol * tol / 3.0).sqrt();
+            assert!((avg[i].0 - OBS).abs() < 0.03, "ε {tol}: mean of means {}", avg[i].0);
+            assert!((avg[i].1 - exact).abs() < 0.025, "ε {tol}: mean sd {} vs {exact}", avg[i].1);
+        }
+        // A wider tolerance, a wider posterior.
+        assert!(avg[0].1 > avg[1].1);
+    }
+
+    #[test]
+    fn identical_at_one_and_two_threads() {
+        let prior = [Prior::Uniform { low: -10.0, high: 10.0 }, Prior::Beta { a: 2.0, b: 3.0 }];
+        let keys = vec!["mu".to_string(), "p".to_string()];
+        let dist = |t: &[f64], k: u64| toy(&t[..1], k) + (t[1] - 0.3).abs() * (1.0 + (k % 7) as f64 / 10.0);
+        let c = AbcConfig { particles: 200, max_simulations: 20_000, max_generations: 6, ..cfg(0.0) };
+        let run = |threads: usize| {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+            pool.install(|| abc_smc(&keys, &prior, &dist, &c, &|_| {}))
+        };
+        let (a, b) = (run(1), run(2));
+        assert_eq!(a, b);
+        assert!(a.generations.len() >= 3);
+    }
+
+    #[test]
+    fn weights_are_normalised_and_ess_in_range() {
+        let prior = [Prior::Normal { mean: 0.0, sd: 3.0, low: None, high: None }];
+        let c = AbcConfig { particles: 300, max_generations: 5, ..cfg(0.0) };
+        let r = abc_smc(&keys(), &prior, &toy, &c, &|_| {});
+        assert_eq!(r.stop, StopReason::MaxGenerations);
+        assert_eq!(r.generations.len(), 5);
+        assert!((r.weights.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+        assert!(r.weights.iter().all(|&w| w >= 0.0));
+        for g in &r.generations {
+            assert!(g.ess >= 1.0 && g.ess <= 300.0 + 1e-9, "{g:?}");
+            assert!(g.acceptance > 0.0 && g.acceptance <= 1.0);
+        }
+        assert_eq!(r.particles.len(), 300);
+        assert_eq!(r.simulations, r.generations.iter().map(|g| g.simulations).sum::<u64>());
+        // Every accepted distance is within its generation's tolerance.
+        let eps = r.generations.last().unwrap().tolerance;
+        assert!(r.distances.iter().all(|&d| d <= eps));
+    }
+
+    #[test]
+    fn stopping_rules_are_reported() {
+        let prior = [Prior::Uniform { low: -10.0, high: 10.0 }];
+        let ticks = std::sync::atomic::AtomicU64::new(0);
+        let budget = AbcConfig { particles: 100, max_simulations: 700, ..cfg(0.0) };
+        let r = abc_smc(&keys(), &prior, &toy, &budget, &|n| ticks.store(n, std::sync::atomic::Ordering::Relaxed));
+        assert_eq!(r.stop, StopReason::SimulationBudget);
+        assert!(r.simulations <= 700, "{}", r.simulations);
+        assert_eq!(ticks.load(std::sync::atomic::Ordering::Relaxed), r.simulations);
+        // The kept population is the last complete one.
+        assert_eq!(r.particles.len(), 100);
+        // A floor no generation can meet stops after the first perturbed
+        // generation at the latest.
+        let floor = AbcConfig { particles: 100, min_acceptance: 0.9, ..cfg(0.0) };
+        let r = abc_smc(&keys(), &prior, &toy, &floor, &|_| {});
+        assert_eq!(r.stop, StopReason::AcceptanceFloor);
+        assert!(r.generations.len() <= 2);
+        let tol = AbcConfig { particles: 100, ..cfg(0.5) };
+        let r = abc_smc(&keys(), &prior, &toy, &tol, &|_| {});
+        assert_eq!(r.stop, StopReason::Tolerance);
+        assert!(r.generations.last().unwrap().tolerance <= 0.5);
+    }
+
+    #[test]
+    fn weighted_quantile_and_ess_by_hand() {
+        let xs = [3.0, 1.0, 2.0, 4.0];
+        let ws = [0.1, 0.2, 0.3, 0.4];
+        // Sorted: 1 (0.2), 2 (0.5), 3 (0.6), 4 (1.0).
+        assert_eq!(weighted_quantile(&xs, &ws, 0.2), 1.0);
+        assert_eq!(weighted_quantile(&xs, &ws, 0.21), 2.0);
+        assert_eq!(weighted_quantile(&xs, &ws, 0.55), 3.0);
+        assert_eq!(weighted_quantile(&xs, &ws, 0.975), 4.0);
+        assert!((ess(&[0.25; 4]) - 4.0).abs() < 1e-12);
+        assert!((ess(&[1.0, 0.0, 0.0]) - 1.0).abs() < 1e-12);
+        assert!((ess(&ws) - 1.0 / 0.3).abs() < 1e-12);
+    }
+
+    #[test]
+    fn transforms_invert_and_jacobians_match_finite_differences() {
+        let priors = [
+            Prior::Uniform { low: 0.2, high: 0.7 },
+            Prior::Normal { mean: 0.0, sd: 1.0, low: Some(-1.0), high: None },
+            Prior::Normal { mean: 0.0, sd: 1.0, low: None, high: Some(2.0) },
+            Prior::Normal { mean: 0.0, sd: 1.0, low: None, high: None },
+        ];
+        for p in &priors {
+            let t = Transform::of(p);
+            for z in [-3.0, -0.4, 0.0, 1.1, 2.5] {
+                let x = t.to_x(z);
+                assert!((t.to_z(x) - z).abs() < 1e-9, "{p:?} {z}");
+                let h = 1e-6;
+                let fd = ((t.to_x(z + h) - t.to_x(z - h)) / (2.0 * h)).ln();
+                assert!((fd - t.ln_jacobian(z)).abs() < 1e-6, "{p:?} {z}: {fd} vs {}", t.ln_jacobian(z));
+            }
+        }
+    }
+}
