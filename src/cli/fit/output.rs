@@ -52,17 +52,28 @@ fn num(v: f64) -> String {
     format!("{v}")
 }
 
-/// `posterior.csv`: one column per key (dotted path), then `weight`.
+/// Whether a fitted key is a scenario key (a dotted path such as
+/// `model.p`). Bass's `m`, the aggregate market size, is not: a network
+/// scenario takes its market from its population, and `[uncertain]
+/// samples = "posterior.csv"` refuses columns that are not scenario keys.
+pub fn is_scenario_key(key: &str) -> bool {
+    key.contains('.')
+}
+
+/// `posterior.csv`: one column per fitted scenario key (dotted path), then
+/// `weight`; the rows are the joint draws (so a column subset is a draw from
+/// the marginal posterior of those keys).
 pub fn posterior_csv(o: &Outcome) -> String {
+    let cols: Vec<usize> = (0..o.estimates.len()).filter(|&k| is_scenario_key(&o.estimates[k].0)).collect();
     let mut s = String::new();
-    for (k, _) in &o.estimates {
-        s.push_str(k);
+    for &k in &cols {
+        s.push_str(&o.estimates[k].0);
         s.push(',');
     }
     s.push_str("weight\n");
     for (row, w) in o.draws.iter().zip(&o.weights) {
-        for v in row {
-            s.push_str(&num(*v));
+        for &k in &cols {
+            s.push_str(&num(row[k]));
             s.push(',');
         }
         s.push_str(&num(*w));
