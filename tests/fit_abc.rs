@@ -169,8 +169,7 @@ fn bad_keys_and_priors_are_refused_all_at_once() {
     let data = CurveData { metrics: vec![Metric::Talkers], steps: vec![3, 2, 40], values: vec![vec![1.0, 2.0]] };
     let errs = CurveFit::new(&world, data, -1.0, Some("nobody"), 0).err().unwrap();
     let all = errs.join("\n");
-    for needle in
-        ["talkers", "one value per observed step", "must increase", "step 40", "scale", "replicates", "nobody"]
+    for needle in ["talkers", "one value per observed step", "must increase", "step 40", "scale", "replicates", "nobody"]
     {
         assert!(all.contains(needle), "missing {needle}: {all}");
     }
@@ -308,8 +307,7 @@ fn ic_campaign(datasets: u64, cascades: usize, cfg: &AbcConfig) -> Calibration {
             })
             .collect();
         let fit = CascadeFit::new(&world, obs).unwrap();
-        let res =
-            abc_smc(&ks, &prior, &|th, k| fit.distance(th, k), &AbcConfig { seed: 1000 + d, ..cfg.clone() }, &|_| {});
+        let res = abc_smc(&ks, &prior, &|th, k| fit.distance(th, k), &AbcConfig { seed: 1000 + d, ..cfg.clone() }, &|_| {});
         cal.add(&res, &truth, d);
     }
     cal
@@ -334,8 +332,7 @@ fn chain_campaign(datasets: u64, cfg: &AbcConfig) -> Calibration {
         let values = metrics.iter().map(|m| steps.iter().map(|&st| t.get(st, *m)).collect()).collect();
         let data = CurveData { metrics: metrics.clone(), steps: steps.clone(), values };
         let fit = CurveFit::new(&world, data, 1.0, None, 1).unwrap();
-        let res =
-            abc_smc(&ks, &prior, &|th, k| fit.distance(th, k), &AbcConfig { seed: 2000 + d, ..cfg.clone() }, &|_| {});
+        let res = abc_smc(&ks, &prior, &|th, k| fit.distance(th, k), &AbcConfig { seed: 2000 + d, ..cfg.clone() }, &|_| {});
         cal.add(&res, &truth, d);
     }
     cal
