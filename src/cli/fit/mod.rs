@@ -215,7 +215,7 @@ pub fn bass_outcome(spec: &FitSpec, curve: &data::BassCurve) -> anyhow::Result<O
         "95% intervals: estimate ± t(0.975, T − 3) × standard error (symmetric; from σ²(JᵀJ)⁻¹ for least squares, \
          the delta method for the regression)."
             .into(),
-        format!("posterior.csv: {note}."),
+        format!("posterior.csv (columns model.p, model.q; the market size m is in fit.json only): {note}."),
         "To carry the fit into a network run, set the network Bass model's keys from it: \
          [model] kind = \"bass\", p = <model.p>, q = <model.q> (one step = one period of the data), \
          or draw them with [uncertain] samples = \"posterior.csv\"."

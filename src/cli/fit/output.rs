@@ -145,6 +145,7 @@ pub type DrawnChart = (String, String, String);
 fn charts(dir: &Path, spec: &FitSpec, o: &Outcome) -> anyhow::Result<(Vec<PathBuf>, Vec<DrawnChart>)> {
     let cdir = dir.join(CHARTS_DIR);
     fs::create_dir_all(&cdir).with_context(|| format!("cannot create {}", cdir.display()))?;
+    remove_stale_charts(&cdir)?;
     let mut files = Vec::new();
     let mut svgs = Vec::new();
     let mut add = |stem: String, caption: String, chart: FitChart<'_>| -> anyhow::Result<()> {
@@ -177,6 +178,22 @@ fn charts(dir: &Path, spec: &FitSpec, o: &Outcome) -> anyhow::Result<(Vec<PathBu
     Ok((files, svgs))
 }
 
+/// Remove the charts an earlier fit wrote here (`--force`), so the folder
+/// never shows a marginal of a key this fit does not have; other files are
+/// left alone, and only regular files are removed.
+fn remove_stale_charts(cdir: &Path) -> anyhow::Result<()> {
+    for entry in fs::read_dir(cdir).with_context(|| format!("cannot read {}", cdir.display()))? {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let ours = ["curve.", "pairs.", "marginal_"].iter().any(|p| name.starts_with(p))
+            && (name.ends_with(".png") || name.ends_with(".svg"));
+        if ours && entry.file_type()?.is_file() {
+            fs::remove_file(entry.path()).with_context(|| format!("cannot remove the stale chart {name}"))?;
+        }
+    }
+    Ok(())
+}
+
 /// `fit.html`: self-contained (charts inlined as SVG, no external resource).
 pub fn fit_html(spec: &FitSpec, o: &Outcome, svgs: &[DrawnChart]) -> anyhow::Result<String> {
     let mut h = String::new();
@@ -198,9 +215,13 @@ pub fn fit_html(spec: &FitSpec, o: &Outcome, svgs: &[DrawnChart]) -> anyhow::Res
         env!("CARGO_PKG_VERSION")
     );
     let _ = writeln!(h, "<h2>Estimates</h2>\n<div class=\"table-wrap\"><table>");
-    let _ = writeln!(h, "<tr><th>key</th><th>estimate</th><th>standard error</th><th>95% interval</th></tr>");
+    let _ = writeln!(
+        h,
+        "<tr><th>key</th><th>estimate</th><th>standard error{}</th><th>95% interval</th></tr>",
+        if o.abc.is_some() { " (posterior sd)" } else { "" }
+    );
     for (k, e) in &o.estimates {
-        let se = e.se.map_or("–".to_string(), |s| format!("{s:.6}"));
+        let se = e.se.map_or("–".to_string(), sig6);
         let _ = writeln!(
             h,
             "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{} to {}</td></tr>",
