@@ -187,6 +187,17 @@ fn abc_fit_is_identical_at_one_and_two_threads() {
     let out = t.path().join("seed9");
     run_expect(&["fit", s(&f), "--out", s(&out), "--seed", "9", "-q"], t.path(), 0);
     assert_ne!(fs::read(out.join("posterior.csv")).unwrap(), outputs[0].1);
+    // --force over a Bass fit's folder: its charts of m and the pairs go.
+    let bass = t.path().join("bass");
+    let starter = t.path().join("starter.toml");
+    run_expect(&["new", "--fit", s(&starter)], t.path(), 0);
+    run_expect(&["fit", s(&starter), "--out", s(&bass), "-q"], t.path(), 0);
+    assert!(bass.join("charts/marginal_m.png").is_file() && bass.join("charts/pairs.svg").is_file());
+    fs::write(bass.join("charts/mine.png"), b"x").unwrap();
+    run_expect(&["fit", s(&f), "--out", s(&bass), "--force", "-q"], t.path(), 0);
+    assert!(!bass.join("charts/marginal_m.png").exists() && !bass.join("charts/pairs.svg").exists());
+    assert!(bass.join("charts/mine.png").is_file(), "other files are left alone");
+    assert_eq!(json(&bass.join("fit.json"))["method"], "abc");
 }
 
 /// Exit 2, the message names what is said, and no output folder appears.
