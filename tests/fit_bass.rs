@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use rand::Rng as _;
+use rand_distr::{Distribution, Poisson};
 use womsim::fit::bass::{bass_curve, bass_regression, fit_bass_nls, fit_bass_ols};
 use womsim::rng::{purpose, stream, Rng64};
 
@@ -268,18 +269,23 @@ fn the_seven_classic_series() {
 
 /// Coverage of the 95% intervals of NLS and OLS over `n` synthetic series:
 /// p ~ U(0.005, 0.03), q ~ U(0.2, 0.6), m ~ U(2000, 20000), T = 15 periods,
-/// Gaussian noise with sd 5% of the curve's peak. Returns coverage of
-/// (p, q, m) per method and the number of failed fits.
-fn bass_coverage(n: u64) -> ([f64; 3], [f64; 3], usize) {
+/// noise either Gaussian with sd 5% of the curve's peak or Poisson counts
+/// (mean the curve; heteroscedastic, unlike what NLS assumes). Returns
+/// coverage of (p, q, m) per method and the number of failed NLS fits.
+fn bass_coverage(n: u64, poisson: bool) -> ([f64; 3], [f64; 3], usize) {
     let mut hit_nls = [0usize; 3];
     let mut hit_ols = [0usize; 3];
     let (mut ok_nls, mut ok_ols, mut failed) = (0usize, 0usize, 0usize);
     for i in 0..n {
-        let mut r = stream(2026, purpose::FIT_SYNTHETIC, &[1, i]);
+        let mut r = stream(2026, purpose::FIT_SYNTHETIC, &[if poisson { 4 } else { 1 }, i]);
         let truth = [0.005 + 0.025 * uniform(&mut r), 0.2 + 0.4 * uniform(&mut r), 2000.0 + 18000.0 * uniform(&mut r)];
         let curve = bass_curve(truth[0], truth[1], truth[2], 15);
         let sd = 0.05 * curve.iter().fold(0.0f64, |a, &b| a.max(b));
-        let x: Vec<f64> = curve.iter().map(|c| (c + sd * normal(&mut r)).max(0.0)).collect();
+        let x: Vec<f64> = if poisson {
+            curve.iter().map(|&c| Poisson::new(c).unwrap().sample(&mut r)).collect()
+        } else {
+            curve.iter().map(|c| (c + sd * normal(&mut r)).max(0.0)).collect()
+        };
         match fit_bass_nls(&x) {
             Ok(f) => {
                 ok_nls += 1;
@@ -302,8 +308,10 @@ fn bass_coverage(n: u64) -> ([f64; 3], [f64; 3], usize) {
 
 #[test]
 fn nls_intervals_are_calibrated() {
-    let (nls, ols, failed) = bass_coverage(200);
-    println!("200 series: NLS coverage p q m = {nls:?}; OLS (delta method) = {ols:?}; NLS failures {failed}");
+    let (nls, ols, failed) = bass_coverage(200, false);
+    println!(
+        "200 series, Gaussian noise: NLS coverage p q m = {nls:?}; OLS (delta method) = {ols:?}; NLS failures {failed}"
+    );
     assert_eq!(failed, 0);
     for c in nls {
         assert!((0.90..=0.99).contains(&c), "NLS coverage {c}");
@@ -314,9 +322,12 @@ fn nls_intervals_are_calibrated() {
 #[test]
 #[ignore = "full calibration campaign (2,000 series); run by .ci/run"]
 fn nls_intervals_are_calibrated_full_campaign() {
-    let (nls, ols, failed) = bass_coverage(2000);
-    println!("2000 series: NLS coverage p q m = {nls:?}; OLS (delta method) = {ols:?}; NLS failures {failed}");
-    for c in nls {
+    let (pn, po, pf) = bass_coverage(2000, true);
+    println!("2000 series, Poisson noise: NLS coverage p q m = {pn:?}; OLS (delta method) = {po:?}; NLS failures {pf}");
+    let (nls, ols, failed) = bass_coverage(2000, false);
+    println!("2000 series, Gaussian noise: NLS coverage p q m = {nls:?}; OLS (delta method) = {ols:?}; NLS failures {failed}");
+    assert_eq!(failed + pf, 0);
+    for c in nls.into_iter().chain(pn) {
         assert!((0.90..=0.99).contains(&c), "NLS coverage {c}");
     }
 }

@@ -241,22 +241,14 @@ fn read_data_text(path: &Path) -> Result<String, DataError> {
     })
 }
 
-/// Text quoted in a message: at most 40 characters, control characters escaped.
+/// Text quoted in a message: at most 40 characters, control characters
+/// escaped ([`crate::scenario::printable`]) so none reaches a terminal raw.
 fn quoted(s: &str) -> String {
-    let mut out = String::from("\"");
-    for (i, c) in s.chars().enumerate() {
-        if i == 40 {
-            out.push('…');
-            break;
-        }
-        if c.is_control() {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
+    let mut cut: String = s.chars().take(40).collect();
+    if s.chars().nth(40).is_some() {
+        cut.push('…');
     }
-    out.push('"');
-    out
+    format!("\"{}\"", crate::scenario::printable(&cut))
 }
 
 /// Original node ids → graph indices, built once per file (the graph's own
@@ -707,6 +699,10 @@ mod tests {
             assert!(s.contains(want), "missing {want:?} in\n{s}");
         }
         assert_eq!(e.problems.len(), 5);
+        // Control characters in quoted input are escaped, not echoed raw.
+        let f = file("cascade,node,time\na,\u{1b}[31m,1\n");
+        let e = read_cascades_csv(f.path(), &g, 1.0).unwrap_err().to_string();
+        assert!(e.contains("node id \"\\u{1b}[31m\" is not in the network") && !e.contains('\u{1b}'), "{e}");
         let e = read_cascades_csv(f.path(), &g, 0.0).unwrap_err();
         assert!(e.to_string().contains("step_length must be a finite number > 0"), "{e}");
     }
