@@ -359,6 +359,22 @@ impl CascadeObs {
         Some(CascadeObs { seeds, sizes })
     }
 
+    /// From a cascade read by [`super::cascades`]; `None` when it is empty.
+    pub fn from_cascade(c: &super::Cascade) -> Option<CascadeObs> {
+        let events: Vec<(u32, u32)> = c.events.iter().map(|e| (e.node, e.step)).collect();
+        CascadeObs::from_events(&events)
+    }
+
+    /// The cascade observed over a window of `steps` steps since its seeds:
+    /// its final size carried forward (nothing more happened), so that it is
+    /// simulated for the whole window. Use it when the observation window is
+    /// known; otherwise a cascade is simulated up to its last event.
+    pub fn padded(mut self, steps: u32) -> CascadeObs {
+        let last = self.sizes.last().copied().unwrap_or(0.0);
+        self.sizes.resize(self.sizes.len().max(steps as usize + 1), last);
+        self
+    }
+
     /// Steps from the seeds to its last activation.
     pub fn len(&self) -> u32 {
         self.sizes.len() as u32 - 1
