@@ -207,7 +207,8 @@ impl FitWorld {
             cfg: crate::runner::RunConfig { steps: s.steps, replicates: 1, seed: s.seed },
             seeding_progress: None,
         };
-        let picked = crate::pipeline::pick_seeds(&world, spec).map_err(|e| format!("strategy \"{}\": {e}", spec.name))?;
+        let picked =
+            crate::pipeline::pick_seeds(&world, spec).map_err(|e| format!("strategy \"{}\": {e}", spec.name))?;
         Ok(picked.of(0).seeds.clone())
     }
 
@@ -278,9 +279,8 @@ impl<'w> CurveFit<'w> {
         }
         let horizon = world.scenario.steps;
         if let Some(&last) = data.steps.last().filter(|&&s| s > horizon) {
-            problems.push(format!(
-                "the curve runs to step {last}, beyond the scenario's steps = {horizon}; raise `steps`"
-            ));
+            problems
+                .push(format!("the curve runs to step {last}, beyond the scenario's steps = {horizon}; raise `steps`"));
         }
         if !(scale.is_finite() && scale > 0.0) {
             problems.push(format!("scale = {scale}: must be a number > 0"));
