@@ -312,11 +312,8 @@ impl Kernel {
                 }
             }
         }
-        for a in 0..d {
-            for b in 0..a {
-                cov[b][a] = cov[a][b];
-            }
-        }
+        // Only the lower triangle is filled: the Cholesky factorisation
+        // reads nothing else.
         let chol = cholesky_jittered(&cov);
         let whitened = pop.z.iter().map(|z| forward_solve(&chol, z)).collect();
         let mut acc = 0.0;
@@ -365,7 +362,8 @@ fn log_sum_exp(xs: &[f64]) -> f64 {
     m + xs.iter().map(|x| (x - m).exp()).sum::<f64>().ln()
 }
 
-/// Lower Cholesky factor of a symmetric positive semi-definite matrix, with
+/// Lower Cholesky factor of a symmetric positive semi-definite matrix (its
+/// lower triangle read), with
 /// a growing diagonal jitter when it is (numerically) singular — e.g. every
 /// particle equal in one key, which a discrete simulator can produce.
 fn cholesky_jittered(a: &[Vec<f64>]) -> Vec<Vec<f64>> {
