@@ -88,10 +88,7 @@ pub fn prepare(spec: &FitSpec) -> anyhow::Result<SimPrepared> {
 }
 
 fn observations(cascades: &[Cascade]) -> Vec<CascadeObs> {
-    cascades
-        .iter()
-        .filter_map(|c| CascadeObs::from_events(&c.events.iter().map(|e| (e.node, e.step)).collect::<Vec<_>>()))
-        .collect()
+    cascades.iter().filter_map(CascadeObs::from_cascade).collect()
 }
 
 /// Pointwise weighted median and 95% band of simulated curves (one per draw).
