@@ -32,7 +32,7 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-const CSS: &str = r#"
+pub const CSS: &str = r#"
 :root { color-scheme: light; }
 * { box-sizing: border-box; }
 body { margin: 0; background: #fff; color: #222;
@@ -419,7 +419,7 @@ fn describe_chart(r: &RunResults, stem: &str) -> String {
 /// Make a chart SVG fit for inlining in HTML: drop any XML prolog and the
 /// namespace attribute (HTML parsers add it), keep the viewBox so it scales
 /// to the page width, and label it for screen readers.
-fn inline_svg(svg: &str, label: &str) -> anyhow::Result<String> {
+pub fn inline_svg(svg: &str, label: &str) -> anyhow::Result<String> {
     use anyhow::Context;
     let start = svg.find("<svg").context("not an SVG file")?;
     let end = start + svg[start..].find('>').context("unterminated <svg> tag")?;

@@ -32,6 +32,12 @@ pub mod purpose {
     pub const SEEDING: &str = "seeding";
     /// Propagation dynamics of one replicate (shared by all strategies).
     pub const DYNAMICS: &str = "dynamics";
+    /// Posterior draws of `womsim fit`'s likelihood and Bass fits (normal approximations).
+    pub const FIT_POSTERIOR: &str = "fit-posterior";
+    /// ABC-SMC proposals: prior draws and perturbations (`fit::abc`).
+    pub const ABC: &str = "abc";
+    /// ABC-SMC: the simulation key of one proposal (`fit::abc`).
+    pub const ABC_SIM: &str = "abc-sim";
     /// Synthetic data sets drawn to validate fits (calibration campaigns).
     pub const FIT_SYNTHETIC: &str = "fit-synthetic";
     /// Parameter draws of an `[uncertain]` scenario: `(seed, "uncertain",

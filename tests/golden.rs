@@ -27,6 +27,8 @@ fn bundled() -> Vec<PathBuf> {
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        // Fit files (`womsim fit`) live beside the scenarios but are not scenarios.
+        .filter(|p| !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("fit_")))
         .collect();
     v.sort();
     v

@@ -11,6 +11,7 @@
 //! `distribution`, `sentiment`, `layers`, `network`, `budget`. A chart that does not apply
 //! to the run (see [`applies`]) is skipped rather than drawn empty.
 
+pub mod fit;
 mod layout;
 mod plots;
 mod uncertain;

@@ -41,6 +41,9 @@ pub enum Command {
         /// Overwrite FILE if it exists.
         #[arg(long)]
         force: bool,
+        /// Write a starter fit file (for `womsim fit`) instead of a scenario.
+        #[arg(long)]
+        fit: bool,
     },
     /// Re-render charts and the report from a results folder, without simulating.
     Plot {
@@ -65,6 +68,8 @@ pub enum Command {
     },
     /// Print the manual page (roff) on stdout (e.g. `womsim man > womsim.1`).
     Man,
+    /// Fit a model to observed data (a fit file): estimates with 95% intervals, posterior.csv, charts, fit.html.
+    Fit(FitArgs),
     /// Combine the partial folders of `womsim run --shard K/N` (all N of them) into the results of the whole run.
     Merge(MergeArgs),
 }
@@ -85,6 +90,29 @@ pub struct MergeArgs {
     #[arg(long)]
     pub force: bool,
     /// No progress messages.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Arguments of `womsim fit`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct FitArgs {
+    /// The fit file (TOML; `womsim new --fit FILE` writes a starter).
+    #[arg(value_name = "FIT")]
+    pub fit: PathBuf,
+    /// Output folder (default: [output] dir, else output/fit_<name>/).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Override the fit file's seed.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub threads: Option<u32>,
+    /// Overwrite an existing, non-empty output folder.
+    #[arg(long)]
+    pub force: bool,
+    /// No progress bar and no progress messages (the estimates are still printed).
     #[arg(long, short)]
     pub quiet: bool,
 }
@@ -186,6 +214,8 @@ pub enum Category {
     Output,
     /// The `[uncertain]` table (priors of parameters nobody measured).
     Uncertain,
+    /// The keys of a fit file (`womsim fit`).
+    Fit,
 }
 
 impl Category {
@@ -199,6 +229,7 @@ impl Category {
             Category::Strategies => "strategies",
             Category::Output => "output",
             Category::Uncertain => "uncertain",
+            Category::Fit => "fit",
         }
     }
 }

@@ -114,7 +114,11 @@ pub fn validate(paths: &[std::path::PathBuf]) -> Result<(), CliError> {
 
 /// `womsim list`.
 pub fn list(category: Option<Category>) -> Result<(), CliError> {
-    print!("{}", scenario::list_text(category.map(Category::as_str)));
+    match category {
+        Some(Category::Fit) => print!("{}", super::fit::spec::list_text()),
+        None => print!("{}\n{}", scenario::list_text(None), super::fit::spec::list_text()),
+        Some(c) => print!("{}", scenario::list_text(Some(c.as_str()))),
+    }
     Ok(())
 }
 
@@ -157,8 +161,8 @@ pub fn man() -> Result<(), CliError> {
     Ok(())
 }
 
-/// `womsim new`: never overwrites an existing file without `--force`.
-pub fn new(file: &Path, force: bool) -> Result<(), CliError> {
+/// `womsim new` (`--fit`: a starter fit file): never overwrites an existing file without `--force`.
+pub fn new(file: &Path, force: bool, fit: bool) -> Result<(), CliError> {
     if let Ok(meta) = fs::symlink_metadata(file) {
         // --force replaces a scenario file, never a folder, device or FIFO
         // (`new /dev/null --force` as root would replace the device).
@@ -175,9 +179,10 @@ pub fn new(file: &Path, force: bool) -> Result<(), CliError> {
             return Err(invalid(anyhow::anyhow!("the folder {} does not exist", parent.display())));
         }
     }
-    let text = starter_for(file);
+    let (text, command) =
+        if fit { (super::fit::starter::starter_fit(file), "fit") } else { (starter_for(file), "run") };
     export::atomic_write(file, text.as_bytes())?;
-    println!("wrote {}; edit it, then: womsim run {}", file.display(), file.display());
+    println!("wrote {}; edit it, then: womsim {command} {}", file.display(), file.display());
     Ok(())
 }
 

@@ -7,6 +7,7 @@ pub mod commands;
 pub mod compare;
 pub mod config;
 pub mod exports;
+pub mod fit;
 pub mod lock;
 pub mod network;
 pub mod resources;
@@ -161,7 +162,8 @@ pub fn execute(cli: Cli) -> Result<(), CliError> {
         Command::Run(a) => run::run_command(&a),
         Command::Validate { scenarios } => commands::validate(&scenarios),
         Command::List { category } => commands::list(category),
-        Command::New { file, force } => commands::new(&file, force),
+        Command::New { file, force, fit } => commands::new(&file, force, fit),
+        Command::Fit(a) => fit::fit_command(&a),
         Command::Plot { dir } => commands::plot(&dir),
         Command::Merge(a) => shard::merge(&a),
         Command::Completions { shell } => commands::completions(shell),

@@ -10,6 +10,11 @@
 //! * [`ic_mle`] — the exact maximum likelihood of a uniform
 //!   independent-cascade probability on cascades, with a profile-likelihood
 //!   interval, from sufficient statistics computed once.
+//! * [`abc`] — approximate Bayesian computation by sequential Monte Carlo
+//!   (population Monte Carlo, Beaumont et al. 2009) for any model that can be
+//!   simulated: generic in the parameters and the distance.
+//! * [`simulate`] — the adapter from a scenario, observed data and θ to the
+//!   distance [`abc`] needs (curves and cascades, womsim's models).
 //!
 //! Every fit returns its estimates as [`Estimate`]s (point, standard error
 //! when one is defined, 95% interval). The module is pure: readers take a
@@ -18,9 +23,11 @@
 //! were validated (calibration campaigns, independent solutions, the
 //! out-of-sample check on Stack Exchange cascades).
 
+pub mod abc;
 pub mod bass;
 pub mod cascades;
 pub mod ic_mle;
+pub mod simulate;
 
 pub use bass::{bass_curve, fit_bass_nls, fit_bass_ols, BassFit, BassMethod};
 pub use cascades::{Cascade, Curve, DataError, Event};

@@ -28,11 +28,12 @@ pub mod sweep;
 pub mod uncertain;
 mod write;
 
+pub use parse::span_lines;
 pub use parse::{
     load, load_with_sweep, parse_str, parse_with_sweep, printable, Problem, ScenarioErrors, MIX_TOLERANCE,
 };
 pub use schema::{list_text, reference_markdown, schema, Key, Section, Ty, LIST_TOPICS};
-pub use sweep::{Design, Point, Sweep, MAX_POINTS};
+pub use sweep::{Design, Point, Resolver, Sweep, MAX_POINTS};
 pub use write::starter_toml;
 
 use std::path::PathBuf;

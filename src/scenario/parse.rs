@@ -140,8 +140,9 @@ fn line_at(newlines: &[usize], pos: usize) -> usize {
     newlines.partition_point(|&nl| nl < pos) + 1
 }
 
-/// Key path → line, for every key and table of the document.
-fn span_lines(text: &str) -> HashMap<String, usize> {
+/// Key path → line, for every key and table of the document (also used by
+/// the fit file's checks, so its problems carry lines like a scenario's).
+pub fn span_lines(text: &str) -> HashMap<String, usize> {
     fn walk(newlines: &[usize], prefix: &str, t: &DeTable<'_>, out: &mut HashMap<String, usize>) {
         for (k, v) in t.iter() {
             let name = if prefix.is_empty() { k.get_ref().to_string() } else { format!("{prefix}.{}", k.get_ref()) };
@@ -602,27 +603,7 @@ pub fn parse_with_sweep(text: &str, source: Option<&Path>) -> Result<(Scenario, 
     };
     let raw_sweep = doc.remove("sweep");
     let raw_uncertain = doc.remove("uncertain");
-    let resolve_doc = |doc: &Table| -> Result<Scenario, Vec<Problem>> {
-        let mut errs = Errs { problems: Vec::new(), lines: &lines };
-        let scenario = resolve(doc, source, &base, &mut errs);
-        let mut problems = errs.problems;
-        problems.sort_by_key(|p| p.line.unwrap_or(0));
-        match scenario {
-            Some(s) if problems.is_empty() => Ok(s),
-            _ => {
-                if problems.is_empty() {
-                    problems.push(Problem {
-                        key: String::new(),
-                        value: None,
-                        message: "invalid scenario".into(),
-                        line: None,
-                        column: None,
-                    });
-                }
-                Err(problems)
-            }
-        }
-    };
+    let resolve_doc = |doc: &Table| resolve_lines(doc, source, &base, &lines);
     let mut scenario = resolve_doc(&doc).map_err(|problems| ScenarioErrors { file: file.clone(), problems })?;
     let errs = Errs { problems: Vec::new(), lines: &lines };
     let line = |k: &str| errs.line_of(k);
@@ -656,6 +637,42 @@ pub fn parse_with_sweep(text: &str, source: Option<&Path>) -> Result<(Scenario, 
             Err(ScenarioErrors { file, problems })
         }
     }
+}
+
+/// Resolve a scenario document (its key lines in `lines`), every problem
+/// sorted by line.
+fn resolve_lines(
+    doc: &Table,
+    source: Option<&Path>,
+    base: &Path,
+    lines: &HashMap<String, usize>,
+) -> Result<Scenario, Vec<Problem>> {
+    let mut errs = Errs { problems: Vec::new(), lines };
+    let scenario = resolve(doc, source, base, &mut errs);
+    let mut problems = errs.problems;
+    problems.sort_by_key(|p| p.line.unwrap_or(0));
+    match scenario {
+        Some(s) if problems.is_empty() => Ok(s),
+        _ => {
+            if problems.is_empty() {
+                problems.push(Problem {
+                    key: String::new(),
+                    value: None,
+                    message: "invalid scenario".into(),
+                    line: None,
+                    column: None,
+                });
+            }
+            Err(problems)
+        }
+    }
+}
+
+/// Resolve a document built in code (no source text, so no line numbers);
+/// relative paths are taken from the working directory (a resolved
+/// scenario's paths are already absolute).
+pub(crate) fn resolve_table(doc: &Table, source: Option<&Path>) -> Result<Scenario, Vec<Problem>> {
+    resolve_lines(doc, source, Path::new("."), &HashMap::new())
 }
 
 fn sub_table<'v>(doc: &'v Table, name: &str, errs: &mut Errs<'_>) -> Option<&'v Table> {

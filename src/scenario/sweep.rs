@@ -517,3 +517,51 @@ pub(crate) fn expand(
     }
     Ok(sweep)
 }
+
+/// A validated scenario as a document, to put values at sweepable keys and
+/// validate the result with the normal parser — what a sweep does for each
+/// point, for callers that choose values one at a time (a fit's proposals,
+/// `[uncertain]` draws).
+#[derive(Debug, Clone)]
+pub struct Resolver {
+    doc: Table,
+    base: Scenario,
+}
+
+impl Resolver {
+    /// The document of `base` (its resolved TOML, every default filled in).
+    pub fn new(base: &Scenario) -> Result<Resolver, String> {
+        let doc: Table =
+            base.to_resolved_toml().parse().map_err(|e| format!("the resolved scenario does not read back: {e}"))?;
+        Ok(Resolver { doc, base: base.clone() })
+    }
+
+    /// Why `key` cannot be varied (as in a `[sweep]`), or `None`.
+    pub fn key_problem(&self, key: &str) -> Option<String> {
+        key_problem(key, &self.base)
+    }
+
+    /// The value the scenario has at the dotted `key` (`[model]`,
+    /// `[network]`, `[population]` and top-level keys).
+    pub fn value(&self, key: &str) -> Option<&Value> {
+        let mut t = &self.doc;
+        let mut parts = key.split('.').peekable();
+        while let Some(p) = parts.next() {
+            let v = t.get(p)?;
+            if parts.peek().is_none() {
+                return Some(v);
+            }
+            t = v.as_table()?;
+        }
+        None
+    }
+
+    /// The scenario with `keys[i] = values[i]`, validated like a sweep point.
+    pub fn at(&self, keys: &[String], values: &[Value]) -> Result<Scenario, Vec<Problem>> {
+        let mut d = self.doc.clone();
+        for (k, v) in keys.iter().zip(values) {
+            apply(&mut d, &self.base, k, v).map_err(|e| vec![problem(k, Some(v), e, None)])?;
+        }
+        super::parse::resolve_table(&d, self.base.source.as_deref())
+    }
+}
