@@ -206,6 +206,7 @@ impl FitWorld {
             model: &s.model,
             cfg: crate::runner::RunConfig { steps: s.steps, replicates: 1, seed: s.seed },
             seeding_progress: None,
+            draws: &[],
         };
         let picked =
             crate::pipeline::pick_seeds(&world, spec).map_err(|e| format!("strategy \"{}\": {e}", spec.name))?;
