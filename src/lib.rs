@@ -23,7 +23,8 @@
 //! * [`scenario`] — scenario files (TOML) validated into a [`scenario::Scenario`].
 //! * [`inputs`] — opening input files safely (regular files only, bounded reads).
 //! * [`fit`] — fitting to observed data: Bass curves (least squares), cascade
-//!   and curve readers, independent-cascade maximum likelihood.
+//!   and curve readers, independent-cascade maximum likelihood, and ABC-SMC
+//!   for any simulated model ([`fit::abc`], [`fit::simulate`]).
 //!
 //! ## Time and one step
 //! Time is discrete. One step is one period (a day, say). Updates are
