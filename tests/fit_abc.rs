@@ -391,7 +391,7 @@ fn check_full(cal: &Calibration, names: &[&str]) {
 
 /// Full campaign, IC on cascades (100 datasets, 200 particles), reported in
 /// docs/FIT_VALIDATION.md, "ABC":
-/// `cargo test --release --test fit_abc calibration_full -- --ignored --nocapture --test-threads=1`.
+/// `cargo test --test fit_abc calibration_full -- --ignored --nocapture --test-threads=1` (the test profile is optimized).
 #[test]
 #[ignore]
 fn calibration_full_ic() {
