@@ -382,10 +382,10 @@ fn calibration_reduced() {
 /// Asserts the calibration targets: coverage in 90–99% and rank
 /// uniformity not rejected at α = 0.01 (reported either way).
 fn check_full(cal: &Calibration, names: &[&str]) {
-    for k in 0..names.len() {
+    for (k, name) in names.iter().enumerate() {
         let cov = cal.covered[k] as f64 / cal.datasets as f64;
-        assert!((0.90..=0.99).contains(&cov), "{}: coverage {cov}", names[k]);
-        assert!(cal.chi_square(k).1 > 0.01, "{}: SBC ranks not uniform", names[k]);
+        assert!((0.90..=0.99).contains(&cov), "{name}: coverage {cov}");
+        assert!(cal.chi_square(k).1 > 0.01, "{name}: SBC ranks not uniform");
     }
 }
 
