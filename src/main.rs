@@ -8,6 +8,15 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    // A closed stdout (`womsim list | head`) ends the program quietly, as it
+    // does every other command-line tool, instead of a panic in `println!`:
+    // Rust starts with SIGPIPE ignored, so restore the default action. Results
+    // files are written before the table is printed, each atomically.
+    #[cfg(target_os = "linux")]
+    // SAFETY: called first, before any thread exists; SIG_DFL is a valid action.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let parsed = match cli::args::Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

@@ -357,3 +357,23 @@ fn an_unreadable_lock_is_not_deleted_and_many_strategies_are_refused_fast() {
     refused(&womsim(&["validate", "many.toml"], t.path()), "100000 [[strategy]] tables; at most 1000");
     assert!(start.elapsed().as_secs() < 10, "{:?}", start.elapsed());
 }
+
+/// A reader that stops early (`womsim list | head -1`) closes stdout: every
+/// printing command ends quietly (no panic message, no "failed printing").
+#[test]
+fn a_closed_stdout_ends_quietly() {
+    use std::process::Stdio;
+    for args in [&["list"][..], &["man"][..], &["completions", "bash"][..]] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_womsim"))
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("womsim starts");
+        // Close the read end before the child can write: its first write fails.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains("panicked") && !err.contains("failed printing"), "{args:?}: {err}");
+    }
+}
