@@ -54,6 +54,7 @@ pub mod metrics;
 pub mod models;
 pub mod pipeline;
 pub mod population;
+pub mod population_file;
 pub mod prior;
 pub mod report;
 pub mod resources;

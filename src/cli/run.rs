@@ -267,7 +267,7 @@ fn build_world(
     if graph.is_empty() {
         return Err(invalid(anyhow::anyhow!("scenario {:?}: the network has no nodes", s.name)));
     }
-    let population = network::population(s, &graph);
+    let population = network::population(s, &graph).map_err(invalid)?;
     Ok((graph, population))
 }
 

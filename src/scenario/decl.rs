@@ -193,18 +193,73 @@ macro_rules! param {
 
 impl Declared for PopulationSpec {
     fn params() -> Vec<Param<Self>> {
+        // With `file` the drawn population's keys do not apply (and are not
+        // written to the resolved file); the NPS bins apply only with it.
+        fn drawn(p: &PopulationSpec, x: f64) -> Option<Value> {
+            p.file.is_none().then_some(Value::Float(x))
+        }
+        fn from_file(p: &PopulationSpec, x: u32) -> Option<Value> {
+            p.file.is_some().then(|| x.to_value())
+        }
+        const SCORE: Ty = Ty::Int { min: 0, max: 10 };
         vec![
-            param!("friends", Ty::Frac, friends, "fraction of nodes who are friends (followers)")
-                .starter("fraction of people who are friends (followers)"),
-            param!("mix.mild", Ty::Frac, mild, "fraction of friends with mild interest").starter(""),
-            param!("mix.fan", Ty::Frac, fan, "fraction of friends who are fans").starter(""),
-            param!(
+            Param::new(
+                "friends",
+                Ty::Frac,
+                "fraction of nodes who are friends (followers)",
+                |p: &Self| drawn(p, p.friends),
+                |p: &mut Self, v| p.friends.set_value(v),
+            )
+            .starter("fraction of people who are friends (followers)"),
+            Param::new(
+                "mix.mild",
+                Ty::Frac,
+                "fraction of friends with mild interest",
+                |p: &Self| drawn(p, p.mild),
+                |p: &mut Self, v| p.mild.set_value(v),
+            )
+            .starter(""),
+            Param::new(
+                "mix.fan",
+                Ty::Frac,
+                "fraction of friends who are fans",
+                |p: &Self| drawn(p, p.fan),
+                |p: &mut Self, v| p.fan.set_value(v),
+            )
+            .starter(""),
+            Param::new(
                 "mix.detractor",
                 Ty::Frac,
-                detractor,
-                "fraction of friends who are detractors (talk bad from the start); mix must sum to 1"
+                "fraction of friends who are detractors (talk bad from the start); mix must sum to 1",
+                |p: &Self| drawn(p, p.detractor),
+                |p: &mut Self, v| p.detractor.set_value(v),
             )
             .starter("detractors talk bad from the start"),
+            Param::new(
+                "file",
+                Ty::Path,
+                "CSV of the organisation's followers (columns id and role or nps, optional cost); everyone else is \
+                 community; replaces friends and mix",
+                |p: &Self| p.file.as_ref().map(|f| Value::String(f.to_string_lossy().into_owned())),
+                |p: &mut Self, v| p.file = v.as_str().map(std::path::PathBuf::from),
+            )
+            .default_doc("none (drawn)"),
+            Param::new(
+                "nps.promoter",
+                SCORE,
+                "with file and an nps column: lowest score of a promoter (fan)",
+                |p: &Self| from_file(p, p.nps.promoter),
+                |p: &mut Self, v| p.nps.promoter.set_value(v),
+            )
+            .default_doc("9"),
+            Param::new(
+                "nps.passive",
+                SCORE,
+                "with file and an nps column: lowest score of a passive (mild); lower scores are detractors",
+                |p: &Self| from_file(p, p.nps.passive),
+                |p: &mut Self, v| p.nps.passive.set_value(v),
+            )
+            .default_doc("7"),
         ]
     }
 }

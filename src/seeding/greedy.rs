@@ -345,7 +345,7 @@ pub(super) fn model_greedy_cost(
     let oracle = ModelOracle::new(ctx, objective, replicates);
     // The cost of every node, looked up by id (the closure must own its data).
     let costs: std::sync::Arc<Vec<f64>> =
-        std::sync::Arc::new((0..ctx.graph.n()).map(|u| cost.cost(ctx.graph, u)).collect());
+        std::sync::Arc::new((0..ctx.graph.n()).map(|u| cost.cost(ctx.graph, ctx.population, u)).collect());
     let (seeds, _) = cost_effective(&oracle, pool, move |u| costs[u as usize], budget);
     seeds
 }
