@@ -52,6 +52,7 @@ pub mod graph;
 pub mod inputs;
 pub mod metrics;
 pub mod models;
+pub mod people;
 pub mod pipeline;
 pub mod population;
 pub mod population_file;

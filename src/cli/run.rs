@@ -91,6 +91,14 @@ pub fn run_command(args: &RunArgs) -> Result<(), CliError> {
     }
     if let Some(shard) = args.shard {
         let plan = &settings.plans[0];
+        if plan.scenario.output.people {
+            // Shards do not carry per-person counts (yet): refuse rather than
+            // merge a run whose people.csv would be missing.
+            return Err(invalid(anyhow::anyhow!(
+                "output.people = true is not supported with --shard: run the scenario without --shard, \
+                 or set people = false"
+            )));
+        }
         return match (&prepared[0], &sweeps[0], first_groups.into_iter().next().flatten()) {
             (Some(prep), None, _) => super::shard::run_shard(plan, prep, &settings, &pool, shard),
             (_, Some(sw), first) => super::shard::run_sweep_shard(plan, sw, first, &settings, &pool, shard),
@@ -400,6 +408,10 @@ pub(super) fn run_plan(
         Ok(())
     };
     pool.install(|| pipeline::execute_from(source, &world, cells, &shown, &mut save))?;
+    if s.output.people {
+        let counts = pool.install(|| womsim::people::tally_all(&world, cells));
+        export::people::write_all(dir, graph, population, &counts)?;
+    }
 
     // Charts are drawn from the folder as written, so `womsim plot` on it
     // later draws exactly the same pictures.
