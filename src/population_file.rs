@@ -233,8 +233,8 @@ mod tests {
     #[test]
     fn every_problem_is_named_with_its_line() {
         let g = named();
-        let e = parse("id,role\nann,fan\nann,mild\nzed,fan\nbob,boss\nq,x\n", "f.csv", &g, NpsBins::default())
-            .unwrap_err();
+        let e =
+            parse("id,role\nann,fan\nann,mild\nzed,fan\nbob,boss\nq,x\n", "f.csv", &g, NpsBins::default()).unwrap_err();
         assert_eq!(e.len(), 4, "{e:?}");
         assert!(e[0].starts_with("f.csv:3:") && e[0].contains("line 2"), "{e:?}");
         assert!(e[1].starts_with("f.csv:5:") && e[1].contains("boss"), "{e:?}");
