@@ -240,3 +240,57 @@ fn people_with_shard_is_refused() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("output.people = true is not supported with --shard"), "{}", stderr(&o));
 }
+
+#[test]
+fn suggest_first_pick_is_greedys_next_seed() {
+    let strategy = |budget: u32| {
+        format!(
+            "[[strategy]]\nname = \"g\"\nkind = \"greedy\"\nobjective = \"reach\"\nreplicates = 60\n\
+             pool = \"everyone\"\nbudget = {budget}\n"
+        )
+    };
+    let model = "share.good = 0.2\nshare.bad = 0.1\n";
+    let customers = "id,nps\nh,6\na,9\nc,8\n";
+    let two = tempfile::tempdir().unwrap();
+    let sc = setup(two.path(), customers, "", model, &strategy(2));
+    let o = womsim(&["run", "--quiet", "--out", "out", sc.to_str().unwrap()], two.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let summary: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(two.path().join("out/summary.json")).unwrap()).unwrap();
+    let greedy = summary["strategies"][0]["seeds"].as_array().unwrap().clone();
+
+    let one = tempfile::tempdir().unwrap();
+    let sc = setup(one.path(), customers, "", model, &strategy(1));
+    let o = womsim(&["run", "--quiet", "--suggest", "3", "--out", "out", sc.to_str().unwrap()], one.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("who to recruit next for \"g\""));
+    let (h, rows) = read_csv(&one.path().join("out/suggestions.csv"));
+    assert_eq!(h, ["id", "rank", "marginal_lift", "marginal_lift_se", "cost"]);
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[0][0], greedy[1].as_str().unwrap(), "greedy picked {greedy:?}");
+    assert_ne!(rows[0][0], greedy[0].as_str().unwrap());
+    assert_eq!(rows.iter().map(|r| r[1].as_str()).collect::<Vec<_>>(), ["1", "2", "3"]);
+    // Greedy's marginal gains shrink (up to Monte Carlo error) and the
+    // default cost model prices everyone at 1.
+    let lift = |i: usize| rows[i][2].parse::<f64>().unwrap();
+    assert!(lift(0) > 0.0 && lift(0) + 1e-9 >= lift(1), "{rows:?}");
+    assert!(rows.iter().all(|r| r[4] == "1"));
+
+    // A strategy whose seeds are redrawn has no one set to add to; an
+    // unknown name is named. Both exit 2 before anything is written.
+    let bad = tempfile::tempdir().unwrap();
+    let sc = setup(bad.path(), customers, "", model, TWO_STRATEGIES);
+    let o = womsim(
+        &["run", "--quiet", "--suggest", "1", "--suggest-for", "random", "--out", "out", sc.to_str().unwrap()],
+        bad.path(),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("draws new seeds every replicate"), "{}", stderr(&o));
+    let o = womsim(
+        &["run", "--quiet", "--suggest", "1", "--suggest-for", "nope", "--out", "out", sc.to_str().unwrap()],
+        bad.path(),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("\"nope\": no such strategy"), "{}", stderr(&o));
+    assert!(!bad.path().join("out/summary.json").exists());
+}

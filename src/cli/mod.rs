@@ -12,6 +12,7 @@ pub mod network;
 pub mod resources;
 pub mod run;
 pub mod shard;
+pub mod suggest;
 pub mod summary;
 
 use std::fmt;

@@ -89,6 +89,21 @@ pub fn run_command(args: &RunArgs) -> Result<(), CliError> {
             }
         }
     }
+    // `--suggest`: one plain scenario, a strategy with one seed set;
+    // checked before anything is written.
+    let suggest_cell = match args.suggest {
+        None => None,
+        Some(_) => match (settings.plans.len(), &sweeps[0], &prepared[0], args.shard) {
+            (1, None, Some(prep), None) => {
+                Some(super::suggest::target(&settings.plans[0].scenario, &prep.cells, args.suggest_for.as_deref())?)
+            }
+            _ => {
+                return Err(invalid(anyhow::anyhow!(
+                    "--suggest works on one scenario without [sweep] and without --shard"
+                )))
+            }
+        },
+    };
     if let Some(shard) = args.shard {
         let plan = &settings.plans[0];
         if plan.scenario.output.people {
@@ -115,6 +130,13 @@ pub fn run_command(args: &RunArgs) -> Result<(), CliError> {
                 let world = (&prep.graph, &prep.population, prep.cells.as_slice());
                 let summary = run_plan(plan, world, &settings, &pool, &plan.scenario.name, &pipeline::Simulate)?;
                 print!("{}", super::exports::stdout_text(&summary, args.exports.format)?);
+                if let (Some(cell), Some(k)) = (suggest_cell, args.suggest) {
+                    let text = super::suggest::run(&plan.scenario, world, cell, k, &plan.out_dir, &pool)?;
+                    // With --format json stdout is the JSON alone.
+                    if args.exports.format == super::args::Format::Table {
+                        print!("{text}");
+                    }
+                }
                 summaries.push(summary);
             }
             (None, None) => unreachable!("a plain scenario is prepared"),

@@ -45,6 +45,7 @@ mod order;
 pub mod centrality;
 pub mod greedy;
 pub mod ris;
+pub mod suggest;
 
 use crate::graph::Graph;
 use crate::models::ModelSpec;
