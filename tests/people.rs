@@ -228,7 +228,6 @@ fn every_bad_customer_file_is_refused_naming_file_and_line() {
     refused("id,nps\nh,12\nzz,3\nh,4\n", "", &["customers.csv:2:", "customers.csv:3:", "customers.csv:4:"]);
     // Scenario-level: bins out of order; drawn-population keys with a file.
     refused("id,nps\nh,9\n", "nps.passive = 9\nnps.promoter = 8\n", &["population.nps.passive", "at most"]);
-    refused("id,nps\nh,9\n", "friends = 0.3\n", &["population.friends", "does not apply with population.file"]);
 }
 
 #[test]

@@ -193,53 +193,29 @@ macro_rules! param {
 
 impl Declared for PopulationSpec {
     fn params() -> Vec<Param<Self>> {
-        // With `file` the drawn population's keys do not apply (and are not
-        // written to the resolved file); the NPS bins apply only with it.
-        fn drawn(p: &PopulationSpec, x: f64) -> Option<Value> {
-            p.file.is_none().then_some(Value::Float(x))
-        }
+        // The NPS bins apply only with `file` (and are written only then, so
+        // resolved files without it stay as they were).
         fn from_file(p: &PopulationSpec, x: u32) -> Option<Value> {
             p.file.is_some().then(|| x.to_value())
         }
         const SCORE: Ty = Ty::Int { min: 0, max: 10 };
         vec![
-            Param::new(
-                "friends",
-                Ty::Frac,
-                "fraction of nodes who are friends (followers)",
-                |p: &Self| drawn(p, p.friends),
-                |p: &mut Self, v| p.friends.set_value(v),
-            )
-            .starter("fraction of people who are friends (followers)"),
-            Param::new(
-                "mix.mild",
-                Ty::Frac,
-                "fraction of friends with mild interest",
-                |p: &Self| drawn(p, p.mild),
-                |p: &mut Self, v| p.mild.set_value(v),
-            )
-            .starter(""),
-            Param::new(
-                "mix.fan",
-                Ty::Frac,
-                "fraction of friends who are fans",
-                |p: &Self| drawn(p, p.fan),
-                |p: &mut Self, v| p.fan.set_value(v),
-            )
-            .starter(""),
-            Param::new(
+            param!("friends", Ty::Frac, friends, "fraction of nodes who are friends (followers); ignored with file")
+                .starter("fraction of people who are friends (followers)"),
+            param!("mix.mild", Ty::Frac, mild, "fraction of friends with mild interest").starter(""),
+            param!("mix.fan", Ty::Frac, fan, "fraction of friends who are fans").starter(""),
+            param!(
                 "mix.detractor",
                 Ty::Frac,
-                "fraction of friends who are detractors (talk bad from the start); mix must sum to 1",
-                |p: &Self| drawn(p, p.detractor),
-                |p: &mut Self, v| p.detractor.set_value(v),
+                detractor,
+                "fraction of friends who are detractors (talk bad from the start); mix must sum to 1"
             )
             .starter("detractors talk bad from the start"),
             Param::new(
                 "file",
                 Ty::Path,
                 "CSV of the organisation's followers (columns id and role or nps, optional cost); everyone else is \
-                 community; replaces friends and mix",
+                 community; friends and mix are then ignored",
                 |p: &Self| p.file.as_ref().map(|f| Value::String(f.to_string_lossy().into_owned())),
                 |p: &mut Self, v| p.file = v.as_str().map(std::path::PathBuf::from),
             )

@@ -972,15 +972,6 @@ fn resolve_population(t: &Table, base: &Path, errs: &mut Errs<'_>) -> Population
         if !path.is_file() {
             errs.bad("population.file", sec.raw("file"), format!("no such file: {}", path.display()));
         }
-        for k in ["friends", "mix.mild", "mix.fan", "mix.detractor"] {
-            if sec.given(k) {
-                errs.bad(
-                    &format!("population.{k}"),
-                    sec.raw(k),
-                    "does not apply with population.file (the file says who the friends are); remove it",
-                );
-            }
-        }
         p.file = Some(path);
     } else {
         for k in ["nps.promoter", "nps.passive"] {
