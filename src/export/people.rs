@@ -19,8 +19,11 @@ pub const PEOPLE: &str = "people.csv";
 /// `network.gexf`
 pub const GEXF: &str = "network.gexf";
 
+/// Reads one person's count of one field.
+type Count = fn(&PeopleCounts, usize) -> u32;
+
 /// The probability columns, in file order, with the count each reads.
-const FIELDS: [(&str, fn(&PeopleCounts, usize) -> u32); 4] = [
+const FIELDS: [(&str, Count); 4] = [
     ("p_heard_good", |c, v| c.good[v]),
     ("p_heard_bad", |c, v| c.bad[v]),
     ("p_acted", |c, v| c.acted[v]),
