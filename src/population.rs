@@ -56,11 +56,23 @@ pub struct PopulationSpec {
     pub mild: f64,
     pub fan: f64,
     pub detractor: f64,
+    /// `file`: the population read from a file ([`crate::population_file`])
+    /// instead of drawn; resolved against the scenario's folder.
+    pub file: Option<std::path::PathBuf>,
+    /// `nps.promoter` / `nps.passive`: lower edges of the NPS bins.
+    pub nps: crate::population_file::NpsBins,
 }
 
 impl Default for PopulationSpec {
     fn default() -> Self {
-        PopulationSpec { friends: 0.2, mild: 0.6, fan: 0.3, detractor: 0.1 }
+        PopulationSpec {
+            friends: 0.2,
+            mild: 0.6,
+            fan: 0.3,
+            detractor: 0.1,
+            file: None,
+            nps: crate::population_file::NpsBins::default(),
+        }
     }
 }
 
@@ -68,12 +80,15 @@ impl Default for PopulationSpec {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Population {
     roles: Vec<Role>,
+    /// Per-person costs from a population file (`None` for a person: the
+    /// strategy's cost model applies); `None` when the file had no costs.
+    costs: Option<Vec<Option<f64>>>,
 }
 
 impl Population {
     /// Everyone is a community member (classic models have no friends).
     pub fn community(n: usize) -> Self {
-        Population { roles: vec![Role::Community; n] }
+        Population { roles: vec![Role::Community; n], costs: None }
     }
 
     /// Draw roles: each node independently is a friend with probability
@@ -97,12 +112,25 @@ impl Population {
                 }
             })
             .collect();
-        Population { roles }
+        Population { roles, costs: None }
     }
 
     /// Build from explicit roles (tests, hand-made populations).
     pub fn from_roles(roles: Vec<Role>) -> Self {
-        Population { roles }
+        Population { roles, costs: None }
+    }
+
+    /// With per-person costs (one entry per node; see [`Self::cost_override`]).
+    pub fn with_costs(mut self, costs: Option<Vec<Option<f64>>>) -> Self {
+        self.costs = costs;
+        self
+    }
+
+    /// The cost of making `u` an ambassador given by the population file,
+    /// which replaces the strategy's cost model for `u`.
+    #[inline]
+    pub fn cost_override(&self, u: u32) -> Option<f64> {
+        self.costs.as_ref().and_then(|c| c.get(u as usize).copied().flatten())
     }
 
     /// Role of node `u`.

@@ -65,13 +65,18 @@ fn uses_edge_weights(model: &ModelSpec) -> bool {
     }
 }
 
-/// Roles before seeding: drawn from the population stream in the chain
-/// model, everyone a community member in the classic models.
-pub fn population(scenario: &Scenario, g: &Graph) -> Population {
-    if scenario.model.has_roles() {
-        Population::draw(g, &scenario.population, scenario.seed)
-    } else {
-        Population::community(g.len())
+/// Roles before seeding: read from `population.file`, or drawn from the
+/// population stream in the chain model; everyone a community member in the
+/// classic models. Errors (invalid input: exit 2) name the file and line of
+/// every problem in the population file.
+pub fn population(scenario: &Scenario, g: &Graph) -> anyhow::Result<Population> {
+    let spec = &scenario.population;
+    match &spec.file {
+        _ if !scenario.model.has_roles() => Ok(Population::community(g.len())),
+        Some(path) => crate::population_file::load(path, g, spec.nps).map_err(|errs| {
+            anyhow::anyhow!("the population file has {} problem(s):\n  {}", errs.len(), errs.join("\n  "))
+        }),
+        None => Ok(Population::draw(g, spec, scenario.seed)),
     }
 }
 

@@ -335,7 +335,11 @@ fn action_never_exceeds_reach_and_invariants_hold() {
 #[test]
 fn step_zero_seeds_and_detractors() {
     let g = er(300, 5.0, false, 9);
-    let pop = Population::draw(&g, &PopulationSpec { friends: 0.5, mild: 0.2, fan: 0.3, detractor: 0.5 }, 3);
+    let pop = Population::draw(
+        &g,
+        &PopulationSpec { friends: 0.5, mild: 0.2, fan: 0.3, detractor: 0.5, ..Default::default() },
+        3,
+    );
     let det: Vec<u32> = (0..300).filter(|&u| pop.role(u) == Role::Detractor).collect();
     let comm: Vec<u32> = (0..300).filter(|&u| pop.role(u) == Role::Community).collect();
     assert!(det.len() > 30 && comm.len() > 30);
@@ -363,7 +367,11 @@ fn step_zero_seeds_and_detractors() {
 #[test]
 fn defense_reduces_bad_reach() {
     let g = er(800, 8.0, false, 12);
-    let pop = Population::draw(&g, &PopulationSpec { friends: 0.3, mild: 0.5, fan: 0.3, detractor: 0.2 }, 4);
+    let pop = Population::draw(
+        &g,
+        &PopulationSpec { friends: 0.3, mild: 0.5, fan: 0.3, detractor: 0.2, ..Default::default() },
+        4,
+    );
     // Seed many ambassadors so that many people follow one.
     let seeds: Vec<u32> = pop.friends().filter(|&u| pop.role(u) != Role::Detractor).take(60).collect();
     let mut s = Scratch::default();
@@ -560,7 +568,11 @@ fn talk_phase_sends_each_talkers_row_by_row_messages_with_its_own_probability() 
     // either valence, detractors) sends by the row-by-row protocol written
     // from its definition, with p = share.<valence> × role.share.
     let g = er(400, 12.0, false, 21);
-    let pop = Population::draw(&g, &PopulationSpec { friends: 0.5, mild: 0.4, fan: 0.4, detractor: 0.2 }, 5);
+    let pop = Population::draw(
+        &g,
+        &PopulationSpec { friends: 0.5, mild: 0.4, fan: 0.4, detractor: 0.2, ..Default::default() },
+        5,
+    );
     let params = RcParams { share: Valenced { good: 0.05, bad: 0.08 }, quality: 0.5, ..RcParams::default() };
     let roles = params.roles;
     let seeds: Vec<u32> = (0..400).filter(|&u| pop.role(u) != Role::Detractor).step_by(9).collect();
@@ -599,7 +611,11 @@ fn defense_follows_the_defenders_opinion() {
     // quality 0: every ambassador's own experience is bad, so nobody ever
     // defends, and defence changes nothing, replicate by replicate.
     let g = er(800, 8.0, false, 12);
-    let pop = Population::draw(&g, &PopulationSpec { friends: 0.3, mild: 0.5, fan: 0.3, detractor: 0.2 }, 4);
+    let pop = Population::draw(
+        &g,
+        &PopulationSpec { friends: 0.3, mild: 0.5, fan: 0.3, detractor: 0.2, ..Default::default() },
+        4,
+    );
     let seeds: Vec<u32> = pop.friends().filter(|&u| pop.role(u) != Role::Detractor).take(60).collect();
     let mut s = Scratch::default();
     let mut bad = 0.0;

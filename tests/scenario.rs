@@ -1057,6 +1057,24 @@ fn every_declared_parameter_is_read_written_and_every_field_declared() {
         "population",
         |v| format!("{net}[population]\n{}", toml_lines(v)),
         |v| {
+            // `file` must exist (and is read back absolute); the NPS bins
+            // apply only with it.
+            let customers = root().join("scenarios/data/nps_customers.csv");
+            for (_, x) in v.iter_mut().filter(|(k, _)| k == "file") {
+                *x = toml::Value::String(customers.to_str().unwrap().to_string());
+            }
+            // Passives score at most what promoters do.
+            let score = |v: &Vec<(String, toml::Value)>, key: &str| {
+                v.iter().find(|(k, _)| k == key).and_then(|(_, x)| x.as_integer()).unwrap()
+            };
+            let (lo, hi) = (score(v, "nps.passive"), score(v, "nps.promoter"));
+            for (k, x) in v.iter_mut() {
+                match k.as_str() {
+                    "nps.passive" => *x = toml::Value::Integer(lo.min(hi)),
+                    "nps.promoter" => *x = toml::Value::Integer(lo.max(hi)),
+                    _ => {}
+                }
+            }
             let sum: f64 = v.iter().filter(|(k, _)| k.starts_with("mix.")).filter_map(|(_, x)| x.as_float()).sum();
             for (k, x) in v.iter_mut().filter(|(k, _)| k.starts_with("mix.")) {
                 let share = x.as_float().unwrap() / sum;
@@ -1080,7 +1098,13 @@ fn every_declared_parameter_is_read_written_and_every_field_declared() {
     check_declarations::<OutputSpec>(
         "output",
         |v| format!("{net}[output]\n{}", toml_lines(v)),
-        none,
+        // `people` is written only when true (its default, false, leaves
+        // resolved files as they were).
+        |v| {
+            for (_, x) in v.iter_mut().filter(|(k, _)| k == "people") {
+                *x = toml::Value::Boolean(true);
+            }
+        },
         |s| s.output.clone(),
     );
 }
@@ -1158,6 +1182,7 @@ fn every_schema_key_is_read_into_the_scenario() {
         ("network", "path"),         // written absolute: karate_edge_list_resolves_against_the_scenario_file
         ("strategy", "file"),        // written inline as nodes: explicit_seed_file_is_read_relative_to_the_scenario
         ("strategy", "budget_unit"), // "cost" needs a budget in cost units: cost_budgets_resolve_and_sweep_in_their_unit
+        ("output", "people"),        // written only when true: tests/people.rs
     ];
     let mut checked = 0;
     for sec in scenario::schema() {

@@ -525,7 +525,7 @@ proptest! {
         let s = StrategySpec { cost, ..spec(kind, Budget::Cost(budget)) };
         match select(&s, &c) {
             Ok(sel) => {
-                let total: f64 = sel.seeds.iter().map(|&u| cost.cost(&g, u)).sum();
+                let total: f64 = sel.seeds.iter().map(|&u| cost.cost(&g, &pop, u)).sum();
                 prop_assert!((total - sel.cost).abs() < 1e-9 * total.max(1.0));
                 prop_assert!(sel.cost <= budget * (1.0 + 1e-9), "spent {} of {}", sel.cost, budget);
                 let mut d = sel.seeds.clone();
@@ -538,7 +538,7 @@ proptest! {
                     for u in 0..300u32 {
                         let eligible = which != 2 || (3..=12).contains(&g.followers(u));
                         if eligible && !sel.seeds.contains(&u) {
-                            prop_assert!(cost.cost(&g, u) > left - 1e-9 * budget, "node {} would still fit", u);
+                            prop_assert!(cost.cost(&g, &pop, u) > left - 1e-9 * budget, "node {} would still fit", u);
                         }
                     }
                 }

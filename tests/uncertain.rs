@@ -21,7 +21,7 @@ fn ok(o: &Output) {
 /// Run a parsed scenario through the library on `threads` threads.
 fn run(s: &Scenario, threads: usize) -> Execution {
     let (g, _) = womsim::world::build_with_stats(s).unwrap();
-    let pop = womsim::world::population(s, &g);
+    let pop = womsim::world::population(s, &g).unwrap();
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
     let world = World {
         graph: &g,

@@ -167,6 +167,13 @@ pub struct RunArgs {
     /// scenario's estimated memory against what the machine has available.
     #[arg(long, value_name = "SIZE", value_parser = parse_memory)]
     pub max_memory: Option<u64>,
+    /// After the run, list the K people whose addition to the first strategy's seeds adds the most (greedy
+    /// marginal gains; under a cost budget per unit of cost) and write them to suggestions.csv; one scenario only.
+    #[arg(long, value_name = "K", value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub suggest: Option<u32>,
+    /// The strategy --suggest adds to (default: the first).
+    #[arg(long, value_name = "NAME", requires = "suggest")]
+    pub suggest_for: Option<String>,
     #[command(flatten)]
     pub exports: ExportArgs,
 }

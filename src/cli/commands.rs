@@ -28,7 +28,7 @@ fn validate_one(path: &Path) -> anyhow::Result<String> {
     if g.is_empty() {
         anyhow::bail!("scenario {:?}: the network has no nodes", s.name);
     }
-    let pop = network::population(&s, &g);
+    let pop = network::population(&s, &g)?;
     let mut out = String::new();
     let _ = writeln!(out, "# {}: valid — scenario {:?}", path.display(), s.name);
     let _ = writeln!(out, "{}", s.to_resolved_toml().trim_end());

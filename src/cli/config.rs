@@ -138,6 +138,8 @@ mod tests {
             quiet: false,
             shard: None,
             max_memory: None,
+            suggest: None,
+            suggest_for: None,
             exports: Default::default(),
         }
     }

@@ -13,6 +13,7 @@ pub mod network;
 pub mod resources;
 pub mod run;
 pub mod shard;
+pub mod suggest;
 pub mod summary;
 
 use std::fmt;

@@ -92,8 +92,31 @@ pub fn run_command(args: &RunArgs) -> Result<(), CliError> {
             }
         }
     }
+    // `--suggest`: one plain scenario, a strategy with one seed set;
+    // checked before anything is written.
+    let suggest_cell = match args.suggest {
+        None => None,
+        Some(_) => match (settings.plans.len(), &sweeps[0], &prepared[0], args.shard) {
+            (1, None, Some(prep), None) => {
+                Some(super::suggest::target(&settings.plans[0].scenario, &prep.cells, args.suggest_for.as_deref())?)
+            }
+            _ => {
+                return Err(invalid(anyhow::anyhow!(
+                    "--suggest works on one scenario without [sweep] and without --shard"
+                )))
+            }
+        },
+    };
     if let Some(shard) = args.shard {
         let plan = &settings.plans[0];
+        if plan.scenario.output.people {
+            // Shards do not carry per-person counts (yet): refuse rather than
+            // merge a run whose people.csv would be missing.
+            return Err(invalid(anyhow::anyhow!(
+                "output.people = true is not supported with --shard: run the scenario without --shard, \
+                 or set people = false"
+            )));
+        }
         return match (&prepared[0], &sweeps[0], first_groups.into_iter().next().flatten()) {
             (Some(prep), None, _) => super::shard::run_shard(plan, prep, &settings, &pool, shard),
             (_, Some(sw), first) => super::shard::run_sweep_shard(plan, sw, first, &settings, &pool, shard),
@@ -110,6 +133,13 @@ pub fn run_command(args: &RunArgs) -> Result<(), CliError> {
                 let world = (&prep.graph, &prep.population, prep.cells.as_slice());
                 let summary = run_plan(plan, world, &settings, &pool, &plan.scenario.name, &pipeline::Simulate)?;
                 print!("{}", super::exports::stdout_text(&summary, args.exports.format)?);
+                if let (Some(cell), Some(k)) = (suggest_cell, args.suggest) {
+                    let text = super::suggest::run(&plan.scenario, world, cell, k, &plan.out_dir, &pool)?;
+                    // With --format json stdout is the JSON alone.
+                    if args.exports.format == super::args::Format::Table {
+                        print!("{text}");
+                    }
+                }
                 summaries.push(summary);
             }
             (None, None) => unreachable!("a plain scenario is prepared"),
@@ -271,7 +301,7 @@ fn build_world(
     if graph.is_empty() {
         return Err(invalid(anyhow::anyhow!("scenario {:?}: the network has no nodes", s.name)));
     }
-    let population = network::population(s, &graph);
+    let population = network::population(s, &graph).map_err(invalid)?;
     Ok((graph, population))
 }
 
@@ -404,6 +434,10 @@ pub(super) fn run_plan(
         Ok(())
     };
     pool.install(|| pipeline::execute_from(source, &world, cells, &shown, &mut save))?;
+    if s.output.people {
+        let counts = pool.install(|| womsim::people::tally_all(&world, cells));
+        export::people::write_all(dir, graph, population, &counts)?;
+    }
 
     // Charts are drawn from the folder as written, so `womsim plot` on it
     // later draws exactly the same pictures.

@@ -12,6 +12,7 @@
 
 pub mod check;
 pub mod formats;
+pub mod people;
 
 use std::fs;
 use std::io::Write;
@@ -59,7 +60,7 @@ pub const DRAWS: &str = "draws.csv";
 
 /// Every file name `womsim run` may create in a results folder (besides
 /// `points/` of a sweep).
-pub const ALL_OUTPUTS: [&str; 14] = [
+pub const ALL_OUTPUTS: [&str; 17] = [
     SUMMARY,
     TIMESERIES,
     REPLICATES,
@@ -74,7 +75,13 @@ pub const ALL_OUTPUTS: [&str; 14] = [
     SWEEP_RESOLVED,
     formats::RESULTS_CSV,
     DRAWS,
+    people::PEOPLE,
+    people::GEXF,
+    SUGGESTIONS,
 ];
+
+/// `suggestions.csv` (`womsim run --suggest K`): whom to recruit next.
+pub const SUGGESTIONS: &str = "suggestions.csv";
 
 /// Final values recorded per replicate in `replicates.csv`, in column order.
 pub const REPLICATE_METRICS: [Metric; 9] = [
@@ -198,7 +205,7 @@ pub fn write_resolved(dir: &Path, toml: &str) -> anyhow::Result<()> {
     atomic_write(&dir.join(RESOLVED), toml.as_bytes())
 }
 
-fn csv_bytes(header: &[String], rows: impl Iterator<Item = Vec<String>>) -> anyhow::Result<Vec<u8>> {
+pub(crate) fn csv_bytes(header: &[String], rows: impl Iterator<Item = Vec<String>>) -> anyhow::Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(header)?;
     for r in rows {

@@ -148,3 +148,16 @@ pub fn has_acted(spec: &ModelSpec, scratch: &Scratch, v: u32) -> bool {
         ModelSpec::RelationshipChain(_) => scratch.rc.as_ref().is_some_and(|s| s.has_acted(v)),
     }
 }
+
+/// What happened to node `v` in the replicate last simulated with `scratch`
+/// and `spec`: `None` if it never heard, else `Some(bad)` with `bad` the
+/// valence it ended with (the chain model: its opinion's sign, as
+/// `reached_bad` counts; IC-N: negative activation; the other models have
+/// no bad news). O(1). Used for per-person results (`people.csv`).
+pub fn heard(spec: &ModelSpec, scratch: &Scratch, v: u32) -> Option<bool> {
+    match spec {
+        ModelSpec::RelationshipChain(_) => scratch.rc.as_ref().and_then(|s| s.reached_bad(v)),
+        ModelSpec::IcN(_) => scratch.icn.as_ref().filter(|s| s.has_acted(v)).map(|s| s.is_negative(v)),
+        _ => has_acted(spec, scratch, v).then_some(false),
+    }
+}

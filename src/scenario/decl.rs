@@ -193,8 +193,14 @@ macro_rules! param {
 
 impl Declared for PopulationSpec {
     fn params() -> Vec<Param<Self>> {
+        // The NPS bins apply only with `file` (and are written only then, so
+        // resolved files without it stay as they were).
+        fn from_file(p: &PopulationSpec, x: u32) -> Option<Value> {
+            p.file.is_some().then(|| x.to_value())
+        }
+        const SCORE: Ty = Ty::Int { min: 0, max: 10 };
         vec![
-            param!("friends", Ty::Frac, friends, "fraction of nodes who are friends (followers)")
+            param!("friends", Ty::Frac, friends, "fraction of nodes who are friends (followers); ignored with file")
                 .starter("fraction of people who are friends (followers)"),
             param!("mix.mild", Ty::Frac, mild, "fraction of friends with mild interest").starter(""),
             param!("mix.fan", Ty::Frac, fan, "fraction of friends who are fans").starter(""),
@@ -205,6 +211,31 @@ impl Declared for PopulationSpec {
                 "fraction of friends who are detractors (talk bad from the start); mix must sum to 1"
             )
             .starter("detractors talk bad from the start"),
+            Param::new(
+                "file",
+                Ty::Path,
+                "CSV of the organisation's followers (columns id and role or nps, optional cost); everyone else is \
+                 community; friends and mix are then ignored",
+                |p: &Self| p.file.as_ref().map(|f| Value::String(f.to_string_lossy().into_owned())),
+                |p: &mut Self, v| p.file = v.as_str().map(std::path::PathBuf::from),
+            )
+            .default_doc("none (drawn)"),
+            Param::new(
+                "nps.promoter",
+                SCORE,
+                "with file and an nps column: lowest score of a promoter (fan)",
+                |p: &Self| from_file(p, p.nps.promoter),
+                |p: &mut Self, v| p.nps.promoter.set_value(v),
+            )
+            .default_doc("9"),
+            Param::new(
+                "nps.passive",
+                SCORE,
+                "with file and an nps column: lowest score of a passive (mild); lower scores are detractors",
+                |p: &Self| from_file(p, p.nps.passive),
+                |p: &mut Self, v| p.nps.passive.set_value(v),
+            )
+            .default_doc("7"),
         ]
     }
 }

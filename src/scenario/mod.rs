@@ -68,6 +68,9 @@ pub struct OutputSpec {
     pub size: (u32, u32),
     /// Also write `report.html`; default true.
     pub report: bool,
+    /// Also write the per-person results `people.csv` and `network.gexf`
+    /// ([`crate::people`]); default false.
+    pub people: bool,
 }
 
 impl Default for OutputSpec {
@@ -77,6 +80,7 @@ impl Default for OutputSpec {
             charts: schema::CHARTS.iter().map(|s| s.to_string()).collect(),
             size: (1920, 1080),
             report: true,
+            people: false,
         }
     }
 }
@@ -119,6 +123,16 @@ impl decl::Declared for OutputSpec {
                 },
             ),
             crate::param!("report", Ty::Bool, report, "also write report.html"),
+            // Written only when true, so resolved files of scenarios without
+            // it stay as they were.
+            Param::new(
+                "people",
+                Ty::Bool,
+                "also write per-person results people.csv and network.gexf (one more simulation per replicate)",
+                |o: &Self| o.people.then_some(Value::Boolean(true)),
+                |o: &mut Self, v| o.people.set_value(v),
+            )
+            .default_doc("false"),
         ]
     }
 }

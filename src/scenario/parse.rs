@@ -762,7 +762,7 @@ fn resolve(doc: &Table, source: Option<&Path>, base: &Path, errs: &mut Errs<'_>)
                     ),
                 );
             }
-            resolve_population(t, errs)
+            resolve_population(t, base, errs)
         }
     };
 
@@ -818,6 +818,9 @@ fn resolve(doc: &Table, source: Option<&Path>, base: &Path, errs: &mut Errs<'_>)
     let mut inputs: Vec<PathBuf> = source.map(Path::to_path_buf).into_iter().collect();
     if let Some(NetworkSource::EdgeList { path, .. }) = &network {
         inputs.push(path.clone());
+    }
+    if let Some(f) = &population.file {
+        inputs.push(f.clone());
     }
     for f in seed_files {
         if !inputs.contains(&f) {
@@ -983,12 +986,32 @@ fn resolve_model(t: &Table, edge_list: bool, errs: &mut Errs<'_>) -> Option<Mode
     })
 }
 
-fn resolve_population(t: &Table, errs: &mut Errs<'_>) -> PopulationSpec {
+fn resolve_population(t: &Table, base: &Path, errs: &mut Errs<'_>) -> PopulationSpec {
     let mut entries = Vec::new();
     flatten("", t, &mut entries);
     let Some(s) = schema::section("population", None) else { return PopulationSpec::default() };
     let sec = Sec::new("population", entries, &[s], None, false, errs);
-    let p: PopulationSpec = sec.declared();
+    let mut p: PopulationSpec = sec.declared();
+    if let Some(f) = p.file.take() {
+        let path = base.join(f);
+        if !path.is_file() {
+            errs.bad("population.file", sec.raw("file"), format!("no such file: {}", path.display()));
+        }
+        p.file = Some(path);
+    } else {
+        for k in ["nps.promoter", "nps.passive"] {
+            if sec.given(k) {
+                errs.bad(&format!("population.{k}"), sec.raw(k), "applies only with population.file; remove it");
+            }
+        }
+    }
+    if p.nps.passive > p.nps.promoter {
+        errs.bad(
+            "population.nps.passive",
+            sec.raw("nps.passive"),
+            format!("must be at most nps.promoter = {} (passives score below promoters)", p.nps.promoter),
+        );
+    }
     let all_valid = ["mix.mild", "mix.fan", "mix.detractor"].iter().all(|k| !sec.given(k) || sec.raw(k).is_some());
     let sum = p.mild + p.fan + p.detractor;
     if all_valid && (sum - 1.0).abs() > MIX_TOLERANCE {

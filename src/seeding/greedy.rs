@@ -107,6 +107,26 @@ impl SpreadOracle for ModelOracle<'_> {
     }
 
     fn spread(&self, seeds: &[u32], s: &mut Self::Scratch) -> f64 {
+        let mut total = 0.0;
+        let own = self.each_value(seeds, s, &mut |x| total += x);
+        total / self.keys.len() as f64 - own
+    }
+}
+
+impl ModelOracle<'_> {
+    /// The objective of `seeds` in each of the oracle's replicates, in
+    /// replicate order (what [`SpreadOracle::spread`] averages), minus
+    /// the seeds' own count for `lift_action`. For Monte Carlo errors.
+    pub fn per_replicate(&self, seeds: &[u32], s: &mut OracleScratch) -> Vec<f64> {
+        let mut v = Vec::with_capacity(self.keys.len());
+        let own = self.each_value(seeds, s, &mut |x| v.push(x));
+        v.iter().map(|x| x - own).collect()
+    }
+
+    /// Call `f` with the objective's final value in each replicate; returns
+    /// what is subtracted from it for the objective (the seeds' own count
+    /// for `lift_action`, else 0).
+    fn each_value(&self, seeds: &[u32], s: &mut OracleScratch, f: &mut dyn FnMut(f64)) -> f64 {
         let metric = match self.objective {
             Objective::Reach => Metric::Reached,
             Objective::Action | Objective::LiftAction => Metric::Acted,
@@ -118,27 +138,23 @@ impl SpreadOracle for ModelOracle<'_> {
             Objective::LiftAction => seeds.len() as f64,
             Objective::Reach | Objective::Action => 0.0,
         };
-        let mut total = 0.0;
         if let (Some(p), Some(ics)) = (self.fast_ic(), s.ic.as_mut()) {
             // No trajectory rows to write: only the cascade itself.
             for &key in &self.keys {
-                total += f64::from(ic::final_reach(p, self.ctx.graph, seeds, key, ics));
+                f(f64::from(ic::final_reach(p, self.ctx.graph, seeds, key, ics)));
             }
-            if let Some(p) = self.ctx.progress {
-                (p.0)(self.keys.len() as u64);
+        } else {
+            for &key in &self.keys {
+                let input =
+                    ReplicateInput { graph: self.ctx.graph, population: self.ctx.population, seeds, dynamics_key: key };
+                models::simulate(self.ctx.model, &input, &mut s.model, &mut s.traj);
+                f(s.traj.last()[metric.idx()]);
             }
-            return total / self.keys.len() as f64 - own;
-        }
-        for &key in &self.keys {
-            let input =
-                ReplicateInput { graph: self.ctx.graph, population: self.ctx.population, seeds, dynamics_key: key };
-            models::simulate(self.ctx.model, &input, &mut s.model, &mut s.traj);
-            total += s.traj.last()[metric.idx()];
         }
         if let Some(p) = self.ctx.progress {
             (p.0)(self.keys.len() as u64);
         }
-        total / self.keys.len() as f64 - own
+        own
     }
 }
 
@@ -345,7 +361,7 @@ pub(super) fn model_greedy_cost(
     let oracle = ModelOracle::new(ctx, objective, replicates);
     // The cost of every node, looked up by id (the closure must own its data).
     let costs: std::sync::Arc<Vec<f64>> =
-        std::sync::Arc::new((0..ctx.graph.n()).map(|u| cost.cost(ctx.graph, u)).collect());
+        std::sync::Arc::new((0..ctx.graph.n()).map(|u| cost.cost(ctx.graph, ctx.population, u)).collect());
     let (seeds, _) = cost_effective(&oracle, pool, move |u| costs[u as usize], budget);
     seeds
 }

@@ -45,6 +45,7 @@ mod order;
 pub mod centrality;
 pub mod greedy;
 pub mod ris;
+pub mod suggest;
 
 use crate::graph::Graph;
 use crate::models::ModelSpec;
@@ -218,9 +219,10 @@ impl Default for CostModel {
 }
 
 impl CostModel {
-    /// Cost of node `u`.
-    pub fn cost(&self, g: &Graph, u: u32) -> f64 {
-        self.base + self.per_follower * f64::from(g.followers(u))
+    /// Cost of node `u`: its own cost from the population file if it has
+    /// one (`population.file`'s `cost` column), else the formula.
+    pub fn cost(&self, g: &Graph, pop: &Population, u: u32) -> f64 {
+        pop.cost_override(u).unwrap_or_else(|| self.base + self.per_follower * f64::from(g.followers(u)))
     }
 }
 
@@ -381,7 +383,7 @@ pub fn select(spec: &StrategySpec, ctx: &SeedingContext<'_>) -> Result<Selection
     // The most seeds the budget can buy (adaptive strategies size their work by it).
     let max_seeds = match spec.budget {
         Budget::People(k) => k as usize,
-        Budget::Cost(c) => affordable(&pool, g, &spec.cost, c),
+        Budget::Cost(c) => affordable(&pool, ctx, &spec.cost, c),
     };
     let mut picker: Box<dyn Picker + '_> = match &spec.kind {
         StrategyKind::None => unreachable!("handled above: no seeds"),
@@ -422,7 +424,7 @@ pub fn select(spec: &StrategySpec, ctx: &SeedingContext<'_>) -> Result<Selection
                 match picker.next(&|_| true)? {
                     Some(u) => {
                         seeds.push(u);
-                        spent += spec.cost.cost(g, u);
+                        spent += spec.cost.cost(g, ctx.population, u);
                     }
                     None => {
                         return Err(SeedingError::NotEnough { available: seeds.len(), budget: u64::from(k) });
@@ -433,11 +435,11 @@ pub fn select(spec: &StrategySpec, ctx: &SeedingContext<'_>) -> Result<Selection
         Budget::Cost(c) => {
             let limit = c * (1.0 + COST_SLACK);
             loop {
-                let fits = |u: u32| spent + spec.cost.cost(g, u) <= limit;
+                let fits = |u: u32| spent + spec.cost.cost(g, ctx.population, u) <= limit;
                 match picker.next(&fits)? {
                     Some(u) => {
                         seeds.push(u);
-                        spent += spec.cost.cost(g, u);
+                        spent += spec.cost.cost(g, ctx.population, u);
                     }
                     None => break,
                 }
@@ -461,13 +463,13 @@ pub fn select(spec: &StrategySpec, ctx: &SeedingContext<'_>) -> Result<Selection
 
 /// Cheapest cost in the effective pool, for error messages.
 fn cheapest_cost(ctx: &SeedingContext<'_>, spec: &StrategySpec) -> Option<f64> {
-    effective_pool(ctx, spec).into_iter().map(|u| spec.cost.cost(ctx.graph, u)).min_by(f64::total_cmp)
+    effective_pool(ctx, spec).into_iter().map(|u| spec.cost.cost(ctx.graph, ctx.population, u)).min_by(f64::total_cmp)
 }
 
 /// How many pool members a cost budget can buy at most (the cheapest ones).
 /// O(P log P).
-fn affordable(pool: &[u32], g: &Graph, cost: &CostModel, budget: f64) -> usize {
-    let mut costs: Vec<f64> = pool.iter().map(|&u| cost.cost(g, u)).collect();
+fn affordable(pool: &[u32], ctx: &SeedingContext<'_>, cost: &CostModel, budget: f64) -> usize {
+    let mut costs: Vec<f64> = pool.iter().map(|&u| cost.cost(ctx.graph, ctx.population, u)).collect();
     costs.sort_unstable_by(f64::total_cmp);
     let limit = budget * (1.0 + COST_SLACK);
     let mut spent = 0.0;

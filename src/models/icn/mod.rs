@@ -76,6 +76,11 @@ impl Scratch {
         self.active.contains(v)
     }
 
+    /// Whether an active `v` is negative (bad news).
+    pub fn is_negative(&self, v: u32) -> bool {
+        self.negative.get(v as usize).copied().unwrap_or(false)
+    }
+
     pub fn new(n: usize) -> Self {
         Scratch {
             active: Stamps::new(n),

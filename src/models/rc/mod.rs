@@ -409,6 +409,15 @@ impl Scratch {
         i < self.n && self.nodes[i].sf >> EPOCH_SHIFT == self.epoch && self.nodes[i].has(flag::ACTED)
     }
 
+    /// Whether `v` was reached by the end of the last replicate, and if so
+    /// whether its opinion then is bad (`opinion < 0`, as `reached_bad`
+    /// counts it). O(1).
+    pub fn reached_bad(&self, v: u32) -> Option<bool> {
+        let i = v as usize;
+        let nd = self.nodes.get(i).filter(|nd| i < self.n && nd.sf >> EPOCH_SHIFT == self.epoch)?;
+        nd.has(flag::REACHED).then_some(nd.opinion < 0.0)
+    }
+
     /// Start a replicate: O(1) except when the epoch counter passes
     /// `MAX_EPOCH` (once every 8,388,607 replicates per scratch), which resets
     /// every record in O(n).
