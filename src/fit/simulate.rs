@@ -154,7 +154,7 @@ impl FitWorld {
             return Err(problems);
         }
         let graph = crate::world::build(scenario).map_err(|e| vec![format!("{e:#}")])?;
-        let population = crate::world::population(scenario, &graph);
+        let population = crate::world::population(scenario, &graph).map_err(|e| vec![format!("{e:#}")])?;
         Ok(FitWorld {
             resolver,
             keys: keys.to_vec(),
