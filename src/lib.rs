@@ -63,5 +63,6 @@ pub mod runner;
 pub mod scenario;
 pub mod seeding;
 pub mod stats;
+pub mod sensitivity;
 pub mod uncertainty;
 pub mod world;
