@@ -56,10 +56,12 @@ pub const SWEEP_RESOLVED: &str = "sweep.resolved.toml";
 pub const POINTS_DIR: &str = "points";
 /// Per draw and strategy of an `[uncertain]` run: the draw's values and mean lifts.
 pub const DRAWS: &str = "draws.csv";
+/// Sensitivity indices of an `[uncertain] sensitivity` run (tidy).
+pub const SENSITIVITY: &str = "sensitivity.csv";
 
 /// Every file name `womsim run` may create in a results folder (besides
 /// `points/` of a sweep).
-pub const ALL_OUTPUTS: [&str; 14] = [
+pub const ALL_OUTPUTS: [&str; 15] = [
     SUMMARY,
     TIMESERIES,
     REPLICATES,
@@ -74,6 +76,7 @@ pub const ALL_OUTPUTS: [&str; 14] = [
     SWEEP_RESOLVED,
     formats::RESULTS_CSV,
     DRAWS,
+    SENSITIVITY,
 ];
 
 /// Final values recorded per replicate in `replicates.csv`, in column order.
@@ -205,6 +208,27 @@ fn csv_bytes(header: &[String], rows: impl Iterator<Item = Vec<String>>) -> anyh
         w.write_record(&r)?;
     }
     w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+/// Write `sensitivity.csv`: `strategy` (or `margin`), `metric`, `key`,
+/// `index` (`first`, `total`, `mu_star`, `sigma`), `value`, `ci95_low`,
+/// `ci95_high` (empty where undefined), rows as in summary.json.
+pub fn write_sensitivity(dir: &Path, info: &crate::results::SensitivityInfo) -> anyhow::Result<()> {
+    let header: Vec<String> =
+        ["strategy", "metric", "key", "index", "value", "ci95_low", "ci95_high"].map(String::from).to_vec();
+    let cell = |x: Option<f64>| x.map_or_else(String::new, num);
+    let rows = info.indices.iter().map(|r| {
+        vec![
+            r.strategy.clone(),
+            r.metric.clone(),
+            r.key.clone(),
+            r.index.clone(),
+            cell(r.value),
+            cell(r.ci95_low),
+            cell(r.ci95_high),
+        ]
+    });
+    atomic_write(&dir.join(SENSITIVITY), &csv_bytes(&header, rows)?)
 }
 
 /// Shortest round-trip text of a float.
@@ -612,6 +636,7 @@ mod tests {
             baseline: Baseline { final_: finals(0.5) },
             strategies: vec![strategy("first", false), strategy("second, quoted \"x\"", true)],
             uncertain: None,
+            sensitivity: None,
         };
         let row = |k: f64| {
             let mut r = [0.0; NUM_METRICS];

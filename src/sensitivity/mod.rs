@@ -36,6 +36,8 @@
 //! (Sobol) or the r trajectories (Morris), with the resampled indices given
 //! by the caller (one named stream: see [`resamples`]).
 
+pub mod study;
+
 use crate::rng::{self, Rng64};
 use crate::stats;
 
