@@ -25,7 +25,7 @@ fn scenario(uncertain: &str) -> String {
 }
 
 const KEYS: &str = r#""model.share.good" = { dist = "uniform", low = 0.005, high = 0.03 }
-"model.trickle.recruit_rate" = { dist = "uniform", low = 0.0, high = 0.5 }
+"model.dilution.reference" = { dist = "uniform", low = 10.0, high = 1000.0 }
 "#;
 
 /// The study of a run of `s` through the library.
@@ -68,11 +68,11 @@ fn sobol_design_is_n_times_k_plus_2_draws_of_prior_quantiles() {
     assert_eq!(s.total_replicates(), 5 * 4 * 3);
     let d = u.sensitivity.as_ref().unwrap();
     assert_eq!((d.base, d.rows.len()), (5, 20));
-    // Keys in name order: share.good, trickle.recruit_rate; values are the
+    // Keys in name order: dilution.reference, share.good; values are the
     // uniform priors' quantiles at the design's coordinates.
     for (v, row) in u.values.iter().zip(&d.rows) {
-        assert!((v[0] - (0.005 + 0.025 * row[0])).abs() < 1e-15);
-        assert!((v[1] - 0.5 * row[1]).abs() < 1e-15);
+        assert!((v[0] - (10.0 + 990.0 * row[0])).abs() < 1e-12);
+        assert!((v[1] - (0.005 + 0.025 * row[1])).abs() < 1e-15);
     }
     // Rows A_B^(i) take key i from B and the rest from A.
     assert_eq!(d.rows[2], vec![d.rows[1][0], d.rows[0][1]]);
@@ -120,9 +120,10 @@ fn sensitivity_problems_are_reported_at_once() {
 
 #[test]
 fn sobol_finds_the_active_key_and_the_inert_key_covers_zero() {
-    // recruit_rate does nothing while recruit_cap = 0 (the default): its
-    // total index must cover 0; share.good drives reach.
-    let s = parse_str(&scenario(&format!("sensitivity = \"sobol\"\ndraws = 48\n{KEYS}")), None).unwrap();
+    // dilution.reference does nothing while both dilution elasticities are
+    // 0 (magic_middle.toml's defaults): its total index must cover 0;
+    // share.good drives reach.
+    let s = parse_str(&scenario(&format!("sensitivity = \"sobol\"\ndraws = 128\n{KEYS}").replace("replicates = 3", "replicates = 6")), None).unwrap();
     let info = study(&s);
     assert!(info.noise_corrected);
     let margin = info.margin.as_ref().unwrap();
@@ -134,14 +135,18 @@ fn sobol_finds_the_active_key_and_the_inert_key_covers_zero() {
             .unwrap_or_else(|| panic!("no row {strategy} {metric} {key} {index}"))
             .clone()
     };
-    let inert = get("margin", &margin.metric, "model.trickle.recruit_rate", "total");
+    let inert = get("margin", &margin.metric, "model.dilution.reference", "total");
     assert!(inert.ci95_low.unwrap() <= 0.0 && 0.0 <= inert.ci95_high.unwrap(), "{inert:?}");
     let first = &s.strategies[0].name;
-    let active = get(first, "reached", "model.share.good", "total");
-    assert!(active.ci95_low.unwrap() > 0.5, "{active:?}");
+    // share.good is the only key with an effect: its total index is
+    // exactly 1; the CI must cover it and exclude values far from it.
+    for index in ["first", "total"] {
+        let active = get(first, "reached", "model.share.good", index);
+        assert!(active.ci95_low.unwrap() > 0.5 && active.ci95_high.unwrap() >= 1.0, "{active:?}");
+    }
     // Over every output, the inert key's total CI covers 0 about 95% of the time.
     let inert_rows: Vec<_> =
-        info.indices.iter().filter(|r| r.key == "model.trickle.recruit_rate" && r.index == "total").collect();
+        info.indices.iter().filter(|r| r.key == "model.dilution.reference" && r.index == "total").collect();
     let covered = inert_rows
         .iter()
         .filter(|r| r.value.is_none() || (r.ci95_low.unwrap() <= 0.0 && 0.0 <= r.ci95_high.unwrap()))

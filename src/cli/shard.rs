@@ -297,13 +297,14 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
     let cells = first.manifest.cells;
     // The manifest's numbers bound what was read back: they must be the
     // scenario's (whose text the digest vouches for).
-    if (replicates, first.manifest.steps) != (s.replicates, s.steps) {
+    // (With [uncertain], the shards hold draws × replicates per draw.)
+    if (replicates, first.manifest.steps) != (s.total_replicates(), s.steps) {
         return Err(invalid(anyhow::anyhow!(
             "{}: {} says {replicates} replicates of {} steps, its scenario {} × {}",
             args.shards[0].display(),
             shard::SHARD_MANIFEST,
             first.manifest.steps,
-            s.replicates,
+            s.total_replicates(),
             s.steps
         )));
     }

@@ -159,6 +159,12 @@ fn bootstrap(n: usize, resamples: &[Vec<usize>], stat: &dyn Fn(&mut dyn Iterator
 pub fn sobol(y: &[f64], k: usize, noise: f64, resamples: &[Vec<usize>]) -> Vec<[Est; 2]> {
     let w = k + 2;
     let n = y.len() / w;
+    // Centred on the mean of A and B: the first-order numerator's
+    // expectation is unchanged by a shift, but its variance grows with the
+    // mean² (Saltelli et al. 2010, §4), which a simulator's counts make large.
+    let centre = (0..n).map(|j| y[j * w] + y[j * w + 1]).sum::<f64>() / (2 * n).max(1) as f64;
+    let y: Vec<f64> = y.iter().map(|v| v - centre).collect();
+    let y = y.as_slice();
     let (ya, yb) = (|j: usize| y[j * w], |j: usize| y[j * w + 1]);
     let yab = |j: usize, i: usize| y[j * w + 2 + i];
     // V over A and B together (n − 1 style over 2N values), less the noise.
