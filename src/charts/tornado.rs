@@ -8,7 +8,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::chart_title;
-use super::layout::{fit, frame, text_width, Frame, LegendItem, Swatch};
+use super::layout::{fit, frame, text, text_width, Frame, LegendItem, Swatch};
+use plotters::style::text_anchor::{HPos, VPos};
 use super::plots::subtitle;
 use super::style::{fmt_tick, Theme, AXIS, GRID, INK, MUTED, PALETTE};
 use crate::results::{RunResults, SensitivityInfo, SensitivityRow};
@@ -51,7 +52,12 @@ where
             "Margin: {} minus {} in {metric}, per parameter draw — the quantity that decides the verdict.",
             margin.best, margin.second
         ),
-        "Whiskers: bootstrap 95% CIs over the design's base rows.".to_string(),
+        format!(
+            "Whiskers: bootstrap 95% CIs over the design's {} (upper: {}; lower: {}).",
+            if sobol { "base rows" } else { "trajectories" },
+            l_main.to_lowercase(),
+            l_second.to_lowercase()
+        ),
     ];
     notes.push(if sobol {
         "Total: the share of the margin's variance a key explains with its interactions; first-order: alone. \
@@ -102,12 +108,8 @@ where
         .margin_top(t.px(12.0))
         .x_label_area_size(t.px(90.0))
         .y_label_area_size(name_w)
-        .build_cartesian_2d(lo..hi, (0..k as i32).into_segmented())?;
+        .build_cartesian_2d(lo..hi, 0f64..k as f64)?;
     let dec = super::style::axis_decimals(hi - lo);
-    let yf = |v: &SegmentValue<i32>| match v {
-        SegmentValue::CenterOf(i) => fitted.get(*i as usize).cloned().unwrap_or_default(),
-        _ => String::new(),
-    };
     chart
         .configure_mesh()
         .disable_y_mesh()
@@ -118,42 +120,35 @@ where
         .light_line_style(TRANSPARENT)
         .axis_style(AXIS.stroke_width(t.upx(2.0)))
         .x_labels(6)
-        .y_labels(k)
+        .y_labels(0)
         .x_label_formatter(&|v| fmt_tick(*v, dec))
-        .y_label_formatter(&yf)
         .draw()?;
-    let (_, ph) = plot.dim_in_pixel();
-    let row_px = (ph as f64 / k as f64).max(1.0);
     for (i, (m, s)) in rows.iter().enumerate() {
-        let i = i as i32;
-        // Main bar: the row's middle 60%; second: a narrow bar on top of it.
-        let bar = |v: f64, inset: f64, c: RGBColor| {
-            let mut rect = Rectangle::new([(0.0, SegmentValue::Exact(i)), (v, SegmentValue::Exact(i + 1))], c.filled());
-            rect.set_margin((row_px * inset) as u32, (row_px * inset) as u32, 0, 0);
-            rect
-        };
-        let whisker = |a: f64, b: f64, c: RGBColor| {
-            PathElement::new(
-                vec![(a, SegmentValue::CenterOf(i)), (b, SegmentValue::CenterOf(i))],
-                c.stroke_width(t.upx(4.0)),
-            )
+        let y = i as f64;
+        // Main bar: the row's middle 60%; the second index: a narrower bar on it.
+        let bar = |v: f64, inset: f64, c: RGBColor| Rectangle::new([(0.0, y + inset), (v, y + 1.0 - inset)], c.filled());
+        let whisker = |a: f64, b: f64, c: RGBColor, dy: f64| {
+            PathElement::new(vec![(a, y + 0.5 + dy), (b, y + 0.5 + dy)], c.stroke_width(t.upx(4.0)))
         };
         if let Some(v) = m.value {
             chart.draw_series(std::iter::once(bar(v, 0.2, c_main)))?;
         }
         if let Some(v) = s.and_then(|s| s.value) {
-            chart.draw_series(std::iter::once(bar(v, 0.38, c_second)))?;
+            chart.draw_series(std::iter::once(bar(v, 0.36, c_second)))?;
         }
         if let (Some(a), Some(b)) = (m.ci95_low, m.ci95_high) {
-            chart.draw_series(std::iter::once(whisker(a, b, INK)))?;
+            chart.draw_series(std::iter::once(whisker(a, b, INK, 0.1)))?;
         }
         if let Some((Some(a), Some(b))) = s.map(|s| (s.ci95_low, s.ci95_high)) {
-            chart.draw_series(std::iter::once(whisker(a, b, MUTED)))?;
+            chart.draw_series(std::iter::once(whisker(a, b, MUTED, -0.1)))?;
         }
+        // The key's name, right-aligned left of the axis.
+        let (x0, yc) = chart.backend_coord(&(lo, y + 0.5));
+        text(root, &fitted[i], &t.tick(), &MUTED, (x0 - t.px(12.0), yc), (HPos::Right, VPos::Center))?;
     }
     if lo < 0.0 {
         chart.draw_series(std::iter::once(PathElement::new(
-            vec![(0.0, SegmentValue::Exact(0)), (0.0, SegmentValue::Exact(k as i32))],
+            vec![(0.0, 0.0), (0.0, k as f64)],
             AXIS.stroke_width(t.upx(2.0)),
         )))?;
     }
