@@ -62,7 +62,7 @@ pub mod rng;
 pub mod runner;
 pub mod scenario;
 pub mod seeding;
-pub mod stats;
 pub mod sensitivity;
+pub mod stats;
 pub mod uncertainty;
 pub mod world;

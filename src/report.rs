@@ -422,11 +422,8 @@ fn describe_chart(r: &RunResults, stem: &str) -> String {
 fn sensitivity_caption(info: &crate::results::SensitivityInfo) -> String {
     let Some(m) = &info.margin else { return String::new() };
     let index = if info.method == "sobol" { "total" } else { "mu_star" };
-    let mut rows: Vec<&crate::results::SensitivityRow> = info
-        .indices
-        .iter()
-        .filter(|r| r.strategy == crate::sensitivity::study::MARGIN && r.index == index)
-        .collect();
+    let mut rows: Vec<&crate::results::SensitivityRow> =
+        info.indices.iter().filter(|r| r.strategy == crate::sensitivity::study::MARGIN && r.index == index).collect();
     rows.sort_by(|a, b| b.value.unwrap_or(f64::NEG_INFINITY).total_cmp(&a.value.unwrap_or(f64::NEG_INFINITY)));
     let f = |x: Option<f64>| x.map_or("–".to_string(), |x| fmt_num(x, 2));
     let keys: Vec<String> = rows

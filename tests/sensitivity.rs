@@ -83,8 +83,8 @@ fn sobol_design_is_n_times_k_plus_2_draws_of_prior_quantiles() {
 
 #[test]
 fn morris_design_moves_one_key_per_step() {
-    let s = parse_str(&scenario(&format!("sensitivity = \"morris\"\ntrajectories = 4\nlevels = 6\n{KEYS}")), None)
-        .unwrap();
+    let s =
+        parse_str(&scenario(&format!("sensitivity = \"morris\"\ntrajectories = 4\nlevels = 6\n{KEYS}")), None).unwrap();
     let u = s.uncertain.as_ref().unwrap();
     assert_eq!(u.draws, 4 * 3);
     let d = u.sensitivity.as_ref().unwrap();
@@ -109,12 +109,14 @@ fn sensitivity_problems_are_reported_at_once() {
     for want in ["uncertain.sensitivity", "\"sobol\"", "uncertain.draws", "uncertain.levels"] {
         assert!(e.contains(want), "missing {want}: {e}");
     }
-    let e = parse_str(&scenario(&format!("sensitivity = \"morris\"\ndraws = 4\n{KEYS}")), None).unwrap_err().to_string();
+    let e =
+        parse_str(&scenario(&format!("sensitivity = \"morris\"\ndraws = 4\n{KEYS}")), None).unwrap_err().to_string();
     assert!(e.contains("trajectories"), "{e}");
     let e = parse_str(&scenario(&format!("trajectories = 4\ndraws = 4\n{KEYS}")), None).unwrap_err().to_string();
     assert!(e.contains("uncertain.trajectories") && e.contains("only for sensitivity"), "{e}");
     // 2500 × (2 + 2) = 10,000 is the cap; one more base row is refused.
-    let e = parse_str(&scenario(&format!("sensitivity = \"sobol\"\ndraws = 2501\n{KEYS}")), None).unwrap_err().to_string();
+    let e =
+        parse_str(&scenario(&format!("sensitivity = \"sobol\"\ndraws = 2501\n{KEYS}")), None).unwrap_err().to_string();
     assert!(e.contains("10004") && e.contains("10000"), "{e}");
 }
 
@@ -123,7 +125,11 @@ fn sobol_finds_the_active_key_and_the_inert_key_covers_zero() {
     // dilution.reference does nothing while both dilution elasticities are
     // 0 (magic_middle.toml's defaults): its total index must cover 0;
     // share.good drives reach.
-    let s = parse_str(&scenario(&format!("sensitivity = \"sobol\"\ndraws = 128\n{KEYS}").replace("replicates = 3", "replicates = 6")), None).unwrap();
+    let s = parse_str(
+        &scenario(&format!("sensitivity = \"sobol\"\ndraws = 128\n{KEYS}").replace("replicates = 3", "replicates = 6")),
+        None,
+    )
+    .unwrap();
     let info = study(&s);
     assert!(info.noise_corrected);
     let margin = info.margin.as_ref().unwrap();
@@ -180,6 +186,10 @@ fn run_writes_sensitivity_csv_and_merges_byte_for_byte() {
     let o = womsim(&["merge", "--out", "merged", "s1", "s2"], t.path());
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     for f in ["sensitivity.csv", "summary.json"] {
-        assert_eq!(fs::read(t.path().join("whole").join(f)).unwrap(), fs::read(t.path().join("merged").join(f)).unwrap(), "{f}");
+        assert_eq!(
+            fs::read(t.path().join("whole").join(f)).unwrap(),
+            fs::read(t.path().join("merged").join(f)).unwrap(),
+            "{f}"
+        );
     }
 }

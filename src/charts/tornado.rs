@@ -9,10 +9,10 @@ use plotters::prelude::*;
 
 use super::chart_title;
 use super::layout::{fit, frame, text, text_width, Frame, LegendItem, Swatch};
-use plotters::style::text_anchor::{HPos, VPos};
 use super::plots::subtitle;
 use super::style::{fmt_tick, Theme, AXIS, GRID, INK, MUTED, PALETTE};
 use crate::results::{RunResults, SensitivityInfo, SensitivityRow};
+use plotters::style::text_anchor::{HPos, VPos};
 
 /// The margin's rows of index `index`, by key.
 fn margin_rows<'a>(info: &'a SensitivityInfo, index: &str) -> Vec<&'a SensitivityRow> {
@@ -88,11 +88,7 @@ where
         .flat_map(|(m, s)| [m.value, m.ci95_high, s.and_then(|s| s.value), s.and_then(|s| s.ci95_high)])
         .flatten()
         .fold(if sobol { 1.0 } else { 0.0 }, f64::max);
-    let lo = rows
-        .iter()
-        .flat_map(|(m, s)| [m.ci95_low, s.and_then(|s| s.ci95_low)])
-        .flatten()
-        .fold(0.0, f64::min);
+    let lo = rows.iter().flat_map(|(m, s)| [m.ci95_low, s.and_then(|s| s.ci95_low)]).flatten().fold(0.0, f64::min);
     let hi = if hi > 0.0 { hi * 1.05 } else { 1.0 };
     let (pw, _) = plot.dim_in_pixel();
     let names: Vec<String> = rows.iter().map(|(m, _)| m.key.trim_start_matches("model.").to_string()).collect();
@@ -126,7 +122,8 @@ where
     for (i, (m, s)) in rows.iter().enumerate() {
         let y = i as f64;
         // Main bar: the row's middle 60%; the second index: a narrower bar on it.
-        let bar = |v: f64, inset: f64, c: RGBColor| Rectangle::new([(0.0, y + inset), (v, y + 1.0 - inset)], c.filled());
+        let bar =
+            |v: f64, inset: f64, c: RGBColor| Rectangle::new([(0.0, y + inset), (v, y + 1.0 - inset)], c.filled());
         let whisker = |a: f64, b: f64, c: RGBColor, dy: f64| {
             PathElement::new(vec![(a, y + 0.5 + dy), (b, y + 0.5 + dy)], c.stroke_width(t.upx(4.0)))
         };

@@ -449,7 +449,9 @@ pub(crate) fn expand(
     }
     // Keys: priors, then the samples file's columns; name order.
     let mut keyed: Vec<(String, Option<Prior>)> = Vec::new();
-    for (k, v) in t.iter().filter(|(k, _)| !["draws", "samples", "sensitivity", "trajectories", "levels"].contains(&k.as_str())) {
+    for (k, v) in
+        t.iter().filter(|(k, _)| !["draws", "samples", "sensitivity", "trajectories", "levels"].contains(&k.as_str()))
+    {
         let name = format!("uncertain.\"{k}\"");
         if let Some(why) = key_problem(k) {
             problems.push(problem(&name, None, why, at(k)));
@@ -553,9 +555,12 @@ pub(crate) fn expand(
     let mut failed = 0usize;
     for d in 0..draws {
         let vals = match &out.sensitivity {
-            Some(design) => {
-                out.priors.iter().zip(&design.rows[d as usize]).map(|(p, &u)| p.as_ref().map_or(f64::NAN, |p| p.quantile(u))).collect()
-            }
+            Some(design) => out
+                .priors
+                .iter()
+                .zip(&design.rows[d as usize])
+                .map(|(p, &u)| p.as_ref().map_or(f64::NAN, |p| p.quantile(u)))
+                .collect(),
             None => draw(base.seed, d, &out.keys, &out.priors, out.samples.as_ref()),
         };
         let mut doc_d = doc.clone();

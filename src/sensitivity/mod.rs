@@ -268,7 +268,8 @@ mod tests {
     fn ishigami_indices_cover_the_closed_form() {
         let (n, k) = (4000, 4); // x4 is a dummy: Ishigami ignores it
         let rows = design(n, k);
-        let y: Vec<f64> = rows.iter().map(|u| ishigami(&u.iter().map(|u| -PI + 2.0 * PI * u).collect::<Vec<_>>())).collect();
+        let y: Vec<f64> =
+            rows.iter().map(|u| ishigami(&u.iter().map(|u| -PI + 2.0 * PI * u).collect::<Vec<_>>())).collect();
         let est = sobol(&y, k, 0.0, &resamples(n, 400, 9, P, 1));
         let exact = ishigami_exact();
         for i in 0..3 {

@@ -15,7 +15,7 @@
 //! verdict, whose indices say which key can flip it.
 
 use super::{morris, resamples, sobol, Est, Method, BOOTSTRAP};
-use crate::metrics::{Metric, Row};
+use crate::metrics::Metric;
 use crate::pipeline::{self, Execution};
 use crate::results::{PerMetric, SensitivityInfo, SensitivityMargin, SensitivityRow, SummaryFile};
 use crate::scenario::uncertain::Uncertain;
@@ -54,7 +54,13 @@ fn opt(x: f64) -> Option<f64> {
 /// The study of `ex` (a finished or partial run of `summary`'s scenario
 /// whose `[uncertain]` is `u`, `per_draw` replicates per draw, scenario
 /// seed `seed`); `None` without a design.
-pub fn study(u: &Uncertain, seed: u64, per_draw: u32, ex: &Execution, summary: &SummaryFile) -> Option<SensitivityInfo> {
+pub fn study(
+    u: &Uncertain,
+    seed: u64,
+    per_draw: u32,
+    ex: &Execution,
+    summary: &SummaryFile,
+) -> Option<SensitivityInfo> {
     let design = u.sensitivity.as_ref()?;
     let k = u.keys.len();
     let units = design.base as usize;
@@ -85,13 +91,14 @@ pub fn study(u: &Uncertain, seed: u64, per_draw: u32, ex: &Execution, summary: &
         }
     };
     let n = ex.strategies.len().min(ex.lifts.len());
-    let finals: Vec<&[Row]> = ex.finals.iter().skip(1).map(|(_, rows)| rows.as_slice()).collect();
-    for s in 0..n {
-        let name = &ex.strategies[s].name;
-        for (metric, m) in [("reached", Metric::Reached), ("reached_bad", Metric::ReachedBad), ("acted", Metric::Acted)] {
-            add(name, metric, &pipeline::column(finals[s], m));
+    // ex.finals: the baseline first, then each strategy.
+    let finals = ex.finals.iter().skip(1).map(|(_, rows)| rows.as_slice());
+    for ((st, rows), l) in ex.strategies.iter().zip(finals).zip(&ex.lifts).take(n) {
+        let name = &st.name;
+        for (metric, m) in [("reached", Metric::Reached), ("reached_bad", Metric::ReachedBad), ("acted", Metric::Acted)]
+        {
+            add(name, metric, &pipeline::column(rows, m));
         }
-        let l = &ex.lifts[s];
         add(name, "lift_reached", &l.reached);
         add(name, "lift_reached_bad", &l.reached_bad);
         add(name, "lift_acted_beyond_seeds", &l.acted_beyond_seeds);
