@@ -65,6 +65,7 @@ pub mod rng;
 pub mod runner;
 pub mod scenario;
 pub mod seeding;
+pub mod sensitivity;
 pub mod stats;
 pub mod uncertainty;
 pub mod world;

@@ -699,6 +699,9 @@ pub struct Execution {
     /// (`draws.csv`), and the parameters' share of each lift's variance.
     pub draw_means: Vec<PerMetric<Vec<f64>>>,
     pub parameter_shares: Vec<PerMetric<Option<f64>>>,
+    /// `[uncertain]` only: per finished strategy, its lifts per replicate
+    /// (sensitivity indices need their spread within a draw).
+    pub lifts: Vec<PerMetric<Vec<f64>>>,
 }
 
 /// Which part of a run just finished ([`execute`]'s `save` callback).
@@ -771,6 +774,7 @@ pub fn execute_from<E>(
         budgets: Vec::new(),
         draw_means: Vec::new(),
         parameter_shares: Vec::new(),
+        lifts: Vec::new(),
     };
     progress.finish(Stage::Baseline, BASELINE);
     save(Stage::Baseline, &ex)?;
@@ -785,6 +789,7 @@ pub fn execute_from<E>(
             crate::uncertainty::cluster(&mut st, &run, &lifts, refr.map(|(_, rows)| rows), per);
             ex.draw_means.push(PerMetric::from_fn(|m| crate::uncertainty::draw_means(lifts.get(m), per)));
             ex.parameter_shares.push(PerMetric::from_fn(|m| crate::uncertainty::parameter_share(lifts.get(m), per)));
+            ex.lifts.push(lifts);
         }
         ex.series.push(strategy_series(&cell.spec.name, &run.series));
         ex.finals.push((cell.spec.name.clone(), run.finals.clone()));

@@ -412,8 +412,33 @@ fn describe_chart(r: &RunResults, stem: &str) -> String {
                 format!("{:.0}% ({:.0}%)", 100.0 * u.p_best.acted_beyond_seeds, 100.0 * u.p_best.action_per_cost)
             }))
         ),
+        "tornado" => r.summary.sensitivity.as_ref().map_or(String::new(), sensitivity_caption),
         _ => String::new(),
     }
+}
+
+/// The tornado's caption: what the margin is, and each key's index on it
+/// (Sobol total or Morris μ*) with its CI, largest first.
+fn sensitivity_caption(info: &crate::results::SensitivityInfo) -> String {
+    let Some(m) = &info.margin else { return String::new() };
+    let index = if info.method == "sobol" { "total" } else { "mu_star" };
+    let mut rows: Vec<&crate::results::SensitivityRow> =
+        info.indices.iter().filter(|r| r.strategy == crate::sensitivity::study::MARGIN && r.index == index).collect();
+    rows.sort_by(|a, b| b.value.unwrap_or(f64::NEG_INFINITY).total_cmp(&a.value.unwrap_or(f64::NEG_INFINITY)));
+    let f = |x: Option<f64>| x.map_or("–".to_string(), |x| fmt_num(x, 2));
+    let keys: Vec<String> = rows
+        .iter()
+        .map(|r| format!("{} {} (95% CI {} to {})", escape(&r.key), f(r.value), f(r.ci95_low), f(r.ci95_high)))
+        .collect();
+    format!(
+        "Which guess the verdict hinges on: the {} of the margin — {} minus {} in {}, per parameter draw — for each \
+         uncertain key, largest first: {}. A key whose interval covers 0 does not move the verdict.",
+        if info.method == "sobol" { "total Sobol index" } else { "Morris μ*" },
+        escape(&m.best),
+        escape(&m.second),
+        escape(&m.metric),
+        keys.join("; ")
+    )
 }
 
 /// Make a chart SVG fit for inlining in HTML: drop any XML prolog and the

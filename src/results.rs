@@ -279,6 +279,59 @@ pub struct SummaryFile {
     /// With `[uncertain]` only: the draws and their priors.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uncertain: Option<UncertainInfo>,
+    /// With `[uncertain] sensitivity` only: the indices (as `sensitivity.csv`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sensitivity: Option<SensitivityInfo>,
+}
+
+/// The `sensitivity` block of `summary.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SensitivityInfo {
+    /// `sobol` or `morris`.
+    pub method: String,
+    /// Sobol: base rows N (N × (keys + 2) draws); Morris: trajectories r
+    /// (r × (keys + 1) draws).
+    pub base: u32,
+    /// Morris grid levels; absent for Sobol.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub levels: Option<u32>,
+    /// Bootstrap resamples behind each CI.
+    pub bootstrap: u32,
+    /// The design's and the bootstrap's stream.
+    pub stream: String,
+    /// Whether Sobol's V and total-index numerators had the chance
+    /// variance of a draw mean (from the replicates' spread) subtracted
+    /// (needs ≥ 2 replicates per draw; Morris: never).
+    pub noise_corrected: bool,
+    /// The margin between the two leading strategies; absent with fewer
+    /// than two strategies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub margin: Option<SensitivityMargin>,
+    /// One row per (strategy or "margin", metric, key, index).
+    pub indices: Vec<SensitivityRow>,
+}
+
+/// What `strategy = "margin"` rows measure: per draw, `best`'s draw mean of
+/// `metric` minus `second`'s (ranked by their means over all draws).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SensitivityMargin {
+    pub metric: String,
+    pub best: String,
+    pub second: String,
+}
+
+/// One row of `sensitivity.csv`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SensitivityRow {
+    pub strategy: String,
+    pub metric: String,
+    pub key: String,
+    /// `first`, `total`, `mu_star` or `sigma`.
+    pub index: String,
+    /// `null` where undefined (the output does not vary).
+    pub value: Option<f64>,
+    pub ci95_low: Option<f64>,
+    pub ci95_high: Option<f64>,
 }
 
 /// One row of `degrees.csv`: how many nodes have this follower count.

@@ -44,6 +44,10 @@ pub mod purpose {
     /// [hash_str(key), draw])`, keyed by the key's name so that draws do not
     /// depend on the order of keys in the file.
     pub const UNCERTAIN: &str = "uncertain";
+    /// Sensitivity designs (Sobol's A and B matrices, Morris trajectories)
+    /// and the bootstrap resamples of their indices' CIs
+    /// ([`crate::scenario::uncertain::Design`], [`crate::sensitivity`]).
+    pub const SENSITIVITY: &str = "sensitivity";
 }
 
 /// SplitMix64 finaliser: a bijective 64-bit mixer (Steele, Lea & Flood 2014).

@@ -179,6 +179,7 @@ fn synthetic(model: &str) -> RunResults {
             },
             strategies,
             uncertain: None,
+            sensitivity: None,
         },
         baseline: StrategySeries {
             strategy: "(no campaign)".to_string(),

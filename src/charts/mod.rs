@@ -14,6 +14,7 @@
 pub mod fit;
 mod layout;
 mod plots;
+mod tornado;
 mod uncertain;
 pub use plots::{model_words, network_words, run_colors, shows_cost, wants_log};
 pub mod style;
@@ -35,7 +36,7 @@ pub const CATALOGUE: [&str; 8] =
 
 /// Charts drawn only for a run with `[uncertain]` parameters (always then:
 /// they are not in `output.charts`, whose default list stays as it was).
-pub const UNCERTAIN_CHARTS: [&str; 2] = ["draws", "p_best"];
+pub const UNCERTAIN_CHARTS: [&str; 3] = ["draws", "p_best", "tornado"];
 
 /// Models whose messages carry a valence (good/bad experiences).
 const VALENCE_MODELS: [&str; 2] = ["relationship_chain", "ic_n"];
@@ -53,6 +54,7 @@ pub fn chart_title(stem: &str) -> &'static str {
         "budget" => "Reach and action versus budget",
         "draws" => "Lift over plausible worlds (parameter draws)",
         "p_best" => "Probability of being best over plausible worlds",
+        "tornado" => "Which uncertain parameter decides the verdict",
         _ => "Chart",
     }
 }
@@ -88,6 +90,7 @@ pub fn applies(results: &RunResults, stem: &str) -> bool {
         "network" => results.degrees.iter().any(|d| d.degree > 0 && d.count > 0),
         "budget" => !results.budgets.is_empty(),
         "draws" | "p_best" => results.summary.uncertain.is_some() && !results.summary.strategies.is_empty(),
+        "tornado" => tornado::applies(results),
         _ => false,
     }
 }
@@ -200,6 +203,7 @@ where
         "budget" => plots::draw_budget(&root, &t, results)?,
         "draws" => uncertain::draw_over_draws(&root, &t, results)?,
         "p_best" => uncertain::draw_p_best(&root, &t, results)?,
+        "tornado" => tornado::draw_tornado(&root, &t, results)?,
         other => anyhow::bail!("unknown chart `{other}`"),
     }
     root.present()?;

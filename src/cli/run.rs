@@ -405,6 +405,7 @@ pub(super) fn run_plan(
         baseline: Baseline { final_: pipeline::final_metrics(&[]) },
         strategies: Vec::new(),
         uncertain: s.uncertain.as_ref().map(|u| womsim::uncertainty::info(u, s.replicates)),
+        sensitivity: None,
     };
     // The world without a campaign first, then each strategy and budget
     // point; each part's results are saved as soon as it finishes:
@@ -426,6 +427,10 @@ pub(super) fn run_plan(
                 export::write_replicates(dir, &finals)?;
                 if let Some(u) = &s.uncertain {
                     export::write_draws(dir, u, &ex.strategies, &ex.draw_means)?;
+                    summary.sensitivity = womsim::sensitivity::study::study(u, s.seed, s.replicates, ex, &summary);
+                    if let Some(info) = &summary.sensitivity {
+                        export::write_sensitivity(dir, info)?;
+                    }
                 }
                 export::write_summary(dir, &summary)?;
             }

@@ -222,6 +222,7 @@ mod tests {
             baseline: Baseline { final_: finals(10.0, 2.0) },
             strategies: vec![strategy("alpha", 12.0, None), strategy("beta", 14.0, Some(p))],
             uncertain: None,
+            sensitivity: None,
         };
         let t = table(&summary);
         let lines: Vec<&str> = t.lines().collect();

@@ -57,10 +57,12 @@ pub const SWEEP_RESOLVED: &str = "sweep.resolved.toml";
 pub const POINTS_DIR: &str = "points";
 /// Per draw and strategy of an `[uncertain]` run: the draw's values and mean lifts.
 pub const DRAWS: &str = "draws.csv";
+/// Sensitivity indices of an `[uncertain] sensitivity` run (tidy).
+pub const SENSITIVITY: &str = "sensitivity.csv";
 
 /// Every file name `womsim run` may create in a results folder (besides
 /// `points/` of a sweep).
-pub const ALL_OUTPUTS: [&str; 17] = [
+pub const ALL_OUTPUTS: [&str; 18] = [
     SUMMARY,
     TIMESERIES,
     REPLICATES,
@@ -78,6 +80,7 @@ pub const ALL_OUTPUTS: [&str; 17] = [
     people::PEOPLE,
     people::GEXF,
     SUGGESTIONS,
+    SENSITIVITY,
 ];
 
 /// `suggestions.csv` (`womsim run --suggest K`): whom to recruit next.
@@ -212,6 +215,27 @@ pub(crate) fn csv_bytes(header: &[String], rows: impl Iterator<Item = Vec<String
         w.write_record(&r)?;
     }
     w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+/// Write `sensitivity.csv`: `strategy` (or `margin`), `metric`, `key`,
+/// `index` (`first`, `total`, `mu_star`, `sigma`), `value`, `ci95_low`,
+/// `ci95_high` (empty where undefined), rows as in summary.json.
+pub fn write_sensitivity(dir: &Path, info: &crate::results::SensitivityInfo) -> anyhow::Result<()> {
+    let header: Vec<String> =
+        ["strategy", "metric", "key", "index", "value", "ci95_low", "ci95_high"].map(String::from).to_vec();
+    let cell = |x: Option<f64>| x.map_or_else(String::new, num);
+    let rows = info.indices.iter().map(|r| {
+        vec![
+            r.strategy.clone(),
+            r.metric.clone(),
+            r.key.clone(),
+            r.index.clone(),
+            cell(r.value),
+            cell(r.ci95_low),
+            cell(r.ci95_high),
+        ]
+    });
+    atomic_write(&dir.join(SENSITIVITY), &csv_bytes(&header, rows)?)
 }
 
 /// Shortest round-trip text of a float.
@@ -619,6 +643,7 @@ mod tests {
             baseline: Baseline { final_: finals(0.5) },
             strategies: vec![strategy("first", false), strategy("second, quoted \"x\"", true)],
             uncertain: None,
+            sensitivity: None,
         };
         let row = |k: f64| {
             let mut r = [0.0; NUM_METRICS];

@@ -47,6 +47,7 @@ use super::schema::{fmt_f64, value_text};
 use super::Scenario;
 use crate::models::ModelSpec;
 use crate::prior::Prior;
+use crate::sensitivity::Method;
 
 /// Most draws an `[uncertain]` table may ask for.
 pub const MAX_DRAWS: u32 = 10_000;
@@ -88,12 +89,46 @@ pub struct Uncertain {
     pub values: Vec<Vec<f64>>,
     /// Draw d's model: the scenario's with the draw's values put in.
     pub models: Vec<ModelSpec>,
+    /// `sensitivity = "sobol" | "morris"`: the draws are the design's rows
+    /// (see [`Design`]) instead of random draws; `None` without the key.
+    pub sensitivity: Option<Design>,
 }
+
+/// A sensitivity design replacing `[uncertain]`'s random draws: draw d is
+/// design row d, key j's value its prior's quantile at `rows[d][j]`
+/// ([`crate::sensitivity`]). Uniforms from the stream `(seed,
+/// "sensitivity", …)` ([`crate::rng::purpose::SENSITIVITY`]): Sobol's
+/// matrix m (0 = A, 1 = B), base row j, key k at `[m, j, FNV-1a(k)]`
+/// (keyed by name, as the draws); Morris trajectory t at `[2, t]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Design {
+    pub method: crate::sensitivity::Method,
+    /// Sobol: the N base rows (`draws`); Morris: the trajectories.
+    pub base: u32,
+    /// Morris grid levels (even); 0 for Sobol.
+    pub levels: u32,
+    /// Each draw's coordinates in (0, 1), aligned with the keys.
+    pub rows: Vec<Vec<f64>>,
+}
+
+/// Morris grid levels unless `levels` says otherwise.
+pub const DEFAULT_LEVELS: u32 = 4;
 
 impl Uncertain {
     /// The `[uncertain]` table, reading back to the same draws.
     pub fn to_toml(&self) -> String {
-        let mut out = format!("\n[uncertain]\ndraws = {}\n", self.draws);
+        let mut out = match &self.sensitivity {
+            None => format!("\n[uncertain]\ndraws = {}\n", self.draws),
+            Some(d) => match d.method {
+                crate::sensitivity::Method::Sobol => {
+                    format!("\n[uncertain]\nsensitivity = \"sobol\"\ndraws = {}\n", d.base)
+                }
+                crate::sensitivity::Method::Morris => format!(
+                    "\n[uncertain]\nsensitivity = \"morris\"\ntrajectories = {}\nlevels = {}\n",
+                    d.base, d.levels
+                ),
+            },
+        };
         if let Some(s) = &self.samples {
             let path = Value::String(s.path.to_string_lossy().into_owned());
             let _ = writeln!(out, "samples = {}  # sha256 {}", value_text(&path), s.sha256);
@@ -113,6 +148,10 @@ pub fn list_text() -> String {
         "[uncertain]  parameters nobody measured, run as draws from priors (see README, \"Parameter uncertainty\")\n\
          \x20   draws    integer (in [1, {MAX_DRAWS}]); required — parameter vectors, each run with `replicates`\n\
          \x20   samples  path; optional — CSV of joint draws: a header of dotted keys and an optional `weight` column\n\
+         \x20   sensitivity  \"sobol\" | \"morris\"; optional — replace the random draws by a design and write sensitivity.csv:\n\
+         \x20            sobol: `draws` = N base rows, N × (keys + 2) draws run; first-order and total indices\n\
+         \x20            morris: `trajectories` = r (instead of draws), r × (keys + 1) draws run; mu_star and sigma\n\
+         \x20   trajectories  integer (morris only); levels  even integer in [2, 20] (morris only; default {DEFAULT_LEVELS})\n\
          \x20   \"model.<key>\" = {{ dist = ..., ... }}  a prior for any [model] key (as a sweep names it), dist one of:\n\
          \x20     uniform (low, high), loguniform (low, high; 0 < low), beta (a, b),\n\
          \x20     normal (mean, sd; optional low, high truncation), triangular (low, mode, high)\n\
@@ -248,6 +287,80 @@ fn draw(seed: u64, d: u32, keys: &[String], priors: &[Option<Prior>], samples: O
         .collect()
 }
 
+/// The `sensitivity`, `levels` (and checks of `trajectories`) keys of
+/// `[uncertain]`: the method, and Morris's grid levels.
+fn sensitivity_keys(
+    t: &Table,
+    at: &dyn Fn(&str) -> Option<usize>,
+    problems: &mut Vec<Problem>,
+) -> (Option<Method>, u32) {
+    let method = match t.get("sensitivity") {
+        None => None,
+        Some(Value::String(m)) if m == "sobol" => Some(Method::Sobol),
+        Some(Value::String(m)) if m == "morris" => Some(Method::Morris),
+        Some(v) => {
+            problems.push(problem(
+                "uncertain.sensitivity",
+                Some(value_text(v)),
+                "must be \"sobol\" (first-order and total indices) or \"morris\" (elementary effects)",
+                at("sensitivity"),
+            ));
+            None
+        }
+    };
+    let morris = method == Some(Method::Morris) || (method.is_none() && t.contains_key("sensitivity"));
+    let mut levels = DEFAULT_LEVELS;
+    match t.get("levels") {
+        None => {}
+        Some(_) if !morris => problems.push(problem(
+            "uncertain.levels",
+            None,
+            "only for sensitivity = \"morris\" (the grid's levels)",
+            at("levels"),
+        )),
+        Some(v) => match v.as_integer() {
+            Some(n) if (2..=20).contains(&n) && n % 2 == 0 => levels = n as u32,
+            _ => problems.push(problem(
+                "uncertain.levels",
+                Some(value_text(v)),
+                "the Morris grid's levels: an even whole number in [2, 20]",
+                at("levels"),
+            )),
+        },
+    }
+    if t.contains_key("trajectories") && !morris {
+        problems.push(problem(
+            "uncertain.trajectories",
+            None,
+            "only for sensitivity = \"morris\"; Sobol and plain draws count `draws`",
+            at("trajectories"),
+        ));
+    }
+    if method == Some(Method::Morris) && t.contains_key("draws") {
+        problems.push(problem(
+            "uncertain.draws",
+            None,
+            "with sensitivity = \"morris\" say `trajectories = r` instead (r × (keys + 1) parameter vectors run)",
+            at("draws"),
+        ));
+    }
+    (method, levels)
+}
+
+/// The design's rows (coordinates in (0, 1), aligned with `keys`).
+fn design_rows(seed: u64, m: Method, base: u32, levels: u32, keys: &[String]) -> Vec<Vec<f64>> {
+    use crate::rng::{hash_str, purpose, stream, uniform};
+    let hashes: Vec<u64> = keys.iter().map(|k| hash_str(k)).collect();
+    match m {
+        Method::Sobol => crate::sensitivity::sobol_rows(base as usize, keys.len(), &|mat, j, i| {
+            uniform(&mut stream(seed, purpose::SENSITIVITY, &[mat, j as u64, hashes[i]]))
+        }),
+        Method::Morris => crate::sensitivity::morris_rows(base as usize, keys.len(), levels as usize, &|t| {
+            stream(seed, purpose::SENSITIVITY, &[2, t as u64])
+        }),
+    }
+}
+
 /// A key's value as TOML: a float (the parser reads integers where it
 /// accepts numbers; a key that must be a whole number says so).
 fn float(x: f64) -> Value {
@@ -275,17 +388,26 @@ pub(crate) fn expand(
     };
     let at = |k: &str| line(&format!("uncertain.{k}")).or_else(|| line("uncertain"));
     let mut problems = Vec::new();
-    let draws = match t.get("draws").map(Value::as_integer) {
+    let (method, levels) = sensitivity_keys(t, &at, &mut problems);
+    // Morris counts trajectories; otherwise `draws` counts parameter
+    // vectors (Sobol: base rows).
+    let count_key = if method == Some(Method::Morris) { "trajectories" } else { "draws" };
+    let mut draws = match t.get(count_key).map(Value::as_integer) {
         Some(Some(n)) if (1..=i64::from(MAX_DRAWS)).contains(&n) => n as u32,
         v => {
             problems.push(problem(
-                "uncertain.draws",
-                t.get("draws").map(value_text),
+                &format!("uncertain.{count_key}"),
+                t.get(count_key).map(value_text),
                 format!(
-                    "{}: the number of parameter vectors, a whole number in [1, {MAX_DRAWS}]",
-                    if v.is_none() { "missing" } else { "invalid" }
+                    "{}: the number of {}, a whole number in [1, {MAX_DRAWS}]",
+                    if v.is_none() { "missing" } else { "invalid" },
+                    match method {
+                        Some(Method::Morris) => "Morris trajectories",
+                        Some(Method::Sobol) => "Sobol base rows (each runs keys + 2 parameter vectors)",
+                        None => "parameter vectors",
+                    }
                 ),
-                at("draws"),
+                at(count_key),
             ));
             0
         }
@@ -327,7 +449,9 @@ pub(crate) fn expand(
     }
     // Keys: priors, then the samples file's columns; name order.
     let mut keyed: Vec<(String, Option<Prior>)> = Vec::new();
-    for (k, v) in t.iter().filter(|(k, _)| *k != "draws" && *k != "samples") {
+    for (k, v) in
+        t.iter().filter(|(k, _)| !["draws", "samples", "sensitivity", "trajectories", "levels"].contains(&k.as_str()))
+    {
         let name = format!("uncertain.\"{k}\"");
         if let Some(why) = key_problem(k) {
             problems.push(problem(&name, None, why, at(k)));
@@ -386,15 +510,59 @@ pub(crate) fn expand(
             }
         }
     }
+    let base_rows = draws;
+    if let Some(m) = method {
+        if samples.is_some() {
+            problems.push(problem(
+                "uncertain.samples",
+                None,
+                "cannot be combined with `sensitivity`: the design sets each key's value through its prior's quantiles; give every key a prior",
+                at("samples"),
+            ));
+        }
+        let total = u64::from(draws) * m.rows_per_base(keyed.len()) as u64;
+        if draws > 0 && total > u64::from(MAX_DRAWS) {
+            problems.push(problem(
+                &format!("uncertain.{count_key}"),
+                Some(draws.to_string()),
+                format!(
+                    "{count_key} × (keys + {}) = {draws} × {} = {total} parameter vectors, more than {MAX_DRAWS}",
+                    m.rows_per_base(0),
+                    m.rows_per_base(keyed.len())
+                ),
+                at(count_key),
+            ));
+        } else if total * u64::from(base.replicates) > u64::from(u32::MAX) {
+            problems.push(problem(
+                &format!("uncertain.{count_key}"),
+                Some(draws.to_string()),
+                format!("parameter vectors × replicates ({total} × {}) exceeds {}", base.replicates, u32::MAX),
+                at(count_key),
+            ));
+        }
+        draws = total as u32;
+    }
     if !problems.is_empty() {
         return Err(problems);
     }
     keyed.sort_by(|a, b| a.0.cmp(&b.0));
     let (keys, priors): (Vec<String>, Vec<Option<Prior>>) = keyed.into_iter().unzip();
-    let mut out = Uncertain { draws, keys, priors, samples, values: Vec::new(), models: Vec::new() };
+    let sensitivity = method.map(|m| {
+        let rows = design_rows(base.seed, m, base_rows, levels, &keys);
+        Design { method: m, base: base_rows, levels: if m == Method::Morris { levels } else { 0 }, rows }
+    });
+    let mut out = Uncertain { draws, keys, priors, samples, values: Vec::new(), models: Vec::new(), sensitivity };
     let mut failed = 0usize;
     for d in 0..draws {
-        let vals = draw(base.seed, d, &out.keys, &out.priors, out.samples.as_ref());
+        let vals = match &out.sensitivity {
+            Some(design) => out
+                .priors
+                .iter()
+                .zip(&design.rows[d as usize])
+                .map(|(p, &u)| p.as_ref().map_or(f64::NAN, |p| p.quantile(u)))
+                .collect(),
+            None => draw(base.seed, d, &out.keys, &out.priors, out.samples.as_ref()),
+        };
         let mut doc_d = doc.clone();
         let mut errs = Vec::new();
         for (k, &x) in out.keys.iter().zip(&vals) {
