@@ -12,7 +12,11 @@
 //! buffer until memory runs out, and names the line of any invalid UTF-8.
 //! The edge-list loader streams its input and bounds it itself (see
 //! [`crate::graph::edgelist::MAX_LINE_BYTES`] and
-//! [`crate::graph::edgelist::MAX_EDGE_LIST_BYTES`]).
+//! [`crate::graph::edgelist::MAX_EDGE_LIST_BYTES`]). Data files read back
+//! from a results or shard folder (`plot`, `merge`, `compare`) are streamed
+//! through [`open_bounded`], which stops with an error at a total size or a
+//! line length limit, so neither a file without newlines nor an endless one
+//! grows a buffer until memory runs out.
 
 use std::fs::{File, Metadata};
 use std::io::{self, Read};
@@ -107,6 +111,71 @@ pub fn read_text_bounded(path: &Path, max: u64) -> io::Result<String> {
     })
 }
 
+/// Longest line of a data file read back from a results or shard folder:
+/// 1 MiB (a `timeseries.csv` row is under 1 KB; names are at most 4 KB).
+pub const MAX_DATA_LINE_BYTES: u64 = 1 << 20;
+
+/// Largest data file read back from a results or shard folder: 16 GiB.
+/// Far above any folder a run can write within the resource check (what is
+/// kept in memory is bounded by the readers' own structure checks); only a
+/// file that never ends reaches it.
+pub const MAX_DATA_BYTES: u64 = 16 << 30;
+
+/// A reader that fails (kind `InvalidData`) once more than `max` bytes
+/// have been read, or a line is longer than `max_line` bytes.
+#[derive(Debug)]
+pub struct Bounded<R> {
+    inner: R,
+    max: u64,
+    max_line: u64,
+    read: u64,
+    /// Bytes since the last newline.
+    line: u64,
+    /// 1-based number of the line being read.
+    line_no: u64,
+}
+
+impl<R: Read> Bounded<R> {
+    /// Bound `inner` to `max` bytes in all and `max_line` bytes per line.
+    pub fn new(inner: R, max: u64, max_line: u64) -> Self {
+        Bounded { inner, max, max_line, read: 0, line: 0, line_no: 1 }
+    }
+}
+
+impl<R: Read> Read for Bounded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let k = self.inner.read(buf)?;
+        self.read += k as u64;
+        if self.read > self.max {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("the file is larger than the limit of {} ({} bytes)", human_bytes(self.max), self.max),
+            ));
+        }
+        for &c in &buf[..k] {
+            if c == b'\n' {
+                self.line = 0;
+                self.line_no += 1;
+            } else {
+                self.line += 1;
+                if self.line > self.max_line {
+                    return Err(io::Error::new(
+                        io::ErrorKind::InvalidData,
+                        format!("line {}: longer than the limit of {}", self.line_no, human_bytes(self.max_line)),
+                    ));
+                }
+            }
+        }
+        Ok(k)
+    }
+}
+
+/// Open the regular file at `path` ([`open_regular`]) for streaming, bounded
+/// to [`MAX_DATA_BYTES`] and lines of [`MAX_DATA_LINE_BYTES`].
+pub fn open_bounded(path: &Path) -> io::Result<Bounded<File>> {
+    Ok(Bounded::new(open_regular(path)?, MAX_DATA_BYTES, MAX_DATA_LINE_BYTES))
+}
+
 /// `64 MiB`, `1 MiB`, `4 GiB`, or plain bytes when not a whole number of KiB.
 pub fn human_bytes(n: u64) -> String {
     const UNITS: [(u64, &str); 3] = [(1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")];
@@ -170,6 +239,24 @@ mod tests {
         // The handle check alone (as if the path check had been raced).
         let f = open_nonblocking(&fifo).unwrap();
         assert!(!f.metadata().unwrap().is_file());
+    }
+
+    #[test]
+    fn bounded_reads_stop_at_the_size_and_line_limits() {
+        let read = |text: &[u8], max, line| {
+            let mut out = Vec::new();
+            Bounded::new(text, max, line).read_to_end(&mut out).map(|_| out)
+        };
+        assert_eq!(read(b"ab\ncd\n", 6, 2).unwrap(), b"ab\ncd\n");
+        let e = read(b"ab\ncd\n", 5, 2).unwrap_err();
+        assert!(e.to_string().contains("larger than the limit of 5 bytes"), "{e}");
+        let e = read(b"ab\ncde\n", 100, 2).unwrap_err();
+        assert_eq!(e.to_string(), "line 2: longer than the limit of 2 bytes");
+        #[cfg(unix)]
+        {
+            let e = open_bounded(Path::new("/dev/zero")).unwrap_err();
+            assert!(e.to_string().starts_with("a character device is not a regular file"), "{e}");
+        }
     }
 
     #[test]

@@ -175,6 +175,15 @@ pub fn estimate(s: &Scenario, threads: usize, edge_list: Option<(u64, bool)>) ->
     }
 }
 
+/// Most edge lines an edge list may have for its network to be built
+/// within `memory` bytes: each line can add two arcs of the network's peak
+/// ([`GRAPH_PER_ARC`] each, the same model as [`estimate`]). The loader
+/// counts lines against it as they arrive, so a small compressed file that
+/// inflates to billions of edges is refused before they are allocated.
+pub fn max_edge_lines(memory: u64) -> u64 {
+    memory / (2 * GRAPH_PER_ARC)
+}
+
 /// `bytes` for people: `1.2 GB`, `340 MB`, `12 KB`.
 pub fn human(bytes: u64) -> String {
     let b = bytes as f64;

@@ -21,6 +21,13 @@ pub fn build(scenario: &Scenario) -> anyhow::Result<Graph> {
 /// [`build`], plus the network statistics (including what the edge-list
 /// loader dropped or merged). O(V + E) on top of building.
 pub fn build_with_stats(scenario: &Scenario) -> anyhow::Result<(Graph, NetworkStats)> {
+    build_within(scenario, None)
+}
+
+/// [`build_with_stats`] within `memory` bytes: an edge list's lines are
+/// counted against [`crate::resources::max_edge_lines`] as they are read
+/// (`None`: no limit beyond the loader's own).
+pub fn build_within(scenario: &Scenario, memory: Option<u64>) -> anyhow::Result<(Graph, NetworkStats)> {
     match &scenario.network {
         NetworkSource::Generated(spec) => {
             let g = generators::generate(spec, scenario.seed)
@@ -30,7 +37,8 @@ pub fn build_with_stats(scenario: &Scenario) -> anyhow::Result<(Graph, NetworkSt
             Ok((g, st))
         }
         NetworkSource::EdgeList { path, directed, ids } => {
-            let opts = edgelist::Options::new(*directed).ids(*ids);
+            let max_edges = memory.map_or(u64::MAX, crate::resources::max_edge_lines);
+            let opts = edgelist::Options::new(*directed).ids(*ids).max_edges(max_edges);
             let (g, info) = edgelist::load_with_options(path, &opts)
                 .map_err(anyhow::Error::new)
                 .with_context(|| format!("cannot load the edge list {}", path.display()))?;

@@ -1,6 +1,10 @@
-//! Fuzzing the two readers of untrusted text: the scenario parser
-//! ([`womsim::scenario::parse_str`]) and the edge-list reader
-//! ([`womsim::graph::edgelist::parse_input`], plain or gzip).
+//! Fuzzing the readers of untrusted text: the scenario parser
+//! ([`womsim::scenario::parse_str`]), the edge-list reader
+//! ([`womsim::graph::edgelist::parse_input`], plain or gzip), and what
+//! `plot` and `merge` read back: a results folder
+//! ([`womsim::export::read_results`], then the charts and report drawn from
+//! it) and a shard's folder ([`womsim::export::shard::read`]), one file of
+//! a real folder mutated per case (issue 27).
 //!
 //! Inputs are arbitrary bytes, or — mostly — valid inputs (the bundled
 //! scenarios, small edge lists) mutated by a few edits: random bytes,
@@ -167,10 +171,21 @@ impl fmt::Display for Tally {
 /// Run `test` on cases of `strategy`: a few hundred, or batches until
 /// `WOMSIM_FUZZ_SECONDS` have passed. Returns the number of cases.
 fn campaign<S: Strategy>(name: &str, strategy: S, tally: &Tally, test: impl Fn(S::Value) -> TestCaseResult) -> u64 {
+    campaign_of(name, QUICK_CASES, strategy, tally, test)
+}
+
+/// [`campaign`] with `quick` cases in a plain `cargo test`.
+fn campaign_of<S: Strategy>(
+    name: &str,
+    quick: u32,
+    strategy: S,
+    tally: &Tally,
+    test: impl Fn(S::Value) -> TestCaseResult,
+) -> u64 {
     let seconds: Option<f64> = std::env::var("WOMSIM_FUZZ_SECONDS").ok().map(|s| {
         s.trim().parse().unwrap_or_else(|_| panic!("WOMSIM_FUZZ_SECONDS = {s:?}: expected a number of seconds"))
     });
-    let cases = if seconds.is_some() { BATCH_CASES } else { QUICK_CASES };
+    let cases = if seconds.is_some() { BATCH_CASES } else { quick };
     let start = Instant::now();
     let mut total = 0u64;
     loop {
@@ -472,7 +487,9 @@ const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 /// naming the source (and a line within the text), printable.
 fn check_edges(c: &EdgeCase, tally: &Tally) -> TestCaseResult {
     let text = &c.text.0;
-    let opts = Options { max_line: c.max_line, ..Options::new(c.directed).ids(c.ids) };
+    // Now and then an edge-line limit (as the memory limit sets one).
+    let max_edges = if c.capacity % 4 == 0 { c.capacity as u64 } else { u64::MAX };
+    let opts = Options { max_line: c.max_line, max_edges, ..Options::new(c.directed).ids(c.ids) };
     let bytes = match c.gzip {
         0 => text.clone(),
         _ => {
@@ -494,6 +511,7 @@ fn check_edges(c: &EdgeCase, tally: &Tally) -> TestCaseResult {
                 LoadError::Syntax { .. } => "syntax error",
                 LoadError::LineTooLong { .. } => "line too long",
                 LoadError::TooLarge { .. } => "too large",
+                LoadError::TooManyEdges { .. } => "too many edges",
                 LoadError::Empty { .. } => "no edges",
                 LoadError::Graph { .. } => "graph error",
             });
@@ -506,7 +524,10 @@ fn check_edges(c: &EdgeCase, tally: &Tally) -> TestCaseResult {
             prop_assert!(control_char(&shown, &[]).is_none(), "raw control character in {shown:?}");
             if c.gzip == 0 && !text.starts_with(&GZIP_MAGIC) {
                 let lines = text.split(|&b| b == b'\n').count() as u64;
-                if let LoadError::Syntax { line, .. } | LoadError::LineTooLong { line, .. } = e {
+                if let LoadError::Syntax { line, .. }
+                | LoadError::LineTooLong { line, .. }
+                | LoadError::TooManyEdges { line, .. } = e
+                {
                     prop_assert!((1..=lines).contains(line), "line {line} of {lines}: {shown}");
                 }
                 prop_assert!(!matches!(e, LoadError::Io { .. }), "an I/O error from a byte slice: {shown}");
@@ -516,6 +537,7 @@ fn check_edges(c: &EdgeCase, tally: &Tally) -> TestCaseResult {
             tally.add(if c.gzip > 0 { "graph (gzip)" } else { "graph" });
             prop_assert!(g.n() >= 2 && g.num_arcs() > 0, "a graph with no arc");
             prop_assert!(u64::from(g.n()) <= 2 * info.edge_lines);
+            prop_assert!(info.edge_lines <= max_edges);
             prop_assert_eq!(g.is_directed(), c.directed);
             if c.ids == IdMode::Names {
                 prop_assert!(matches!(g.labels(), Labels::Names(_)));
@@ -560,4 +582,162 @@ fn fuzz_edge_list_reader() {
         }
     }
     campaign("edge-list reader", edge_case(), &tally, |c| check_edges(&c, &tally));
+}
+
+// ------------------------------------------------------ results and shard folders
+
+/// Cases of the folder targets in a plain `cargo test` (each writes files).
+const QUICK_FOLDER_CASES: u32 = 60;
+
+const FOLDER_SCENARIO: &str = "name = \"fz\"\nseed = 5\nreplicates = 6\nsteps = 8\nbudgets = [2, 3]\n\
+    [network]\nkind = \"barabasi_albert\"\nnodes = 120\nm = 2\n\
+    [[strategy]]\nname = \"top\"\nkind = \"top_degree\"\nbudget = 2\n\
+    [[strategy]]\nname = \"rand\"\nkind = \"random\"\nbudget = 2\n\
+    [output]\ncharts = [\"reach\", \"comparison\"]\n";
+
+/// `womsim ARGS` in `dir`, which must succeed.
+fn womsim_ok(args: &[&str], dir: &Path) {
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_womsim")).args(args).current_dir(dir).output().unwrap();
+    assert!(o.status.success(), "womsim {args:?}: {}", String::from_utf8_lossy(&o.stderr));
+}
+
+/// The files of a folder written by the binary: (name, bytes).
+fn folder_files(dir: &Path, names: &[&str]) -> Vec<(String, Vec<u8>)> {
+    names.iter().map(|n| (n.to_string(), std::fs::read(dir.join(n)).unwrap())).collect()
+}
+
+fn folder_dict() -> Vec<Vec<u8>> {
+    [
+        "0", "1", "-1", "2.5", "1e308", "-1e308", "NaN", "nan", "inf", "-0", "18446744073709551616",
+        "9007199254740993", "4294967296", "null", "true", "\"\"", "\"x\"", "[]", "{}", ",", ":", "\n", "\r\n", "\"",
+        "(no campaign)", "top", "rand", "ghost", "baseline", "complete", "false", "steps", "replicates", "nodes",
+        "\u{0}", "\u{1b}[2J", "é",
+    ]
+    .iter()
+    .map(|s| s.as_bytes().to_vec())
+    .collect()
+}
+
+/// One file of a folder (by index) mutated.
+fn folder_case(files: usize) -> impl Strategy<Value = (usize, Vec<Edit>)> {
+    (0..files, prop::collection::vec(edit(), 1..=4))
+}
+
+/// Write `files` into a fresh folder under `root` with file `which` mutated.
+fn mutated_folder(root: &Path, files: &[(String, Vec<u8>)], which: usize, edits: &[Edit]) -> (PathBuf, Vec<u8>) {
+    let dir = tempfile::tempdir_in(root).unwrap().keep();
+    let mut changed = Vec::new();
+    for (i, (name, bytes)) in files.iter().enumerate() {
+        let b = if i == which { apply(bytes, edits, &folder_dict()) } else { bytes.clone() };
+        if i == which {
+            changed = b.clone();
+        }
+        std::fs::write(dir.join(name), &b).unwrap();
+    }
+    (dir, changed)
+}
+
+/// An error names a file of the folder and has no raw control character.
+fn well_formed(e: &anyhow::Error, names: &[String]) -> TestCaseResult {
+    let shown = format!("{e:#}");
+    prop_assert!(names.iter().any(|n| shown.contains(n.as_str())), "names no file: {shown}");
+    prop_assert!(control_char(&shown, &[]).is_none(), "raw control character in {shown:?}");
+    Ok(())
+}
+
+/// `plot`'s reading: no panic; an error naming a file; or results whose
+/// series all span the horizon, drawn (charts and report) without error.
+fn check_results_folder(root: &Path, files: &[(String, Vec<u8>)], which: usize, edits: &[Edit], tally: &Tally) -> TestCaseResult {
+    let (dir, _) = mutated_folder(root, files, which, edits);
+    let names: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
+    let start = Instant::now();
+    let result = womsim::export::read_results(&dir);
+    match &result {
+        Err(e) => {
+            tally.add("refused");
+            well_formed(e, &names)?;
+        }
+        Ok(r) => {
+            let rows = r.summary.steps as usize + 1;
+            prop_assert_eq!(r.baseline.mean.len(), rows);
+            prop_assert_eq!(r.series.len(), r.summary.strategies.len());
+            for (s, st) in r.series.iter().zip(&r.summary.strategies) {
+                prop_assert_eq!(&s.strategy, &st.name);
+                prop_assert_eq!(s.mean.len(), rows);
+            }
+            match womsim::charts::output_spec_from_toml(&r.resolved_toml) {
+                Ok(out) if womsim::charts::check_size(out.size).is_ok() => {
+                    let drawn = womsim::charts::render_all(r, &dir.join("charts"), &out);
+                    prop_assert!(drawn.is_ok(), "charts: {:#}", drawn.unwrap_err());
+                    let notes = womsim::report::ReportNotes::default();
+                    let report = womsim::report::write_report_with(r, &notes, &dir.join("report.html"));
+                    prop_assert!(report.is_ok(), "report: {:#}", report.unwrap_err());
+                    tally.add("read and drawn");
+                }
+                _ => tally.add("read, output table refused"),
+            }
+        }
+    }
+    prop_assert!(start.elapsed() < CASE_LIMIT, "took {:?}", start.elapsed());
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
+
+#[test]
+fn fuzz_plot_reader() {
+    let t = tempfile::tempdir().unwrap();
+    std::fs::write(t.path().join("s.toml"), FOLDER_SCENARIO).unwrap();
+    womsim_ok(&["run", "s.toml", "--quiet", "--out", "res"], t.path());
+    let e = womsim::export::MANIFEST;
+    let names = ["summary.json", "timeseries.csv", "degrees.csv", "budgets.csv", "scenario.resolved.toml", e];
+    let files = folder_files(&t.path().join("res"), &names);
+    let tally = Tally::default();
+    let cases = t.path().join("cases");
+    std::fs::create_dir(&cases).unwrap();
+    // The unmutated folder reads and draws.
+    check_results_folder(&cases, &files, 0, &[], &tally).unwrap();
+    campaign_of("plot reader", QUICK_FOLDER_CASES, folder_case(files.len()), &tally, |(which, edits)| {
+        check_results_folder(&cases, &files, which, &edits, &tally)
+    });
+}
+
+/// `merge`'s reading: no panic; an error naming a file; and a changed data
+/// file or scenario text never reads back (its digest no longer matches).
+fn check_shard_folder(root: &Path, files: &[(String, Vec<u8>)], which: usize, edits: &[Edit], tally: &Tally) -> TestCaseResult {
+    let (dir, changed) = mutated_folder(root, files, which, edits);
+    let names: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
+    let start = Instant::now();
+    let result = womsim::export::shard::read(&dir);
+    match &result {
+        Err(e) => {
+            tally.add("refused");
+            well_formed(e, &names)?;
+        }
+        Ok(p) => {
+            let data_changed = names[which] != womsim::export::shard::SHARD_MANIFEST && changed != files[which].1;
+            prop_assert!(!data_changed, "an edited {} was accepted", names[which]);
+            prop_assert_eq!(p.data.baseline.len(), p.data.replicates.len());
+            tally.add(if changed == files[which].1 { "unchanged" } else { "manifest edit accepted" });
+        }
+    }
+    prop_assert!(start.elapsed() < CASE_LIMIT, "took {:?}", start.elapsed());
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
+
+#[test]
+fn fuzz_merge_reader() {
+    let t = tempfile::tempdir().unwrap();
+    std::fs::write(t.path().join("s.toml"), FOLDER_SCENARIO).unwrap();
+    womsim_ok(&["run", "s.toml", "--quiet", "--shard", "2/3", "--out", "part"], t.path());
+    let sh = womsim::export::shard::SHARD_MANIFEST;
+    let names = [sh, "scenario.resolved.toml", "trajectories.csv", "seeds_acted.csv"];
+    let files = folder_files(&t.path().join("part"), &names);
+    let tally = Tally::default();
+    let cases = t.path().join("cases");
+    std::fs::create_dir(&cases).unwrap();
+    check_shard_folder(&cases, &files, 0, &[], &tally).unwrap();
+    campaign_of("merge reader", QUICK_FOLDER_CASES, folder_case(files.len()), &tally, |(which, edits)| {
+        check_shard_folder(&cases, &files, which, &edits, &tally)
+    });
 }

@@ -182,12 +182,29 @@ pub fn new(file: &Path, force: bool) -> Result<(), CliError> {
 
 pub use womsim::charts::output_spec_from_toml;
 
-/// Whether a results folder's `manifest.json` says the run was interrupted
-/// (`"complete": false`). A missing or unreadable manifest says nothing.
-pub fn manifest_incomplete(dir: &Path) -> bool {
-    let Ok(text) = fs::read_to_string(dir.join(export::MANIFEST)) else { return false };
-    let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) else { return false };
-    v.get("complete").and_then(serde_json::Value::as_bool) == Some(false)
+pub use womsim::export::manifest_incomplete;
+
+/// Make `charts/` a real folder inside the results folder before drawing
+/// into it. A symbolic link there (to a folder anywhere) is replaced by a
+/// folder, as a link in place of a single results file is replaced by the
+/// file's atomic rename, so nothing is written outside the results folder;
+/// anything else that is not a folder (a file, FIFO, device) is refused.
+fn charts_folder(charts_dir: &Path) -> Result<(), CliError> {
+    match fs::symlink_metadata(charts_dir) {
+        Ok(meta) if meta.file_type().is_symlink() => {
+            fs::remove_file(charts_dir)
+                .with_context(|| format!("cannot replace the symbolic link {}", charts_dir.display()))?;
+        }
+        Ok(meta) if !meta.is_dir() => {
+            return Err(invalid(anyhow::anyhow!(
+                "{} is not a folder; move it away so that womsim plot can write the charts there",
+                charts_dir.display()
+            )));
+        }
+        _ => {}
+    }
+    fs::create_dir_all(charts_dir).with_context(|| format!("cannot create {}", charts_dir.display()))?;
+    Ok(())
 }
 
 /// `womsim plot`: charts and report from a results folder, no simulation.
@@ -219,7 +236,7 @@ pub fn plot(dir: &Path) -> Result<(), CliError> {
     export::formats::write_results_csv(dir, &results)?;
     println!("{}", dir.join(export::formats::RESULTS_CSV).display());
     let charts_dir = dir.join(export::CHARTS_DIR);
-    fs::create_dir_all(&charts_dir).with_context(|| format!("cannot create {}", charts_dir.display()))?;
+    charts_folder(&charts_dir)?;
     let files = womsim::charts::render_all(&results, &charts_dir, &output).context("cannot draw the charts")?;
     for f in &files {
         println!("{}", f.display());

@@ -36,8 +36,8 @@ fn read_folder(dir: &Path) -> anyhow::Result<Folder> {
     let results = export::read_results(dir)?;
     let p = dir.join(export::REPLICATES);
     let mut finals: BTreeMap<String, (Vec<f64>, Vec<f64>)> = BTreeMap::new();
-    let mut rdr = csv::Reader::from_path(&p).with_context(|| format!("cannot read {}", p.display()))?;
-    let head = rdr.headers()?.clone();
+    let mut rdr = export::open_csv(&p)?;
+    let head = rdr.headers().with_context(|| format!("{}: line 1", p.display()))?.clone();
     let col =
         |name: &str| head.iter().position(|h| h == name).with_context(|| format!("{}: no column {name}", p.display()));
     let (cs, cr, ca) = (col("strategy")?, col("reached")?, col("acted")?);

@@ -7,7 +7,19 @@ use womsim::graph::stats::NetworkStats;
 use womsim::graph::Graph;
 use womsim::population::Population;
 use womsim::scenario::Scenario;
-pub use womsim::world::{build, build_with_stats, follower_histogram, info, kind, population};
+pub use womsim::world::{follower_histogram, info, kind, population};
+
+/// Build the scenario's network within the memory this process may use
+/// (`--max-memory`, else what the machine and limits allow): an edge list's
+/// edges are counted against it as they arrive.
+pub fn build_with_stats(s: &Scenario) -> anyhow::Result<(Graph, NetworkStats)> {
+    womsim::world::build_within(s, super::resources::limit())
+}
+
+/// [`build_with_stats`] without the statistics.
+pub fn build(s: &Scenario) -> anyhow::Result<Graph> {
+    build_with_stats(s).map(|(g, _)| g)
+}
 
 /// Human-readable network statistics (`womsim validate`): the general
 /// [`NetworkStats`] plus what matters for seeding (follower percentiles,

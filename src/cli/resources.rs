@@ -53,6 +53,20 @@ pub fn available() -> Option<u64> {
     [mem_available(), cgroup_limit(), rlimit_as()].into_iter().flatten().min()
 }
 
+/// `--max-memory` of this run, when given (set once by `womsim run`).
+static OVERRIDE: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+
+/// Take `--max-memory` as the memory limit of this process's run.
+pub fn set_override(bytes: u64) {
+    let _ = OVERRIDE.set(bytes);
+}
+
+/// The memory limit a run works within: `--max-memory` if given, else
+/// [`available`].
+pub fn limit() -> Option<u64> {
+    OVERRIDE.get().copied().or_else(available)
+}
+
 /// One line describing an estimate.
 pub fn describe(e: &Estimate) -> String {
     let mut s = format!(

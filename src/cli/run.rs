@@ -47,6 +47,9 @@ pub fn run_command(args: &RunArgs) -> Result<(), CliError> {
     // Every folder is locked for the whole run before it is checked, so two
     // runs can never write one folder (the second exits 2 naming the first).
     // Refuse up front what cannot fit in memory (before any allocation).
+    if let Some(bytes) = args.max_memory {
+        super::resources::set_override(bytes);
+    }
     for (plan, sweep) in settings.plans.iter().zip(&sweeps) {
         match sweep {
             None => super::resources::check(&plan.scenario, settings.threads, args.max_memory).map_err(invalid)?,

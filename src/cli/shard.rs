@@ -64,8 +64,14 @@ pub(super) fn run_shard(
     Ok(())
 }
 
-/// The manifest of a partial folder for `s` (incomplete until written).
-fn manifest_for(s: &womsim::scenario::Scenario, resolved: &str, cells: usize, sh: Shard) -> shard::ShardManifest {
+/// The manifest of a partial folder for `s` on a network of `nodes` nodes
+/// (incomplete, and without data digests, until written).
+fn manifest_for(
+    s: &womsim::scenario::Scenario,
+    resolved: &str,
+    (cells, nodes): (usize, u64),
+    sh: Shard,
+) -> shard::ShardManifest {
     shard::ShardManifest {
         womsim_version: env!("CARGO_PKG_VERSION").to_string(),
         scenario_sha256: scenario_digest(resolved),
@@ -75,6 +81,8 @@ fn manifest_for(s: &womsim::scenario::Scenario, resolved: &str, cells: usize, sh
         steps: s.steps,
         shard: [sh.k, sh.n],
         cells,
+        nodes,
+        data_sha256: Default::default(),
         complete: false,
     }
 }
@@ -91,13 +99,13 @@ fn write_partial(
     let dir = &plan.out_dir;
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let resolved = s.to_resolved_toml();
-    let mut manifest = manifest_for(s, &resolved, cells.len(), sh);
+    let mut manifest = manifest_for(s, &resolved, (cells.len(), graph.len() as u64), sh);
     shard::write_manifest(dir, &manifest)?;
     export::write_resolved(dir, &resolved)?;
     let cfg = RunConfig { steps: s.steps, replicates: s.replicates, seed: s.seed };
     let world = World { graph, population, model: &s.model, cfg, seeding_progress: None };
     let data = pool.install(|| pipeline::simulate_shard(&world, cells, sh.k, sh.n, &|| {}));
-    shard::write_data(dir, &data)?;
+    manifest.data_sha256 = shard::write_data(dir, &data)?;
     manifest.complete = true;
     shard::write_manifest(dir, &manifest)?;
     Ok(())
@@ -119,7 +127,8 @@ pub(super) fn run_sweep_shard(
     let dir = &plan.out_dir;
     check_split(s, sh)?;
     let resolved = format!("{}{}", s.to_resolved_toml(), sw.sweep.to_toml());
-    let mut manifest = manifest_for(s, &resolved, sw.sweep.points.len(), sh);
+    // (Each point's own manifest has its network's nodes and data digests.)
+    let mut manifest = manifest_for(s, &resolved, (sw.sweep.points.len(), 0), sh);
     shard::write_manifest(dir, &manifest)?;
     export::atomic_write(&dir.join(export::SWEEP_RESOLVED), resolved.as_bytes())?;
     sw.each_point(plan, first, settings, pool, &mut |i, p, world| {
@@ -136,8 +145,8 @@ pub(super) fn run_sweep_shard(
 
 /// The top-level manifest of a sweep shard's folder, checked complete.
 fn read_sweep_manifest(d: &std::path::Path) -> Result<shard::ShardManifest, CliError> {
-    let text = std::fs::read_to_string(d.join(shard::SHARD_MANIFEST))
-        .map_err(|e| invalid(anyhow::anyhow!("{} is not a shard's folder: {e}", d.display())))?;
+    let text = export::read_text(&d.join(shard::SHARD_MANIFEST))
+        .map_err(|e| invalid(anyhow::anyhow!("{} is not a shard's folder: {e:#}", d.display())))?;
     let m: shard::ShardManifest = serde_json::from_str(&text)
         .map_err(|e| invalid(anyhow::anyhow!("{} holds no valid shard manifest: {e}", d.display())))?;
     if !m.complete {
@@ -269,6 +278,19 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
         .map_err(|e| invalid(anyhow::anyhow!("the shards' scenario does not parse: {e}")))?;
     let replicates = first.manifest.replicates;
     let cells = first.manifest.cells;
+    // The manifest's numbers bound what was read back: they must be the
+    // scenario's (whose text the digest vouches for).
+    if (replicates, first.manifest.steps) != (s.replicates, s.steps) {
+        return Err(invalid(anyhow::anyhow!(
+            "{}: {} says {replicates} replicates of {} steps, its scenario {} × {}",
+            args.shards[0].display(),
+            shard::SHARD_MANIFEST,
+            first.manifest.steps,
+            s.replicates,
+            s.steps
+        )));
+    }
+    let nodes = first.manifest.nodes;
     let shards = Shards::assemble(parts.into_iter().map(|p| p.data).collect(), replicates, cells)
         .map_err(|e| invalid(anyhow::anyhow!("cannot merge: {e}")))?;
 
@@ -281,6 +303,13 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
         .build()
         .context("cannot start the worker threads")?;
     let prep = prepare(plan, &settings, &pool, &plan.scenario.name)?;
+    if prep.graph.len() as u64 != nodes {
+        return Err(invalid(anyhow::anyhow!(
+            "the shards' {} says the network has {nodes} nodes; the scenario's network has {}",
+            shard::SHARD_MANIFEST,
+            prep.graph.len()
+        )));
+    }
     if prep.cells.len() != cells {
         return Err(invalid(anyhow::anyhow!(
             "the shards hold {cells} strategies and budget points; the scenario has {}",

@@ -161,10 +161,17 @@ pub fn atomic_write(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 }
 
 /// Lower-case hex SHA-256 of a file.
+/// Streamed (an edge list may be gigabytes) from a regular file only.
 pub fn sha256_file(path: &Path) -> anyhow::Result<String> {
-    let bytes = fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let digest = Sha256::digest(&bytes);
-    Ok(digest.iter().map(|b| format!("{b:02x}")).collect())
+    let mut f = crate::inputs::open_regular(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut h = Sha256::new();
+    std::io::copy(&mut f, &mut h).with_context(|| format!("cannot read {}", path.display()))?;
+    Ok(hex(&h.finalize()))
+}
+
+/// Lower-case hex of `bytes`.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn json_bytes<T: Serialize>(value: &T) -> anyhow::Result<Vec<u8>> {
@@ -350,12 +357,21 @@ pub fn write_sweep(dir: &Path, keys: &[String], rows: &[SweepRow]) -> anyhow::Re
     atomic_write(&dir.join(SWEEP), &csv_bytes(&sweep_header(keys), rows)?)
 }
 
-fn read_text(path: &Path) -> anyhow::Result<String> {
-    fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+/// Read a text file of a results or shard folder: a regular file only (a
+/// FIFO or device is refused without blocking), at most
+/// [`crate::inputs::MAX_TEXT_BYTES`].
+pub fn read_text(path: &Path) -> anyhow::Result<String> {
+    crate::inputs::read_text_bounded(path, crate::inputs::MAX_TEXT_BYTES)
+        .with_context(|| format!("cannot read {}", path.display()))
 }
 
-fn open_csv(path: &Path) -> anyhow::Result<csv::Reader<fs::File>> {
-    let f = fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+/// A CSV data file of a results or shard folder, streamed: a regular file
+/// only, bounded in total size and line length ([`crate::inputs::open_bounded`]).
+pub type CsvReader = csv::Reader<crate::inputs::Bounded<fs::File>>;
+
+/// Open the CSV file at `path` as a [`CsvReader`].
+pub fn open_csv(path: &Path) -> anyhow::Result<CsvReader> {
+    let f = crate::inputs::open_bounded(path).with_context(|| format!("cannot read {}", path.display()))?;
     Ok(csv::Reader::from_reader(f))
 }
 
@@ -365,12 +381,18 @@ fn parse_f64(path: &Path, line: u64, col: &str, s: &str) -> anyhow::Result<f64> 
 
 /// Read `timeseries.csv`: the baseline and the series of every strategy in
 /// `summary.json`, in its order. Rows of a strategy that `summary.json`
-/// does not list yet are skipped: `summary.json` is the index of the
-/// folder and is written last, so a run stopped between the two renames
-/// leaves a consistent folder.
-fn read_timeseries(path: &Path, summary: &SummaryFile) -> anyhow::Result<(StrategySeries, Vec<StrategySeries>)> {
+/// does not list are refused, except in the folder of an interrupted run
+/// (`interrupted`): `summary.json` is the index of the folder and is
+/// written last, so a run stopped between the two renames leaves the rows
+/// of the strategy it was writing, which are skipped.
+fn read_timeseries(
+    path: &Path,
+    summary: &SummaryFile,
+    interrupted: bool,
+) -> anyhow::Result<(StrategySeries, Vec<StrategySeries>)> {
     let mut rdr = open_csv(path)?;
-    let header: Vec<String> = rdr.headers()?.iter().map(str::to_string).collect();
+    let header: Vec<String> =
+        rdr.headers().with_context(|| format!("{}: line 1", path.display()))?.iter().map(str::to_string).collect();
     let expected = timeseries_header();
     if header != expected {
         bail!("{}: unexpected header (expected {})", path.display(), expected.join(","));
@@ -384,10 +406,23 @@ fn read_timeseries(path: &Path, summary: &SummaryFile) -> anyhow::Result<(Strate
         let rec = rec.with_context(|| format!("{}: line {line}", path.display()))?;
         let name = &rec[0];
         let Some(s) = series.iter_mut().find(|s| s.strategy == name) else {
-            continue;
+            if interrupted {
+                continue;
+            }
+            bail!(
+                "{}: line {line}: strategy {:?} is not listed in {SUMMARY} (and {MANIFEST} does not say the run \
+                 was interrupted)",
+                path.display(),
+                crate::scenario::printable(name)
+            );
         };
         let step: usize =
             rec[1].parse().with_context(|| format!("{}: line {line}: bad step {:?}", path.display(), &rec[1]))?;
+        // (Checked as rows arrive, so an edited file cannot grow a series
+        // past the horizon.)
+        if step > summary.steps as usize {
+            bail!("{}: line {line}: step {step} is beyond the run's {} steps", path.display(), summary.steps);
+        }
         if step != s.mean.len() {
             bail!("{}: line {line}: expected step {} of {name:?}, found {step}", path.display(), s.mean.len());
         }
@@ -436,6 +471,14 @@ fn read_budgets(path: &Path) -> anyhow::Result<Vec<BudgetPoint>> {
     Ok(out)
 }
 
+/// Whether a results folder's `manifest.json` says the run was interrupted
+/// (`"complete": false`). A missing or unreadable manifest says nothing.
+pub fn manifest_incomplete(dir: &Path) -> bool {
+    let Ok(text) = read_text(&dir.join(MANIFEST)) else { return false };
+    let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) else { return false };
+    v.get("complete").and_then(serde_json::Value::as_bool) == Some(false)
+}
+
 /// Read a results folder back (everything charts and the report need).
 /// `budgets.csv` is optional; every other file of [`RunResults`] must exist.
 pub fn read_results(dir: &Path) -> anyhow::Result<RunResults> {
@@ -446,7 +489,7 @@ pub fn read_results(dir: &Path) -> anyhow::Result<RunResults> {
     let summary: SummaryFile =
         serde_json::from_str(&read_text(&sp)?).with_context(|| format!("{} is not a valid summary", sp.display()))?;
     check::summary(&summary).with_context(|| format!("{} is out of range", sp.display()))?;
-    let (baseline, series) = read_timeseries(&dir.join(TIMESERIES), &summary)?;
+    let (baseline, series) = read_timeseries(&dir.join(TIMESERIES), &summary, manifest_incomplete(dir))?;
     let degrees = read_degrees(&dir.join(DEGREES))?;
     let bp = dir.join(BUDGETS);
     let budgets = if bp.exists() { read_budgets(&bp)? } else { vec![] };
@@ -652,6 +695,13 @@ mod tests {
         r.summary.strategies.pop();
         r.series.pop();
         write_summary(dir.path(), &r.summary).unwrap();
+        // Refused in a folder that does not say it was interrupted ...
+        let e = format!("{:#}", read_results(dir.path()).unwrap_err());
+        assert!(e.contains("line 8: strategy \"second, quoted \\\"x\\\"\" is not listed in summary.json"), "{e}");
+        fs::write(dir.path().join(MANIFEST), "{\"complete\": true}").unwrap();
+        assert!(read_results(dir.path()).is_err());
+        // ... skipped in one that does.
+        fs::write(dir.path().join(MANIFEST), "{\"complete\": false}").unwrap();
         assert_eq!(read_results(dir.path()).unwrap(), r);
     }
 

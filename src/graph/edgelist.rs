@@ -24,20 +24,28 @@
 //! separates fields, and 0x7f), and names must be UTF-8 without control
 //! characters (C1 included).
 //!
-//! **Header.** In `auto` and `numeric` mode, a first line with a non-numeric
-//! id followed by a line of numeric ids is a column header (`source,target`
-//! or `u v weight`) and is skipped ([`EdgeListInfo::header_skipped`]). In
+//! **Header.** In `auto` and `numeric` mode, a first line whose two ids are
+//! both words (neither starts like a number: a digit, or a sign or point
+//! then a digit) followed by a line of numeric ids is a column header
+//! (`source,target` or `u v weight`) and is skipped
+//! ([`EdgeListInfo::header_skipped`]); a first line such as `-1 2` or
+//! `18446744073709551616 1` is an edge line, so a bad id there is an error
+//! in `numeric` mode, never a silently dropped edge. In
 //! `auto` mode a first non-numeric line followed by another, or alone, is an
 //! edge between named nodes. In `names` mode every line is an edge (comment a
 //! header out with `#`). A node that only appears in a self-loop line still
 //! counts as a node (as SNAP counts them); the loop itself is dropped, as are
 //! repeated edges (first weight wins).
 //!
+//! A UTF-8 byte order mark at the start of the text is skipped.
+//!
 //! **Bounds.** A line longer than [`MAX_LINE_BYTES`] is an error (file and
 //! line), so a file without newlines cannot grow a buffer without end, and
 //! reading stops with an error after [`MAX_EDGE_LIST_BYTES`] bytes of text
 //! (counted after decompression, so a small compressed "bomb" cannot expand
-//! past it). The file must be a regular file ([`crate::inputs::open_regular`]):
+//! past it), and after [`Options::max_edges`] edge lines (counted as they
+//! arrive, set from the memory the run may use: the edges a gzip bomb
+//! inflates to are refused before they are allocated). The file must be a regular file ([`crate::inputs::open_regular`]):
 //! a FIFO or a device is refused.
 //!
 //! **Cost.** One pass over the bytes with a reused line buffer and hand-rolled
@@ -89,6 +97,12 @@ pub enum LoadError {
     /// The text is longer than the limit ([`MAX_EDGE_LIST_BYTES`]).
     #[error("{file}: more than {} of text (counted after decompression), the limit of the edge-list loader", inputs::human_bytes(*limit))]
     TooLarge { file: String, limit: u64 },
+    /// More edge lines than the memory limit allows ([`Options::max_edges`]).
+    #[error(
+        "{file}:{line}: more than {limit} edges, more than the memory this run may use can hold while the network \
+         is built; use a smaller network (or pass --max-memory to womsim run to allow more)"
+    )]
+    TooManyEdges { file: String, line: u64, limit: u64 },
     /// No edge at all (only comments, blank lines or self-loops).
     #[error("{file}: the network has no edges ({reason})")]
     Empty { file: String, reason: &'static str },
@@ -156,12 +170,27 @@ pub struct Options {
     pub max_line: usize,
     /// Most bytes of text read (after decompression).
     pub max_bytes: u64,
+    /// Most edge lines read (self-loops and repeats included), checked as
+    /// each arrives; `u64::MAX` for no limit (see
+    /// [`crate::resources::max_edge_lines`]).
+    pub max_edges: u64,
 }
 
 impl Options {
     /// `directed`, ids read in `auto` mode, the default limits.
     pub fn new(directed: bool) -> Self {
-        Options { directed, ids: IdMode::Auto, max_line: MAX_LINE_BYTES, max_bytes: MAX_EDGE_LIST_BYTES }
+        Options {
+            directed,
+            ids: IdMode::Auto,
+            max_line: MAX_LINE_BYTES,
+            max_bytes: MAX_EDGE_LIST_BYTES,
+            max_edges: u64::MAX,
+        }
+    }
+
+    /// The same options with at most `max_edges` edge lines.
+    pub fn max_edges(self, max_edges: u64) -> Self {
+        Options { max_edges, ..self }
     }
 
     /// The same options with id mode `ids`.
@@ -271,6 +300,7 @@ struct Parser<'a> {
     mode: IdMode,
     max_line: usize,
     max_bytes: u64,
+    max_edges: u64,
     /// Bytes read so far.
     read: u64,
     ids: Ids,
@@ -331,6 +361,15 @@ fn parse_id(t: &[u8]) -> Option<u64> {
         x = x.checked_mul(10)?.checked_add(u64::from(d))?;
     }
     Some(x)
+}
+
+/// Whether a token starts like a number (a digit, or `+`, `-` or `.`
+/// followed by a digit): such a first line is a (possibly bad) edge, never a
+/// column header.
+fn looks_numeric(t: &[u8]) -> bool {
+    let t = t.strip_prefix(b"+").or_else(|| t.strip_prefix(b"-")).unwrap_or(t);
+    let t = t.strip_prefix(b".").unwrap_or(t);
+    t.first().is_some_and(u8::is_ascii_digit)
 }
 
 /// A canonical decimal id of 1 to 9 digits starting at `b[i]` (no leading
@@ -397,6 +436,7 @@ impl<'a> Parser<'a> {
             mode: opts.ids,
             max_line: opts.max_line,
             max_bytes: opts.max_bytes,
+            max_edges: opts.max_edges,
             read: 0,
             ids,
             max_id: 0,
@@ -465,6 +505,7 @@ impl<'a> Parser<'a> {
                 if let Some((u, v, used)) = self.fast_pair(rest) {
                     line_no += 1;
                     self.fast_edge(u, v);
+                    self.check_edges(line_no)?;
                     at += used;
                     continue;
                 }
@@ -541,7 +582,23 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// An error once more than `max_edges` edge lines have arrived.
+    #[inline]
+    fn check_edges(&self, line_no: u64) -> Result<(), LoadError> {
+        if self.info.edge_lines > self.max_edges {
+            return Err(LoadError::TooManyEdges { file: self.source.to_string(), line: line_no, limit: self.max_edges });
+        }
+        Ok(())
+    }
+
     fn line(&mut self, line: &[u8], line_no: u64) -> Result<(), LoadError> {
+        self.text_line(line, line_no)?;
+        self.check_edges(line_no)
+    }
+
+    fn text_line(&mut self, line: &[u8], line_no: u64) -> Result<(), LoadError> {
+        // A byte order mark (some editors write one) is not part of the text.
+        let line = if line_no == 1 { line.strip_prefix(b"\xef\xbb\xbf").unwrap_or(line) } else { line };
         let (fields, count) = split(line);
         if count == 0 || fields[0][0] == b'#' || fields[0][0] == b'%' {
             return Ok(());
@@ -556,7 +613,9 @@ impl<'a> Parser<'a> {
         let numeric = parse_id(fields[0]).is_some() && parse_id(fields[1]).is_some();
         if !self.seen_first {
             self.seen_first = true;
-            if !numeric && self.mode != IdMode::Names {
+            // Held back as a possible header only if it reads as words.
+            let header_like = !looks_numeric(fields[0]) && !looks_numeric(fields[1]);
+            if !numeric && header_like && self.mode != IdMode::Names {
                 self.pending = Some((line.to_vec(), line_no));
                 return Ok(());
             }
@@ -917,6 +976,54 @@ mod tests {
         // A held-back first line is still checked when it turns out to be an edge.
         let e = p("a b c\nb c\n", false).unwrap_err().to_string();
         assert_eq!(e, "t.edges:1: the weight must be a number in [0, 1], found \"a b c\"");
+    }
+
+    #[test]
+    fn a_numeric_looking_first_line_is_an_edge_never_a_header() {
+        // Issue 27: `-1 2` or a 20-digit id over 2^64 was dropped as a header.
+        for first in ["-1 2", "18446744073709551616 1", "+3 1", "1 .5"] {
+            let text = format!("{first}\n2 3\n3 4\n");
+            let e = p_ids(&text, IdMode::Numeric).unwrap_err().to_string();
+            assert!(e.starts_with("t.edges:1: node id"), "{first}: {e}");
+            // auto: an edge of names (the first edge line decides).
+            let (g, info) = p_ids(&text, IdMode::Auto).unwrap();
+            assert!(!info.header_skipped && matches!(g.labels(), Labels::Names(_)), "{first}");
+            assert_eq!(info.edge_lines, 3);
+        }
+        // A header of words is still one.
+        let (g, info) = p_ids("from to\n2 3\n", IdMode::Numeric).unwrap();
+        assert!(info.header_skipped);
+        assert_eq!(g.n(), 2);
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped() {
+        let (g, info) = p_ids("\u{feff}1 2\n2 3\n", IdMode::Auto).unwrap();
+        assert!(!info.header_skipped);
+        assert_eq!((g.n(), g.num_edges()), (3, 2));
+        assert_eq!(g.label(0).to_string(), "1");
+        let (g, _) = p_ids("\u{feff}a b\n", IdMode::Auto).unwrap();
+        assert_eq!(labels(&g), ["a", "b"]);
+        // Only at the start of the text.
+        assert!(p_ids("1 2\n\u{feff}2 3\n", IdMode::Numeric).is_err());
+    }
+
+    #[test]
+    fn edge_lines_are_counted_against_the_limit_as_they_arrive() {
+        let text = "1 2\n".repeat(1000);
+        let o = Options::new(false).max_edges(999);
+        let e = parse_with_options(text.as_bytes(), "t.edges", &o).unwrap_err().to_string();
+        assert!(e.starts_with("t.edges:1000: more than 999 edges"), "{e}");
+        // Also through the general path (names) and with a gzip stream.
+        let named = "a b\n".repeat(1000);
+        let e = parse_with_options(named.as_bytes(), "t.edges", &o).unwrap_err().to_string();
+        assert!(e.starts_with("t.edges:1000: more than 999 edges"), "{e}");
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        std::io::Write::write_all(&mut gz, text.as_bytes()).unwrap();
+        let gz = gz.finish().unwrap();
+        assert!(matches!(parse_input(&gz[..], "t.gz", &o), Err(LoadError::TooManyEdges { line: 1000, .. })));
+        let o = o.max_edges(1000);
+        assert_eq!(parse_input(&gz[..], "t.gz", &o).unwrap().1.edge_lines, 1000);
     }
 
     fn opts(ids: IdMode) -> Options {

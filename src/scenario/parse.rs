@@ -1008,6 +1008,20 @@ fn resolve_strategies(
     if arr.is_empty() {
         errs.bad("strategy", None, "no strategies: add at least one [[strategy]] table with a kind");
     }
+    // Checked before any strategy is: each problem of 100,000 tables would
+    // cost a search of the text, and no run needs anywhere near that many.
+    if arr.len() > super::schema::MAX_STRATEGIES {
+        errs.bad(
+            "strategy",
+            None,
+            format!(
+                "{} [[strategy]] tables; at most {} (each is simulated replicates times)",
+                arr.len(),
+                super::schema::MAX_STRATEGIES
+            ),
+        );
+        return Vec::new();
+    }
     let mut out: Vec<StrategySpec> = Vec::new();
     let mut names: Vec<(String, usize)> = Vec::new();
     for (i, item) in arr.iter().enumerate() {

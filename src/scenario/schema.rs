@@ -53,6 +53,8 @@ pub const MAX_PATH_BYTES: usize = 4096;
 /// (< 4.3e21), so a budget's sum stays far from overflow and every cost is
 /// finite in the results.
 pub const MAX_COST: f64 = 1e12;
+/// Most `[[strategy]]` tables in one scenario.
+pub const MAX_STRATEGIES: usize = 1000;
 
 /// Strategy kinds.
 pub const STRATEGY_KINDS: &[&str] = &[
