@@ -470,7 +470,9 @@ fn missing_edge_list_file_and_relative_resolution() {
         NetworkSource::EdgeList {
             path: dir.path().join("nope.edges").canonicalize().unwrap(),
             directed: false,
-            ids: Default::default()
+            ids: Default::default(),
+            format: None,
+            normalize: Default::default()
         }
     );
     // Missing path key.

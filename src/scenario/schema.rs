@@ -28,6 +28,10 @@ pub const MIN_SIZE: (i64, i64) = (320, 240);
 pub const MAX_SIDE: i64 = 10_000;
 /// How edge-list ids are read (`network.ids`, see [`crate::graph::edgelist::IdMode`]).
 pub const EDGE_LIST_IDS: &[&str] = &["auto", "numeric", "names"];
+/// Network file formats (`network.format`, see [`crate::graph::formats::Format`]); `auto` = by extension.
+pub const NETWORK_FORMATS: &[&str] = &["auto", "edge_list", "csv", "graphml", "gexf", "gml", "pajek"];
+/// Scaling of count weights (`network.normalize_weights`, see [`crate::graph::formats::WeightNorm`]).
+pub const WEIGHT_NORMS: &[&str] = &["none", "per_target", "max"];
 /// Network kinds.
 pub const NETWORK_KINDS: &[&str] = &[
     "erdos_renyi",
@@ -419,7 +423,8 @@ fn build() -> Vec<Section> {
     v.push(net("ring", "Ring: each node linked to its two neighbours; undirected.", vec![nodes_key(3, MAX_NODES)]));
     v.push(net(
         "edge_list",
-        "Load an edge list: one `u v [weight]` per line, whitespace or comma separated, `#`/`%` comments; plain or gzip-compressed.",
+        "Load a network file: an edge list (one `u v [weight]` per line, whitespace or comma separated, `#`/`%` comments), \
+         CSV with a header, GraphML, GEXF, GML or Pajek; plain or gzip-compressed.",
         vec![
             key(
                 "path",
@@ -434,6 +439,21 @@ fn build() -> Vec<Section> {
                 s("auto"),
                 "node ids: `numeric` (non-negative integers), `names` (any text, even `007`), or `auto` \
                  (numeric if the first edge line is; a later line that does not fit is an error)",
+            ),
+            key(
+                "format",
+                Ty::Choice(NETWORK_FORMATS),
+                s("auto"),
+                "file format; `auto`: by extension (after .gz): .graphml, .gexf, .gml, .net/.paj (Pajek), .csv \
+                 (CSV with a source,target[,weight] header), anything else an edge list. A file whose content \
+                 says another format is refused",
+            ),
+            key(
+                "normalize_weights",
+                Ty::Choice(WEIGHT_NORMS),
+                s("none"),
+                "weights that are counts (> 1): `per_target` divides each arc's weight by its target's total \
+                 (directed networks), `max` by the largest weight; `none`: weights must lie in [0, 1]",
             ),
         ],
     ));
