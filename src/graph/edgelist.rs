@@ -33,7 +33,11 @@
 //! in `numeric` mode, never a silently dropped edge. In
 //! `auto` mode a first non-numeric line followed by another, or alone, is an
 //! edge between named nodes. In `names` mode every line is an edge (comment a
-//! header out with `#`). A node that only appears in a self-loop line still
+//! header out with `#`). A first line whose two fields are column names
+//! ([`HEADER_WORDS`]: `source`, `target`, `from`, `to`, …, any case) is a
+//! header whatever follows, so `source,target` over named ids is never an
+//! edge between nodes called "source" and "target" (issue 24; `names` mode
+//! excepted, as above). A node that only appears in a self-loop line still
 //! counts as a node (as SNAP counts them); the loop itself is dropped, as are
 //! repeated edges (first weight wins).
 //!
@@ -766,7 +770,11 @@ impl<'a> Parser<'a> {
         // A lone non-numeric line is an edge, not a header of nothing (and
         // an error in `numeric` mode).
         if let Some((first, first_no)) = self.pending.take() {
-            self.replay(&first, first_no)?;
+            if is_header_line(&first) {
+                self.info.header_skipped = true;
+            } else {
+                self.replay(&first, first_no)?;
+            }
         }
         let file = self.source.to_string();
         if self.info.edge_lines == 0 {
@@ -1007,6 +1015,8 @@ mod tests {
             assert!(info.header_skipped, "{first}");
             assert_eq!(labels(&g), ["alice", "bob", "carol"], "{first}");
         }
+        // Alone, it is a header of an empty list.
+        assert!(matches!(p("source target\n", false), Err(LoadError::Empty { .. })));
         // Names: the first line is an edge.
         let (g, info) = parse_with_info("a b\nb c\n".as_bytes(), "t", false).unwrap();
         assert!(!info.header_skipped);

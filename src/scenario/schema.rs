@@ -430,9 +430,16 @@ fn build() -> Vec<Section> {
                 "path",
                 Ty::Path,
                 None,
-                "edge-list file, relative to the scenario file (written absolute in resolved files)",
+                "network file (edge list, CSV, GraphML, GEXF, GML, Pajek; see `format`), relative to the scenario \
+                 file (written absolute in resolved files)",
             ),
-            key("directed", Ty::Bool, b(false), "read `u v` as u→v only (v follows u)"),
+            key(
+                "directed",
+                Ty::Bool,
+                b(false),
+                "read `u v` as u→v only (v follows u); a file that states its direction (GraphML, GEXF, GML, \
+                 Pajek, a CSV Type column) decides it, and true on a file that says undirected is an error",
+            ),
             key(
                 "ids",
                 Ty::Choice(EDGE_LIST_IDS),

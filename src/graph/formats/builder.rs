@@ -57,6 +57,19 @@ impl<'a> Builder<'a> {
                 ),
             ));
         }
+        if name.chars().any(char::is_whitespace) {
+            // seeds.csv and seed files separate ids by spaces: an id with
+            // one could not be read back unambiguously.
+            return Err(Error::at(
+                self.file,
+                line,
+                format!(
+                    "node id \"{}\" contains whitespace; womsim writes seed ids separated by spaces (seeds.csv, \
+                     seed files), so ids must not contain any (write e.g. Ann_Lee)",
+                    edgelist::quote(name.as_bytes())
+                ),
+            ));
+        }
         if self.opts.ids == IdMode::Numeric && edgelist::parse_id(name.as_bytes()).is_none() {
             return Err(Error::at(
                 self.file,
@@ -224,6 +237,8 @@ mod tests {
         assert!(e.starts_with("f.gml:8: the weight must be a number in [0, 1]; for counts"), "{e}");
         let e = b.edge(c, a, None, 9).unwrap_err().to_string();
         assert_eq!(e, "f.gml:9: missing weight (line 7 has one, so every edge needs one)");
+        let e = b.node("ann lee", 10).unwrap_err().to_string();
+        assert!(e.starts_with("f.gml:10: node id \"ann lee\" contains whitespace"), "{e}");
         let e = b.node("x\u{1b}", 10).unwrap_err().to_string();
         assert!(e.starts_with("f.gml:10: node id") && e.contains("U+001B"), "{e}");
         let o = Options::new(true).ids(IdMode::Numeric);

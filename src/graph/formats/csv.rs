@@ -191,10 +191,10 @@ mod tests {
         let (g, _) = r("source,target\nalice,bob\nbob,carol\n", false).unwrap();
         assert_eq!(labels(&g), ["alice", "bob", "carol"]);
         assert_eq!(g.num_edges(), 2);
-        let gephi = "Source,Target,Type,Id,Label,timeset,Weight\n\"a b\",c,Directed,0,,,0.5\nc,\"a b\",Directed,1,,,1\n";
+        let gephi = "Source,Target,Type,Id,Label,timeset,Weight\n\"a,b\",c,Directed,0,,,0.5\nc,\"a,b\",Directed,1,,,1\n";
         let (g, info) = r(gephi, false).unwrap();
         assert!(g.is_directed() && info.weighted);
-        assert_eq!(labels(&g), ["a b", "c"]);
+        assert_eq!(labels(&g), ["a,b", "c"]);
         assert_eq!(g.listener_weights(0).unwrap(), &[0.5]);
         // Columns in any order, `;` separated.
         let (g, _) = r("Weight;Target;Source\n0.25;2;1\n", true).unwrap();

@@ -273,10 +273,10 @@ mod tests {
 
     #[test]
     fn networkx_style_gml() {
-        let text = "graph [\n  directed 1\n  node [\n    id 0\n    label \"a &amp; b\"\n  ]\n  node [ id 1 label \"c\" graphics [ x 1 y 2 ] ]\n  edge [\n    source 0\n    target 1\n    weight 0.5\n  ]\n]\n";
+        let text = "graph [\n  directed 1\n  node [\n    id 0\n    label \"a&amp;b\"\n  ]\n  node [ id 1 label \"c\" graphics [ x 1 y 2 ] ]\n  edge [\n    source 0\n    target 1\n    weight 0.5\n  ]\n]\n";
         let (g, info) = r(text).unwrap();
         assert!(g.is_directed() && info.weighted);
-        assert_eq!(g.label(0).to_string(), "a & b");
+        assert_eq!(g.label(0).to_string(), "a&b");
         assert_eq!(g.listener_weights(0).unwrap(), &[0.5]);
     }
 

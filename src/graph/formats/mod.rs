@@ -225,29 +225,64 @@ impl FileOptions {
 
 /// Load the network file at `path` in its format (see the module docs).
 pub fn load(path: &Path, opts: &FileOptions) -> Result<(Graph, EdgeListInfo), Error> {
-    let file = path.display().to_string();
-    let by_extension = Format::from_path(path);
-    let declared = opts.format.unwrap_or(by_extension);
-    let mut base = opts.base;
-    base.counts = opts.normalize != WeightNorm::None;
-    let (head, reader) = open_text(path, base.max_bytes)?;
-    let sniffed = sniff(&head);
-    let format = check_format(&file, declared, opts.format.is_some(), sniffed, &head)?;
+    let io_err = |source| LoadError::Io { path: path.to_path_buf(), source };
+    let file = inputs::open_regular(path).map_err(io_err)?;
+    let reader = BufReader::with_capacity(1 << 16, file);
+    let (format, text) = open(reader, &path.display().to_string(), Format::from_path(path), opts)?;
     let (g, info) = match format {
         // The edge-list reader as it always was (its own opening, gzip and
         // bounds), so that edge lists load byte for byte as before.
         Format::EdgeList => {
-            drop(reader);
-            edgelist::load_with_options(path, &base)?
+            drop(text);
+            edgelist::load_with_options(path, &read_options(opts))?
         }
-        Format::Csv => csv::read(reader, &file, &base)?,
-        Format::GraphMl => xml::read(reader, &file, &base, xml::Dialect::GraphMl)?,
-        Format::Gexf => xml::read(reader, &file, &base, xml::Dialect::Gexf)?,
-        Format::Gml => gml::read(reader, &file, &base)?,
-        Format::Pajek => pajek::read(reader, &file, &base)?,
+        _ => read(format, text, &path.display().to_string(), opts)?,
     };
-    let g = normalize::apply(g, opts.normalize, &file)?;
-    Ok((g, info))
+    Ok((normalize::apply(g, opts.normalize, &path.display().to_string())?, info))
+}
+
+/// [`load`] from `reader` (plain or gzip), named `source` in messages; the
+/// format is `opts.format`, else that of `source`'s extension.
+pub fn parse_input<'a, R: BufRead + 'a>(
+    reader: R,
+    source: &str,
+    opts: &FileOptions,
+) -> Result<(Graph, EdgeListInfo), Error> {
+    let (format, text) = open(reader, source, Format::from_path(Path::new(source)), opts)?;
+    let (g, info) = read(format, text, source, opts)?;
+    Ok((normalize::apply(g, opts.normalize, source)?, info))
+}
+
+/// The edge-list options with counts allowed when they will be normalised.
+fn read_options(opts: &FileOptions) -> edgelist::Options {
+    edgelist::Options { counts: opts.normalize != WeightNorm::None, ..opts.base }
+}
+
+/// The decompressed text of `reader` and the format to read it in, checked
+/// against its first bytes.
+fn open<'a, R: BufRead + 'a>(
+    reader: R,
+    source: &str,
+    by_extension: Format,
+    opts: &FileOptions,
+) -> Result<(Format, Box<dyn BufRead + 'a>), Error> {
+    let declared = opts.format.unwrap_or(by_extension);
+    let (head, text) = open_text(reader, source, opts.base.max_bytes)?;
+    let format = check_format(source, declared, opts.format.is_some(), sniff(&head), &head)?;
+    Ok((format, text))
+}
+
+/// Read `text` in `format`.
+fn read(format: Format, text: Box<dyn BufRead + '_>, source: &str, opts: &FileOptions) -> Result<(Graph, EdgeListInfo), Error> {
+    let base = read_options(opts);
+    Ok(match format {
+        Format::EdgeList => edgelist::parse_with_options(text, source, &base)?,
+        Format::Csv => csv::read(text, source, &base)?,
+        Format::GraphMl => xml::read(text, source, &base, xml::Dialect::GraphMl)?,
+        Format::Gexf => xml::read(text, source, &base, xml::Dialect::Gexf)?,
+        Format::Gml => gml::read(text, source, &base)?,
+        Format::Pajek => pajek::read(text, source, &base)?,
+    })
 }
 
 /// The format to read, given what was declared and what the text looks like.
@@ -312,14 +347,22 @@ fn first_line(head: &[u8]) -> &[u8] {
     head.split(|&c| c == b'\n').find(|l| l.iter().any(|c| !c.is_ascii_whitespace())).unwrap_or(&[])
 }
 
-/// The decompressed text of `path`: its first [`SNIFF_BYTES`] and a reader
-/// of the whole text (those bytes included), bounded to `max_bytes`.
-fn open_text(path: &Path, max_bytes: u64) -> Result<(Vec<u8>, Box<dyn BufRead>), Error> {
-    let io_err = |source| LoadError::Io { path: path.to_path_buf(), source };
-    let file = inputs::open_regular(path).map_err(io_err)?;
-    let mut raw = BufReader::with_capacity(1 << 16, file);
-    let gz = raw.fill_buf().map_err(io_err)?.starts_with(&[0x1f, 0x8b]);
-    let text: Box<dyn Read> = if gz { Box::new(GzipErrors(MultiGzDecoder::new(raw))) } else { Box::new(raw) };
+/// The decompressed text of `reader`: its first [`SNIFF_BYTES`] and a
+/// reader of the whole text (those bytes included), bounded to `max_bytes`.
+fn open_text<'a, R: BufRead + 'a>(
+    mut raw: R,
+    source: &str,
+    max_bytes: u64,
+) -> Result<(Vec<u8>, Box<dyn BufRead + 'a>), Error> {
+    let io_err = |e| LoadError::Io { path: PathBuf::from(source), source: e };
+    // The first two bytes, read whatever the reader's buffer size, then
+    // put back in front.
+    let mut magic = Vec::with_capacity(2);
+    (&mut raw).take(2).read_to_end(&mut magic).map_err(io_err)?;
+    let gz = magic == [0x1f, 0x8b];
+    let raw = io::Cursor::new(magic).chain(raw);
+    let text: Box<dyn Read + 'a> =
+        if gz { Box::new(GzipErrors(MultiGzDecoder::new(BufReader::new(raw)))) } else { Box::new(raw) };
     let mut text = Limit { inner: text, left: max_bytes, max: max_bytes };
     let mut head = Vec::with_capacity(SNIFF_BYTES);
     (&mut text).take(SNIFF_BYTES as u64).read_to_end(&mut head).map_err(io_err)?;

@@ -178,10 +178,10 @@ mod tests {
 
     #[test]
     fn vertices_arcs_and_edges() {
-        let (g, _) = r("*Vertices 3\n1 \"ann lee\" 0.1 0.2\n2 bob\n*Edges\n1 2\n2 3\n", false).unwrap();
+        let (g, _) = r("*Vertices 3\n1 \"ann_lee\" 0.1 0.2\n2 bob\n*Edges\n1 2\n2 3\n", false).unwrap();
         assert!(!g.is_directed());
         let names: Vec<String> = (0..3).map(|u| g.label(u).to_string()).collect();
-        assert_eq!(names, ["ann lee", "bob", "3"]);
+        assert_eq!(names, ["ann_lee", "bob", "3"]);
         let (g, info) = r("% c\n*Vertices 3\n*Arcs\n1 2 0.5\n*Edges\n2 3 1\n", false).unwrap();
         assert!(g.is_directed() && info.weighted);
         assert_eq!(g.listeners(1), &[2]);
