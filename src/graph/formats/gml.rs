@@ -23,6 +23,18 @@ enum Tok {
     Close,
 }
 
+impl Tok {
+    /// The token as a message quotes it (control characters escaped).
+    fn show(&self) -> String {
+        match self {
+            Tok::Key(k) => format!("the key {}", edgelist::quote(k.as_bytes())),
+            Tok::Value(v) => format!("the value \"{}\"", edgelist::quote(v.as_bytes())),
+            Tok::Open => "[".to_string(),
+            Tok::Close => "]".to_string(),
+        }
+    }
+}
+
 struct Tokens<'a, R> {
     reader: R,
     file: &'a str,
@@ -69,10 +81,19 @@ impl<'a, R: BufRead> Tokens<'a, R> {
                 let len = trimmed.find(|c: char| c.is_whitespace() || c == '[' || c == ']').unwrap_or(trimmed.len());
                 let word = trimmed[..len].to_string();
                 self.at += len;
-                if word.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
+                // Keys are identifiers and bare values numbers (GML's
+                // grammar), so both can be quoted in messages as they are.
+                if word.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+                    && word.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                {
                     Tok::Key(word)
-                } else {
+                } else if word.parse::<f64>().is_ok() {
                     Tok::Value(word)
+                } else {
+                    return Err(self.err(format!(
+                        "expected a key, a number or a \"string\", found \"{}\"",
+                        edgelist::quote(word.as_bytes())
+                    )));
                 }
             };
             return Ok(Some((tok, self.line_no)));
@@ -126,7 +147,7 @@ impl<'a, R: BufRead> Tokens<'a, R> {
                         keys.entry(k).or_insert(v);
                     }
                 }
-                Some((t, _)) => return Err(self.err(format!("expected a key in the {what} record, found {t:?}"))),
+                Some((t, _)) => return Err(self.err(format!("expected a key in the {what} record, found {}", t.show()))),
                 None => return Err(self.err(format!("the file ends inside a {what} record"))),
             }
         }
@@ -190,7 +211,7 @@ pub(crate) fn read<R: BufRead>(reader: R, file: &str, opts: &Options) -> Result<
             Some((Tok::Key(k), _)) => {
                 t.value(&k)?;
             }
-            Some((tok, _)) => return Err(t.err(format!("expected a key such as graph, found {tok:?}"))),
+            Some((tok, _)) => return Err(t.err(format!("expected a key such as graph, found {}", tok.show()))),
             None => return Err(Error::file(file, "no graph [ … ] in the file")),
         }
     }
@@ -246,7 +267,7 @@ pub(crate) fn read<R: BufRead>(reader: R, file: &str, opts: &Options) -> Result<
             Some((Tok::Key(k), _)) => {
                 t.value(&k)?;
             }
-            Some((tok, _)) => return Err(t.err(format!("expected a key in graph [ … ], found {tok:?}"))),
+            Some((tok, _)) => return Err(t.err(format!("expected a key in graph [ … ], found {}", tok.show()))),
             None => return Err(t.err("the file ends inside graph [ … ] (a ] is missing)")),
         }
     }
@@ -289,6 +310,7 @@ mod tests {
             ("graph [\n node [ id 0 ]\n", "t.gml:2: the file ends inside graph"),
             ("graph [\n directed 2\n]\n", "t.gml:2: directed must be 0 or 1"),
             ("Creator \"x\"\n", "t.gml: no graph [ … ] in the file"),
+            ("graph [\n e\0g 1\n]\n", "t.gml:2: expected a key, a number or a \"string\", found \"e\\u{0}g\""),
             ("graph [ node [ id 0 ] node [ id 1 ]\n edge [ source 0 target 1 weight 7 ] ]\n", "t.gml:2: the weight must be a number in [0, 1]; for counts"),
         ] {
             let e = r(text).unwrap_err().to_string();

@@ -6,12 +6,21 @@
 //! become arcs both ways; `*Arcslist`, `*Edgeslist` and `*Matrix` are
 //! refused. `%` starts a comment line. Hand-parsed, line by line.
 
+use std::collections::HashMap;
 use std::io::BufRead;
 
 use super::builder::{self, Builder};
 use super::{read_line, Error};
 use crate::graph::edgelist::{self, EdgeListInfo, LoadError, Options};
 use crate::graph::Graph;
+
+/// Most vertices a `*Vertices` line may declare (the largest network
+/// womsim generates).
+const MAX_VERTICES: u32 = crate::scenario::schema::MAX_NODES as u32;
+
+/// Most vertices declared per byte of the file (unlisted vertices are
+/// isolated nodes named by their number).
+const VERTICES_PER_BYTE: u64 = 64;
 
 /// Split a line into tokens, a `"quoted label"` being one.
 fn tokens(line: &str) -> Option<Vec<&str>> {
@@ -44,12 +53,15 @@ pub(crate) fn read<R: BufRead>(mut reader: R, file: &str, opts: &Options) -> Res
     let mut buf = Vec::new();
     let mut line_no = 0u64;
     let mut n: Option<u32> = None;
-    let mut labels: Vec<Option<String>> = Vec::new();
+    // Labels given, by vertex number (a map: the count is only a claim).
+    let mut labels: HashMap<u32, String> = HashMap::new();
+    let mut text_bytes = 0u64;
     let mut section = Section::None;
     // (u, v, weight, from *Arcs, line); vertex numbers are 1-based.
     let mut lines: Vec<(u32, u32, Option<f64>, bool, u64)> = Vec::new();
     while read_line(&mut reader, &mut buf, file, line_no + 1, opts.max_line)? {
         line_no += 1;
+        text_bytes += buf.len() as u64;
         let raw = if line_no == 1 { buf.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&buf) } else { &buf[..] };
         let text = std::str::from_utf8(raw).map_err(|_| Error::at(file, line_no, "the line is not valid UTF-8 text"))?;
         let text = text.trim();
@@ -61,11 +73,13 @@ pub(crate) fn read<R: BufRead>(mut reader: R, file: &str, opts: &Options) -> Res
             let word: String = head.chars().take_while(|c| c.is_ascii_alphabetic()).collect::<String>().to_lowercase();
             section = match word.as_str() {
                 "vertices" => {
+                    if n.is_some() {
+                        return Err(Error::at(file, line_no, "a second *Vertices line (one network per file)"));
+                    }
                     let count = head[word.len()..].split_whitespace().next().and_then(|c| c.parse::<u32>().ok());
                     match count {
-                        Some(c) if u64::from(c) <= opts.max_edges.saturating_add(1) && c < u32::MAX - 1 => {
+                        Some(c) if u64::from(c) <= opts.max_edges.saturating_add(1) && c <= MAX_VERTICES => {
                             n = Some(c);
-                            labels = vec![None; c as usize];
                         }
                         _ => {
                             return Err(Error::at(
@@ -110,7 +124,7 @@ pub(crate) fn read<R: BufRead>(mut reader: R, file: &str, opts: &Options) -> Res
                 let Some(label) = toks.get(1) else {
                     return Err(Error::at(file, line_no, format!("a vertex line needs a label, found \"{}\"", quoted())));
                 };
-                if labels[k as usize - 1].replace(label.to_string()).is_some() {
+                if labels.insert(k, label.to_string()).is_some() {
                     return Err(Error::at(file, line_no, format!("vertex {k} is listed twice")));
                 }
             }
@@ -141,6 +155,17 @@ pub(crate) fn read<R: BufRead>(mut reader: R, file: &str, opts: &Options) -> Res
     let Some(count) = n else {
         return Err(Error::file(file, "no *Vertices line: this is not a Pajek network"));
     };
+    // Vertices without a line cost memory too: a few bytes of file may not
+    // declare millions of them.
+    if u64::from(count) > VERTICES_PER_BYTE * text_bytes {
+        return Err(Error::file(
+            file,
+            format!(
+                "*Vertices declares {count} vertices in a file of {text_bytes} bytes; womsim reads at most \
+                 {VERTICES_PER_BYTE} per byte of file (list the vertices)"
+            ),
+        ));
+    }
     let has_arcs = lines.iter().any(|l| l.3);
     let has_edges = lines.iter().any(|l| !l.3);
     let said = match (has_arcs, has_edges) {
@@ -150,15 +175,14 @@ pub(crate) fn read<R: BufRead>(mut reader: R, file: &str, opts: &Options) -> Res
     };
     let directed = builder::direction(file, opts.directed, said, "only *Edges sections")?;
     let mut b = Builder::new(file, opts);
-    for (k, label) in labels.iter().enumerate() {
+    for k in 1..=count {
         // Vertex numbers are names when no label is given.
-        let name = label.clone().unwrap_or_else(|| (k + 1).to_string());
+        let name = labels.remove(&k).unwrap_or_else(|| k.to_string());
         let i = b.node(&name, 1)?;
-        if i as usize != k {
+        if i != k - 1 {
             return Err(Error::file(file, format!("two vertices are labelled \"{}\"", edgelist::quote(name.as_bytes()))));
         }
     }
-    debug_assert_eq!(labels.len(), count as usize);
     for (u, v, w, arc, line) in lines {
         b.edge(u - 1, v - 1, w, line)?;
         if directed && !arc {
@@ -194,6 +218,9 @@ mod tests {
         for (text, want) in [
             ("*Vertices 2\n*Arcs\n1 3\n", "t.net:3: vertex number \"3\" is not in 1..2"),
             ("*Vertices x\n", "t.net:1: *Vertices needs the number"),
+            ("*Vertices 3\n*Arcs\n1 3\n*Vertices 2\n", "t.net:4: a second *Vertices line"),
+            ("*Vertices 4000000000\n", "t.net:1: *Vertices needs the number"),
+            ("*Vertices 2000\n*Arcs\n1 2\n", "t.net: *Vertices declares 2000 vertices in a file of 25 bytes"),
             ("1 2\n", "t.net:1: a line before *Vertices"),
             ("*Vertices 2\n*Arcslist\n1 2\n", "t.net:2: section \"*Arcslist\" is not supported"),
             ("*Vertices 2\n*Arcs\n1 2 x\n", "t.net:3: the weight must be a number in [0, 1], found \"x\""),

@@ -27,6 +27,7 @@ use super::builder::{self, Builder};
 use super::Error;
 use crate::graph::edgelist::{self, EdgeListInfo, LoadError, Options};
 use crate::graph::Graph;
+use crate::scenario::printable;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Dialect {
@@ -268,11 +269,11 @@ fn add_edge(b: &mut Builder<'_>, p: PendingEdge, default: &Option<String>, file:
 /// The value of attribute `name` of `e`, entities decoded.
 fn attr(e: &BytesStart<'_>, name: &[u8], file: &str, line: u64) -> Result<Option<String>, Error> {
     for a in e.attributes() {
-        let a = a.map_err(|err| Error::at(file, line, format!("bad XML attribute: {err}")))?;
+        let a = a.map_err(|err| Error::at(file, line, format!("bad XML attribute: {}", printable(&err.to_string()))))?;
         if a.key.as_ref() == name || a.key.local_name().as_ref() == name {
             let v = a
                 .normalized_value(XmlVersion::Implicit1_0)
-                .map_err(|err| Error::at(file, line, format!("bad XML attribute value: {err}")))?;
+                .map_err(|err| Error::at(file, line, format!("bad XML attribute value: {}", printable(&err.to_string()))))?;
             return Ok(Some(v.into_owned()));
         }
     }
@@ -291,7 +292,7 @@ fn xml_error(file: &str, line: u64, e: quick_xml::Error, max_line: usize) -> Err
         }
         return LoadError::Io { path: PathBuf::from(file), source: io::Error::new(io.kind(), io.to_string()) }.into();
     }
-    Error::at(file, line, format!("not well-formed XML: {e}"))
+    Error::at(file, line, format!("not well-formed XML: {}", printable(&e.to_string())))
 }
 
 #[cfg(test)]
