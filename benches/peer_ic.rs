@@ -121,7 +121,11 @@ fn main() {
     // readers, to time them against the edge list (issue 24).
     let g = match formats::Format::from_path(&a.graph) {
         formats::Format::EdgeList => edgelist::load(&a.graph, a.directed).expect("load graph"),
-        _ => formats::load(&a.graph, &formats::FileOptions::new(edgelist::Options::new(a.directed))).expect("load graph").0,
+        _ => {
+            formats::load(&a.graph, &formats::FileOptions::new(edgelist::Options::new(a.directed)))
+                .expect("load graph")
+                .0
+        }
     };
     let load_s = t0.elapsed().as_secs_f64();
     if a.load_only {

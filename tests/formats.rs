@@ -236,10 +236,7 @@ fn count_weights_are_normalised_only_when_asked() {
     let directed = Options::new(true);
     let e = load_text(dir.path(), "msgs.csv", text, &FileOptions::new(directed)).unwrap_err();
     let file = dir.path().join("msgs.csv").display().to_string();
-    assert!(
-        e.starts_with(&format!("{file}:2: the weight must be a number in [0, 1]; for counts")),
-        "{e}"
-    );
+    assert!(e.starts_with(&format!("{file}:2: the weight must be a number in [0, 1]; for counts")), "{e}");
     assert!(e.contains("network.normalize_weights = \"per_target\""), "{e}");
     let per = FileOptions { normalize: WeightNorm::PerTarget, ..FileOptions::new(directed) };
     let (g, _) = load_text(dir.path(), "msgs.csv", text, &per).unwrap();
@@ -256,8 +253,12 @@ fn count_weights_are_normalised_only_when_asked() {
     let edges = dir.path().join("msgs.edges");
     fs::write(&edges, "ann cy 3\nbob cy 1\nann bob 2\n").unwrap();
     let sc = dir.path().join("m.toml");
-    let text = scenario(&edges, "directed = true\nnormalize_weights = \"per_target\"\n", "[[strategy]]\nkind = \"random\"\nbudget = 1\n")
-        .replace("weights = \"uniform\"\np = 0.1", "weights = \"edge\"");
+    let text = scenario(
+        &edges,
+        "directed = true\nnormalize_weights = \"per_target\"\n",
+        "[[strategy]]\nkind = \"random\"\nbudget = 1\n",
+    )
+    .replace("weights = \"uniform\"\np = 0.1", "weights = \"edge\"");
     fs::write(&sc, &text).unwrap();
     let s = womsim::scenario::load(&sc).unwrap();
     let g = womsim::world::build(&s).unwrap();
@@ -296,7 +297,12 @@ fn names_are_kept_through_to_the_outputs() {
     assert!(summary.contains("\"Ann_Lee\""), "{summary}");
     assert!(summary.contains("\"directed\": true"), "the file's direction is used: {summary}");
     // An id with a space could not be read back from seeds.csv: refused, with its line.
-    let e = load_text(dir.path(), "sp.csv", "source,target\nann,bob\n\"Ann Lee\",bob\n", &FileOptions::new(Options::new(false)))
-        .unwrap_err();
+    let e = load_text(
+        dir.path(),
+        "sp.csv",
+        "source,target\nann,bob\n\"Ann Lee\",bob\n",
+        &FileOptions::new(Options::new(false)),
+    )
+    .unwrap_err();
     assert!(e.contains("sp.csv:3: node id \"Ann Lee\" contains whitespace"), "{e}");
 }

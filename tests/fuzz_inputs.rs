@@ -611,13 +611,57 @@ fn format_seeds() -> Vec<(&'static str, Vec<u8>)> {
 
 fn format_dict() -> Vec<Vec<u8>> {
     let mut d: Vec<Vec<u8>> = [
-        "<", ">", "/>", "</", "<?xml version=\"1.0\"?>", "<graphml>", "</graphml>", "<gexf>", "<graph>",
-        "<graph edgedefault=\"undirected\">", "<graph defaultedgetype=\"directed\">", "</graph>", "<node id=\"",
-        "<node id=\"x\"/>", "<edge source=\"1\" target=\"2\"/>", " weight=\"", "<data key=\"d0\">", "</data>",
-        "<key id=\"d0\" for=\"edge\" attr.name=\"weight\"/>", " directed=\"true\"", "<hyperedge/>", "<!--",
-        "-->", "<![CDATA[", "]]>", "&amp;", "&#0;", "&#x1b;", "&bogus;", "\"", "graph [", "node [", "edge [", "[",
-        "]", "id ", "label ", "source ", "target ", "weight ", "directed 1", "*Vertices ", "*Vertices 4000000000",
-        "*Arcs", "*Edges", "*Arcslist", "*Network x", "Source,Target", ",Type,Weight", "Directed", "Undirected",
+        "<",
+        ">",
+        "/>",
+        "</",
+        "<?xml version=\"1.0\"?>",
+        "<graphml>",
+        "</graphml>",
+        "<gexf>",
+        "<graph>",
+        "<graph edgedefault=\"undirected\">",
+        "<graph defaultedgetype=\"directed\">",
+        "</graph>",
+        "<node id=\"",
+        "<node id=\"x\"/>",
+        "<edge source=\"1\" target=\"2\"/>",
+        " weight=\"",
+        "<data key=\"d0\">",
+        "</data>",
+        "<key id=\"d0\" for=\"edge\" attr.name=\"weight\"/>",
+        " directed=\"true\"",
+        "<hyperedge/>",
+        "<!--",
+        "-->",
+        "<![CDATA[",
+        "]]>",
+        "&amp;",
+        "&#0;",
+        "&#x1b;",
+        "&bogus;",
+        "\"",
+        "graph [",
+        "node [",
+        "edge [",
+        "[",
+        "]",
+        "id ",
+        "label ",
+        "source ",
+        "target ",
+        "weight ",
+        "directed 1",
+        "*Vertices ",
+        "*Vertices 4000000000",
+        "*Arcs",
+        "*Edges",
+        "*Arcslist",
+        "*Network x",
+        "Source,Target",
+        ",Type,Weight",
+        "Directed",
+        "Undirected",
         ";",
     ]
     .iter()
@@ -752,10 +796,43 @@ fn folder_files(dir: &Path, names: &[&str]) -> Vec<(String, Vec<u8>)> {
 
 fn folder_dict() -> Vec<Vec<u8>> {
     [
-        "0", "1", "-1", "2.5", "1e308", "-1e308", "NaN", "nan", "inf", "-0", "18446744073709551616",
-        "9007199254740993", "4294967296", "null", "true", "\"\"", "\"x\"", "[]", "{}", ",", ":", "\n", "\r\n", "\"",
-        "(no campaign)", "top", "rand", "ghost", "baseline", "complete", "false", "steps", "replicates", "nodes",
-        "\u{0}", "\u{1b}[2J", "é",
+        "0",
+        "1",
+        "-1",
+        "2.5",
+        "1e308",
+        "-1e308",
+        "NaN",
+        "nan",
+        "inf",
+        "-0",
+        "18446744073709551616",
+        "9007199254740993",
+        "4294967296",
+        "null",
+        "true",
+        "\"\"",
+        "\"x\"",
+        "[]",
+        "{}",
+        ",",
+        ":",
+        "\n",
+        "\r\n",
+        "\"",
+        "(no campaign)",
+        "top",
+        "rand",
+        "ghost",
+        "baseline",
+        "complete",
+        "false",
+        "steps",
+        "replicates",
+        "nodes",
+        "\u{0}",
+        "\u{1b}[2J",
+        "é",
     ]
     .iter()
     .map(|s| s.as_bytes().to_vec())
@@ -791,7 +868,13 @@ fn well_formed(e: &anyhow::Error, names: &[String]) -> TestCaseResult {
 
 /// `plot`'s reading: no panic; an error naming a file; or results whose
 /// series all span the horizon, drawn (charts and report) without error.
-fn check_results_folder(root: &Path, files: &[(String, Vec<u8>)], which: usize, edits: &[Edit], tally: &Tally) -> TestCaseResult {
+fn check_results_folder(
+    root: &Path,
+    files: &[(String, Vec<u8>)],
+    which: usize,
+    edits: &[Edit],
+    tally: &Tally,
+) -> TestCaseResult {
     let (dir, _) = mutated_folder(root, files, which, edits);
     let names: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
     let start = Instant::now();
@@ -847,7 +930,13 @@ fn fuzz_plot_reader() {
 
 /// `merge`'s reading: no panic; an error naming a file; and a changed data
 /// file or scenario text never reads back (its digest no longer matches).
-fn check_shard_folder(root: &Path, files: &[(String, Vec<u8>)], which: usize, edits: &[Edit], tally: &Tally) -> TestCaseResult {
+fn check_shard_folder(
+    root: &Path,
+    files: &[(String, Vec<u8>)],
+    which: usize,
+    edits: &[Edit],
+    tally: &Tally,
+) -> TestCaseResult {
     let (dir, changed) = mutated_folder(root, files, which, edits);
     let names: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
     let start = Instant::now();

@@ -612,7 +612,11 @@ impl<'a> Parser<'a> {
     #[inline]
     fn check_edges(&self, line_no: u64) -> Result<(), LoadError> {
         if self.info.edge_lines > self.max_edges {
-            return Err(LoadError::TooManyEdges { file: self.source.to_string(), line: line_no, limit: self.max_edges });
+            return Err(LoadError::TooManyEdges {
+                file: self.source.to_string(),
+                line: line_no,
+                limit: self.max_edges,
+            });
         }
         Ok(())
     }

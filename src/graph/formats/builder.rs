@@ -97,7 +97,9 @@ impl<'a> Builder<'a> {
     pub(crate) fn edge(&mut self, u: u32, v: u32, weight: Option<f64>, line: u64) -> Result<(), Error> {
         self.info.edge_lines += 1;
         if self.info.edge_lines > self.opts.max_edges {
-            return Err(LoadError::TooManyEdges { file: self.file.to_string(), line, limit: self.opts.max_edges }.into());
+            return Err(
+                LoadError::TooManyEdges { file: self.file.to_string(), line, limit: self.opts.max_edges }.into()
+            );
         }
         if self.info.edge_lines == 1 {
             self.first_edge_line = line;
@@ -117,7 +119,11 @@ impl<'a> Builder<'a> {
                     }
                     ws.push(w32);
                 } else {
-                    return Err(Error::at(self.file, line, format!("the weight must be a number in [0, 1], found {w}")));
+                    return Err(Error::at(
+                        self.file,
+                        line,
+                        format!("the weight must be a number in [0, 1], found {w}"),
+                    ));
                 }
             }
             (None, None) => {}
@@ -126,7 +132,8 @@ impl<'a> Builder<'a> {
                 return Err(Error::at(self.file, line, msg));
             }
             (None, Some(_)) => {
-                let msg = format!("unexpected weight (line {} has none, so no edge may have one)", self.first_edge_line);
+                let msg =
+                    format!("unexpected weight (line {} has none, so no edge may have one)", self.first_edge_line);
                 return Err(Error::at(self.file, line, msg));
             }
         }

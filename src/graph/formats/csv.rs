@@ -136,10 +136,7 @@ pub(crate) fn read<R: BufRead>(mut reader: R, file: &str, opts: &Options) -> Res
                     return Err(Error::at(
                         file,
                         line_no,
-                        format!(
-                            "type must be Directed or Undirected, found \"{}\"",
-                            edgelist::quote(other.as_bytes())
-                        ),
+                        format!("type must be Directed or Undirected, found \"{}\"", edgelist::quote(other.as_bytes())),
                     ))
                 }
             };
@@ -191,7 +188,8 @@ mod tests {
         let (g, _) = r("source,target\nalice,bob\nbob,carol\n", false).unwrap();
         assert_eq!(labels(&g), ["alice", "bob", "carol"]);
         assert_eq!(g.num_edges(), 2);
-        let gephi = "Source,Target,Type,Id,Label,timeset,Weight\n\"a,b\",c,Directed,0,,,0.5\nc,\"a,b\",Directed,1,,,1\n";
+        let gephi =
+            "Source,Target,Type,Id,Label,timeset,Weight\n\"a,b\",c,Directed,0,,,0.5\nc,\"a,b\",Directed,1,,,1\n";
         let (g, info) = r(gephi, false).unwrap();
         assert!(g.is_directed() && info.weighted);
         assert_eq!(labels(&g), ["a,b", "c"]);

@@ -56,7 +56,11 @@ impl<'a, R: BufRead> Tokens<'a, R> {
                     return Ok(None);
                 }
                 self.line_no += 1;
-                let raw = if self.line_no == 1 { self.buf.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&self.buf) } else { &self.buf };
+                let raw = if self.line_no == 1 {
+                    self.buf.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&self.buf)
+                } else {
+                    &self.buf
+                };
                 self.line = std::str::from_utf8(raw)
                     .map_err(|_| Error::at(self.file, self.line_no, "the line is not valid UTF-8 text"))?
                     .to_string();
@@ -147,7 +151,9 @@ impl<'a, R: BufRead> Tokens<'a, R> {
                         keys.entry(k).or_insert(v);
                     }
                 }
-                Some((t, _)) => return Err(self.err(format!("expected a key in the {what} record, found {}", t.show()))),
+                Some((t, _)) => {
+                    return Err(self.err(format!("expected a key in the {what} record, found {}", t.show())))
+                }
                 None => return Err(self.err(format!("the file ends inside a {what} record"))),
             }
         }
@@ -235,7 +241,11 @@ pub(crate) fn read<R: BufRead>(reader: R, file: &str, opts: &Options) -> Result<
                     let name = rec.get("label").unwrap_or(id);
                     let u = b.node(name, line)?;
                     if ids.insert(id.clone(), u).is_some() {
-                        return Err(Error::at(file, line, format!("node id {} is listed twice", edgelist::quote(id.as_bytes()))));
+                        return Err(Error::at(
+                            file,
+                            line,
+                            format!("node id {} is listed twice", edgelist::quote(id.as_bytes())),
+                        ));
                     }
                 } else {
                     let (Some(s), Some(d)) = (rec.get("source"), rec.get("target")) else {
@@ -274,7 +284,11 @@ pub(crate) fn read<R: BufRead>(reader: R, file: &str, opts: &Options) -> Result<
     for (s, d, w, line) in edges {
         let find = |id: &String| {
             ids.get(id).copied().ok_or_else(|| {
-                Error::at(file, line, format!("the edge names node {}, which no node [ id … ] lists", edgelist::quote(id.as_bytes())))
+                Error::at(
+                    file,
+                    line,
+                    format!("the edge names node {}, which no node [ id … ] lists", edgelist::quote(id.as_bytes())),
+                )
             })
         };
         let (u, v) = (find(&s)?, find(&d)?);
@@ -311,7 +325,10 @@ mod tests {
             ("graph [\n directed 2\n]\n", "t.gml:2: directed must be 0 or 1"),
             ("Creator \"x\"\n", "t.gml: no graph [ … ] in the file"),
             ("graph [\n e\0g 1\n]\n", "t.gml:2: expected a key, a number or a \"string\", found \"e\\u{0}g\""),
-            ("graph [ node [ id 0 ] node [ id 1 ]\n edge [ source 0 target 1 weight 7 ] ]\n", "t.gml:2: the weight must be a number in [0, 1]; for counts"),
+            (
+                "graph [ node [ id 0 ] node [ id 1 ]\n edge [ source 0 target 1 weight 7 ] ]\n",
+                "t.gml:2: the weight must be a number in [0, 1]; for counts",
+            ),
         ] {
             let e = r(text).unwrap_err().to_string();
             assert!(e.starts_with(want), "{text:?}: {e}");

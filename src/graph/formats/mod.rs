@@ -273,7 +273,12 @@ fn open<'a, R: BufRead + 'a>(
 }
 
 /// Read `text` in `format`.
-fn read(format: Format, text: Box<dyn BufRead + '_>, source: &str, opts: &FileOptions) -> Result<(Graph, EdgeListInfo), Error> {
+fn read(
+    format: Format,
+    text: Box<dyn BufRead + '_>,
+    source: &str,
+    opts: &FileOptions,
+) -> Result<(Graph, EdgeListInfo), Error> {
     let base = read_options(opts);
     Ok(match format {
         Format::EdgeList => edgelist::parse_with_options(text, source, &base)?,

@@ -63,7 +63,8 @@ pub(crate) fn read<R: BufRead>(mut reader: R, file: &str, opts: &Options) -> Res
         line_no += 1;
         text_bytes += buf.len() as u64;
         let raw = if line_no == 1 { buf.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&buf) } else { &buf[..] };
-        let text = std::str::from_utf8(raw).map_err(|_| Error::at(file, line_no, "the line is not valid UTF-8 text"))?;
+        let text =
+            std::str::from_utf8(raw).map_err(|_| Error::at(file, line_no, "the line is not valid UTF-8 text"))?;
         let text = text.trim();
         if text.is_empty() || text.starts_with('%') {
             continue;
@@ -81,13 +82,14 @@ pub(crate) fn read<R: BufRead>(mut reader: R, file: &str, opts: &Options) -> Res
                         Some(c) if u64::from(c) <= opts.max_edges.saturating_add(1) && c <= MAX_VERTICES => {
                             n = Some(c);
                         }
-                        _ => {
-                            return Err(Error::at(
-                                file,
-                                line_no,
-                                format!("*Vertices needs the number of vertices (at most what this run can hold), found \"{}\"", quoted()),
-                            ))
-                        }
+                        _ => return Err(Error::at(
+                            file,
+                            line_no,
+                            format!(
+                                "*Vertices needs the number of vertices (at most what this run can hold), found \"{}\"",
+                                quoted()
+                            ),
+                        )),
                     }
                     Section::Vertices
                 }
@@ -114,7 +116,10 @@ pub(crate) fn read<R: BufRead>(mut reader: R, file: &str, opts: &Options) -> Res
                 _ => Err(Error::at(
                     file,
                     line_no,
-                    format!("vertex number \"{}\" is not in 1..{count} (the *Vertices count)", edgelist::quote(t.as_bytes())),
+                    format!(
+                        "vertex number \"{}\" is not in 1..{count} (the *Vertices count)",
+                        edgelist::quote(t.as_bytes())
+                    ),
                 )),
             }
         };
@@ -122,7 +127,11 @@ pub(crate) fn read<R: BufRead>(mut reader: R, file: &str, opts: &Options) -> Res
             Section::Vertices => {
                 let k = vertex(toks[0])?;
                 let Some(label) = toks.get(1) else {
-                    return Err(Error::at(file, line_no, format!("a vertex line needs a label, found \"{}\"", quoted())));
+                    return Err(Error::at(
+                        file,
+                        line_no,
+                        format!("a vertex line needs a label, found \"{}\"", quoted()),
+                    ));
                 };
                 if labels.insert(k, label.to_string()).is_some() {
                     return Err(Error::at(file, line_no, format!("vertex {k} is listed twice")));
@@ -142,13 +151,21 @@ pub(crate) fn read<R: BufRead>(mut reader: R, file: &str, opts: &Options) -> Res
                     None => None,
                 };
                 if lines.len() as u64 >= opts.max_edges {
-                    return Err(LoadError::TooManyEdges { file: file.to_string(), line: line_no, limit: opts.max_edges }
-                        .into());
+                    return Err(LoadError::TooManyEdges {
+                        file: file.to_string(),
+                        line: line_no,
+                        limit: opts.max_edges,
+                    }
+                    .into());
                 }
                 lines.push((u, v, w, section == Section::Arcs, line_no));
             }
             Section::None => {
-                return Err(Error::at(file, line_no, format!("a line outside *Vertices, *Arcs and *Edges, found \"{}\"", quoted())))
+                return Err(Error::at(
+                    file,
+                    line_no,
+                    format!("a line outside *Vertices, *Arcs and *Edges, found \"{}\"", quoted()),
+                ))
             }
         }
     }
@@ -180,7 +197,10 @@ pub(crate) fn read<R: BufRead>(mut reader: R, file: &str, opts: &Options) -> Res
         let name = labels.remove(&k).unwrap_or_else(|| k.to_string());
         let i = b.node(&name, 1)?;
         if i != k - 1 {
-            return Err(Error::file(file, format!("two vertices are labelled \"{}\"", edgelist::quote(name.as_bytes()))));
+            return Err(Error::file(
+                file,
+                format!("two vertices are labelled \"{}\"", edgelist::quote(name.as_bytes())),
+            ));
         }
     }
     for (u, v, w, arc, line) in lines {

@@ -161,8 +161,11 @@ pub(crate) fn read<R: BufRead>(
                         if graphs > 1 {
                             return Err(Error::at(file, here, "nested or several graphs are not supported"));
                         }
-                        let (key, how): (&[u8], _) =
-                            if dialect == Dialect::GraphMl { (b"edgedefault", "edgedefault") } else { (b"defaultedgetype", "defaultedgetype") };
+                        let (key, how): (&[u8], _) = if dialect == Dialect::GraphMl {
+                            (b"edgedefault", "edgedefault")
+                        } else {
+                            (b"defaultedgetype", "defaultedgetype")
+                        };
                         directed = match attr(e, key, file, here)?.as_deref() {
                             Some("directed") => Some(true),
                             Some("undirected" | "mutual") => Some(false),
@@ -172,7 +175,10 @@ pub(crate) fn read<R: BufRead>(
                                 return Err(Error::at(
                                     file,
                                     here,
-                                    format!("{how} must be directed or undirected, found \"{}\"", edgelist::quote(other.as_bytes())),
+                                    format!(
+                                        "{how} must be directed or undirected, found \"{}\"",
+                                        edgelist::quote(other.as_bytes())
+                                    ),
                                 ))
                             }
                         };
@@ -184,7 +190,9 @@ pub(crate) fn read<R: BufRead>(
                         b.node(&id, here)?;
                     }
                     b"edge" => {
-                        let (Some(source), Some(target)) = (attr(e, b"source", file, here)?, attr(e, b"target", file, here)?) else {
+                        let (Some(source), Some(target)) =
+                            (attr(e, b"source", file, here)?, attr(e, b"target", file, here)?)
+                        else {
                             return Err(Error::at(file, here, "an <edge> needs a source and a target"));
                         };
                         let own = if dialect == Dialect::GraphMl { b"directed" as &[u8] } else { b"type" };
@@ -269,11 +277,12 @@ fn add_edge(b: &mut Builder<'_>, p: PendingEdge, default: &Option<String>, file:
 /// The value of attribute `name` of `e`, entities decoded.
 fn attr(e: &BytesStart<'_>, name: &[u8], file: &str, line: u64) -> Result<Option<String>, Error> {
     for a in e.attributes() {
-        let a = a.map_err(|err| Error::at(file, line, format!("bad XML attribute: {}", printable(&err.to_string()))))?;
+        let a =
+            a.map_err(|err| Error::at(file, line, format!("bad XML attribute: {}", printable(&err.to_string()))))?;
         if a.key.as_ref() == name || a.key.local_name().as_ref() == name {
-            let v = a
-                .normalized_value(XmlVersion::Implicit1_0)
-                .map_err(|err| Error::at(file, line, format!("bad XML attribute value: {}", printable(&err.to_string()))))?;
+            let v = a.normalized_value(XmlVersion::Implicit1_0).map_err(|err| {
+                Error::at(file, line, format!("bad XML attribute value: {}", printable(&err.to_string())))
+            })?;
             return Ok(Some(v.into_owned()));
         }
     }
@@ -337,11 +346,23 @@ mod tests {
     #[test]
     fn errors_name_file_and_line() {
         for (text, d, want) in [
-            ("<graphml>\n<graph edgedefault=\"directed\">\n<edge source=\"a\"/>\n", Dialect::GraphMl, "t.xml:3: an <edge> needs a source and a target"),
+            (
+                "<graphml>\n<graph edgedefault=\"directed\">\n<edge source=\"a\"/>\n",
+                Dialect::GraphMl,
+                "t.xml:3: an <edge> needs a source and a target",
+            ),
             ("<graphml>\n<graph>\n<node id=\"a\">\n</graph>\n", Dialect::GraphMl, "t.xml:4: not well-formed XML"),
-            ("<gexf>\n<graph>\n<edges>\n<edge source=\"a\" target=\"b\" weight=\"9\"/>\n", Dialect::Gexf, "t.xml:4: the weight must be a number in [0, 1]; for counts"),
+            (
+                "<gexf>\n<graph>\n<edges>\n<edge source=\"a\" target=\"b\" weight=\"9\"/>\n",
+                Dialect::Gexf,
+                "t.xml:4: the weight must be a number in [0, 1]; for counts",
+            ),
             ("<gexf>\n<graph>\n<graph>\n", Dialect::Gexf, "t.xml:3: nested or several graphs"),
-            ("<graphml>\n<graph edgedefault=\"directed\">\n<edge source=\"a\" target=\"b\" directed=\"false\"/>\n", Dialect::GraphMl, "t.xml:3: an edge's direction differs"),
+            (
+                "<graphml>\n<graph edgedefault=\"directed\">\n<edge source=\"a\" target=\"b\" directed=\"false\"/>\n",
+                Dialect::GraphMl,
+                "t.xml:3: an edge's direction differs",
+            ),
             ("\n<html/>", Dialect::GraphMl, "t.xml:2: the root element is <html>, not <graphml>"),
             ("<graphml>\n<hyperedge/>\n", Dialect::GraphMl, "t.xml:2: hyperedges are not supported"),
         ] {
@@ -352,7 +373,8 @@ mod tests {
         let mut o = Options::new(false);
         o.max_line = 100;
         let long = format!("<graphml>\n<graph>\n<node id=\"{}\"/>\n</graph></graphml>", "x".repeat(500));
-        let e = read(std::io::BufReader::with_capacity(16, long.as_bytes()), "t.xml", &o, Dialect::GraphMl).unwrap_err();
+        let e =
+            read(std::io::BufReader::with_capacity(16, long.as_bytes()), "t.xml", &o, Dialect::GraphMl).unwrap_err();
         assert!(e.to_string().starts_with("t.xml:3: an element or text longer than 100 bytes"), "{e}");
     }
 }
