@@ -796,43 +796,10 @@ fn folder_files(dir: &Path, names: &[&str]) -> Vec<(String, Vec<u8>)> {
 
 fn folder_dict() -> Vec<Vec<u8>> {
     [
-        "0",
-        "1",
-        "-1",
-        "2.5",
-        "1e308",
-        "-1e308",
-        "NaN",
-        "nan",
-        "inf",
-        "-0",
-        "18446744073709551616",
-        "9007199254740993",
-        "4294967296",
-        "null",
-        "true",
-        "\"\"",
-        "\"x\"",
-        "[]",
-        "{}",
-        ",",
-        ":",
-        "\n",
-        "\r\n",
-        "\"",
-        "(no campaign)",
-        "top",
-        "rand",
-        "ghost",
-        "baseline",
-        "complete",
-        "false",
-        "steps",
-        "replicates",
-        "nodes",
-        "\u{0}",
-        "\u{1b}[2J",
-        "é",
+        "0", "1", "-1", "2.5", "1e308", "-1e308", "NaN", "nan", "inf", "-0", "18446744073709551616",
+        "9007199254740993", "4294967296", "null", "true", "\"\"", "\"x\"", "[]", "{}", ",", ":", "\n", "\r\n", "\"",
+        "(no campaign)", "top", "rand", "ghost", "baseline", "complete", "false", "steps", "replicates", "nodes",
+        "\u{0}", "\u{1b}[2J", "é",
     ]
     .iter()
     .map(|s| s.as_bytes().to_vec())
@@ -868,13 +835,7 @@ fn well_formed(e: &anyhow::Error, names: &[String]) -> TestCaseResult {
 
 /// `plot`'s reading: no panic; an error naming a file; or results whose
 /// series all span the horizon, drawn (charts and report) without error.
-fn check_results_folder(
-    root: &Path,
-    files: &[(String, Vec<u8>)],
-    which: usize,
-    edits: &[Edit],
-    tally: &Tally,
-) -> TestCaseResult {
+fn check_results_folder(root: &Path, files: &[(String, Vec<u8>)], which: usize, edits: &[Edit], tally: &Tally) -> TestCaseResult {
     let (dir, _) = mutated_folder(root, files, which, edits);
     let names: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
     let start = Instant::now();
@@ -930,13 +891,7 @@ fn fuzz_plot_reader() {
 
 /// `merge`'s reading: no panic; an error naming a file; and a changed data
 /// file or scenario text never reads back (its digest no longer matches).
-fn check_shard_folder(
-    root: &Path,
-    files: &[(String, Vec<u8>)],
-    which: usize,
-    edits: &[Edit],
-    tally: &Tally,
-) -> TestCaseResult {
+fn check_shard_folder(root: &Path, files: &[(String, Vec<u8>)], which: usize, edits: &[Edit], tally: &Tally) -> TestCaseResult {
     let (dir, changed) = mutated_folder(root, files, which, edits);
     let names: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
     let start = Instant::now();

@@ -84,8 +84,9 @@ impl DirLock {
                 Ok(()) => return Ok(DirLock { dir: dir.to_path_buf(), path, created_dir }),
                 Err(e) if e.kind() == ErrorKind::AlreadyExists => {
                     // (A lock is a few bytes; a bounded read of a regular file.)
-                    let holder =
-                        womsim::inputs::read_text_bounded(&path, 64).ok().and_then(|s| s.trim().parse::<u32>().ok());
+                    let holder = womsim::inputs::read_text_bounded(&path, 64)
+                        .ok()
+                        .and_then(|s| s.trim().parse::<u32>().ok());
                     match holder {
                         Some(pid) if pid != std::process::id() && alive(pid) => bail!(
                             "another womsim run (process {pid}) is writing the results folder {}; wait for it to \

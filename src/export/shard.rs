@@ -289,10 +289,11 @@ pub fn read(dir: &Path) -> anyhow::Result<Partial> {
         let (Some(slot), true) = (reps.binary_search(&r).ok(), c < cells) else {
             bail!("{}: line {line}: cell {c} / replicate {r} is not in this shard", sp.display())
         };
-        let count: u32 =
-            rec.get(2).and_then(|k| k.parse().ok()).filter(|&k| u64::from(k) <= manifest.nodes).with_context(|| {
-                format!("{}: line {line}: the count is not a whole number in [0, nodes]", sp.display())
-            })?;
+        let count: u32 = rec
+            .get(2)
+            .and_then(|k| k.parse().ok())
+            .filter(|&k| u64::from(k) <= manifest.nodes)
+            .with_context(|| format!("{}: line {line}: the count is not a whole number in [0, nodes]", sp.display()))?;
         if seeds_acted[c][slot].replace(count).is_some() {
             bail!("{}: line {line}: cell {c} / replicate {r} is given twice", sp.display());
         }
