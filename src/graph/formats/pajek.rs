@@ -82,14 +82,16 @@ pub(crate) fn read<R: BufRead>(mut reader: R, file: &str, opts: &Options) -> Res
                         Some(c) if u64::from(c) <= opts.max_edges.saturating_add(1) && c <= MAX_VERTICES => {
                             n = Some(c);
                         }
-                        _ => return Err(Error::at(
-                            file,
-                            line_no,
-                            format!(
+                        _ => {
+                            return Err(Error::at(
+                                file,
+                                line_no,
+                                format!(
                                 "*Vertices needs the number of vertices (at most what this run can hold), found \"{}\"",
                                 quoted()
                             ),
-                        )),
+                            ))
+                        }
                     }
                     Section::Vertices
                 }
