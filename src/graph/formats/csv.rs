@@ -76,12 +76,24 @@ fn fields(line: &str, sep: char) -> Option<Vec<String>> {
     Some(out)
 }
 
+/// The columns the header names: source, target, weight and type, the
+/// separator and the number of fields.
+#[derive(Clone, Copy)]
+struct Header {
+    s: usize,
+    t: usize,
+    w: Option<usize>,
+    ty: Option<usize>,
+    sep: char,
+    width: usize,
+}
+
 /// Read a CSV network.
 pub(crate) fn read<R: BufRead>(mut reader: R, file: &str, opts: &Options) -> Result<(Graph, EdgeListInfo), Error> {
     let mut buf = Vec::new();
     let mut line_no = 0u64;
     let mut b = Builder::new(file, opts);
-    let mut header: Option<(usize, usize, Option<usize>, Option<usize>, char, usize)> = None;
+    let mut header: Option<Header> = None;
     // (line of the first row with a type, whether it said directed)
     let mut typed: Option<(u64, bool)> = None;
     while read_line(&mut reader, &mut buf, file, line_no + 1, opts.max_line)? {
@@ -94,7 +106,7 @@ pub(crate) fn read<R: BufRead>(mut reader: R, file: &str, opts: &Options) -> Res
         if text.trim().is_empty() {
             continue;
         }
-        let Some((s, t, w, ty, sep, width)) = header else {
+        let Some(Header { s, t, w, ty, sep, width }) = header else {
             let sep = separator(text);
             let cols: Vec<String> = fields(text, sep)
                 .ok_or_else(|| Error::at(file, line_no, "a quoted field is not closed"))?
@@ -113,7 +125,7 @@ pub(crate) fn read<R: BufRead>(mut reader: R, file: &str, opts: &Options) -> Res
                     ),
                 ));
             };
-            header = Some((s, t, find(&["weight"]), find(&["type"]), sep, cols.len()));
+            header = Some(Header { s, t, w: find(&["weight"]), ty: find(&["type"]), sep, width: cols.len() });
             continue;
         };
         let row = fields(text, sep).ok_or_else(|| Error::at(file, line_no, "a quoted field is not closed"))?;

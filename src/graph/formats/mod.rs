@@ -163,8 +163,8 @@ fn sniff(head: &[u8]) -> Sniffed {
         };
         return Sniffed::Xml(f);
     }
-    if t.starts_with('*') {
-        let word: String = t[1..].chars().take_while(|c| c.is_ascii_alphabetic()).collect::<String>().to_lowercase();
+    if let Some(rest) = t.strip_prefix('*') {
+        let word: String = rest.chars().take_while(|c| c.is_ascii_alphabetic()).collect::<String>().to_lowercase();
         if ["vertices", "network", "arcs", "edges", "arcslist", "edgeslist", "matrix"].contains(&word.as_str()) {
             return Sniffed::Pajek;
         }
