@@ -11,10 +11,18 @@ use super::Error;
 use crate::graph::edgelist::{self, EdgeListInfo, IdMode, LoadError, Options};
 use crate::graph::{Graph, Labels};
 
+/// Integer ids below this are looked up in a table (at most 4 × 2^24 bytes
+/// = 64 MiB, grown only as far as the largest such id seen).
+const DENSE_IDS: u64 = 1 << 24;
+
 pub(crate) struct Builder<'a> {
     file: &'a str,
     opts: Options,
     index: HashMap<String, u32>,
+    /// Canonical integer ids below [`DENSE_IDS`] → node + 1 (0: absent): the
+    /// common case of integer ids found without hashing a string. The other
+    /// ids are in `index`; a name is in one of the two, never both.
+    dense: Vec<u32>,
     names: Vec<String>,
     edges: Vec<(u32, u32)>,
     weights: Option<Vec<f32>>,
@@ -29,6 +37,7 @@ impl<'a> Builder<'a> {
             file,
             opts: *opts,
             index: HashMap::new(),
+            dense: Vec::new(),
             names: Vec::new(),
             edges: Vec::new(),
             weights: None,
@@ -40,7 +49,12 @@ impl<'a> Builder<'a> {
     /// The node called `name`, added if new. Ids must be printable text, and
     /// integers when `ids = "numeric"`.
     pub(crate) fn node(&mut self, name: &str, line: u64) -> Result<u32, Error> {
-        if let Some(&i) = self.index.get(name) {
+        let small = edgelist::parse_id(name.as_bytes()).filter(|&id| id < DENSE_IDS).map(|id| id as usize);
+        if let Some(id) = small {
+            if let Some(&k) = self.dense.get(id).filter(|&&k| k > 0) {
+                return Ok(k - 1);
+            }
+        } else if let Some(&i) = self.index.get(name) {
             return Ok(i);
         }
         if name.is_empty() {
@@ -87,7 +101,17 @@ impl<'a> Builder<'a> {
         if i >= u32::MAX as usize - 1 || i as u64 >= self.opts.max_edges.saturating_add(1) {
             return Err(Error::at(self.file, line, format!("more than {i} nodes, more than this run can hold")));
         }
-        self.index.insert(name.to_string(), i as u32);
+        match small {
+            Some(id) => {
+                if id >= self.dense.len() {
+                    self.dense.resize(id + 1, 0);
+                }
+                self.dense[id] = i as u32 + 1;
+            }
+            None => {
+                self.index.insert(name.to_string(), i as u32);
+            }
+        }
         self.names.push(name.to_string());
         Ok(i as u32)
     }

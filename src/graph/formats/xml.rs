@@ -15,6 +15,7 @@
 //! all undirected. Lines in messages are counted from the newlines in the
 //! events read; one element or text may be at most `max_line` bytes.
 
+use std::borrow::Cow;
 use std::cell::Cell;
 use std::io::{self, BufRead, Read};
 use std::path::PathBuf;
@@ -151,7 +152,7 @@ pub(crate) fn read<R: BufRead>(
                         let is_weight = matches!(for_.as_deref(), Some("edge" | "all"))
                             && aname.is_some_and(|n| n.eq_ignore_ascii_case("weight"));
                         if is_weight {
-                            weight_key = attr(e, b"id", file, here)?;
+                            weight_key = attr(e, b"id", file, here)?.map(Cow::into_owned);
                         }
                         in_key_is_weight = is_weight && !empty;
                     }
@@ -197,7 +198,7 @@ pub(crate) fn read<R: BufRead>(
                         };
                         let own = if dialect == Dialect::GraphMl { b"directed" as &[u8] } else { b"type" };
                         if let Some(d) = attr(e, own, file, here)? {
-                            let d = matches!(d.as_str(), "true" | "directed");
+                            let d = matches!(&*d, "true" | "directed");
                             if directed.is_some_and(|g| g != d) {
                                 return Err(Error::at(
                                     file,
@@ -208,15 +209,21 @@ pub(crate) fn read<R: BufRead>(
                             }
                         }
                         let weight = if dialect == Dialect::Gexf { attr(e, b"weight", file, here)? } else { None };
-                        let pending = PendingEdge { source, target, weight, line: here };
                         if empty {
-                            add_edge(&mut b, pending, &weight_default, file)?;
+                            // The common case: ids used where they lie in the buffer.
+                            let w = weight.as_deref().or(weight_default.as_deref());
+                            add_edge(&mut b, &source, &target, w, here, file)?;
                         } else {
-                            edge = Some(pending);
+                            edge = Some(PendingEdge {
+                                source: source.into_owned(),
+                                target: target.into_owned(),
+                                weight: weight.map(Cow::into_owned),
+                                line: here,
+                            });
                         }
                     }
                     b"data" if edge.is_some() && weight_key.is_some() => {
-                        in_weight_data = attr(e, b"key", file, here)? == weight_key && !empty;
+                        in_weight_data = attr(e, b"key", file, here)?.as_deref() == weight_key.as_deref() && !empty;
                     }
                     b"hyperedge" => return Err(Error::at(file, here, "hyperedges are not supported")),
                     _ => {}
@@ -227,7 +234,8 @@ pub(crate) fn read<R: BufRead>(
                 match e.local_name().as_ref() {
                     b"edge" => {
                         if let Some(p) = edge.take() {
-                            add_edge(&mut b, p, &weight_default, file)?;
+                            let w = p.weight.as_deref().or(weight_default.as_deref());
+                            add_edge(&mut b, &p.source, &p.target, w, p.line, file)?;
                         }
                     }
                     b"key" => in_key_is_weight = false,
@@ -264,18 +272,27 @@ pub(crate) fn read<R: BufRead>(
     b.finish(directed)
 }
 
-fn add_edge(b: &mut Builder<'_>, p: PendingEdge, default: &Option<String>, file: &str) -> Result<(), Error> {
-    let u = b.node(&p.source, p.line)?;
-    let v = b.node(&p.target, p.line)?;
-    let w = match p.weight.as_ref().or(default.as_ref()) {
-        Some(w) => Some(builder::parse_weight(file, p.line, w)?),
+/// Add the edge `source → target` of `line` (`weight`: its own or the
+/// key's default).
+fn add_edge(
+    b: &mut Builder<'_>,
+    source: &str,
+    target: &str,
+    weight: Option<&str>,
+    line: u64,
+    file: &str,
+) -> Result<(), Error> {
+    let u = b.node(source, line)?;
+    let v = b.node(target, line)?;
+    let w = match weight {
+        Some(w) => Some(builder::parse_weight(file, line, w)?),
         None => None,
     };
-    b.edge(u, v, w, p.line)
+    b.edge(u, v, w, line)
 }
 
 /// The value of attribute `name` of `e`, entities decoded.
-fn attr(e: &BytesStart<'_>, name: &[u8], file: &str, line: u64) -> Result<Option<String>, Error> {
+fn attr<'b>(e: &'b BytesStart<'_>, name: &[u8], file: &str, line: u64) -> Result<Option<Cow<'b, str>>, Error> {
     for a in e.attributes() {
         let a =
             a.map_err(|err| Error::at(file, line, format!("bad XML attribute: {}", printable(&err.to_string()))))?;
@@ -283,7 +300,7 @@ fn attr(e: &BytesStart<'_>, name: &[u8], file: &str, line: u64) -> Result<Option
             let v = a.normalized_value(XmlVersion::Implicit1_0).map_err(|err| {
                 Error::at(file, line, format!("bad XML attribute value: {}", printable(&err.to_string())))
             })?;
-            return Ok(Some(v.into_owned()));
+            return Ok(Some(v));
         }
     }
     Ok(None)
