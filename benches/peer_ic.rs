@@ -21,7 +21,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use rayon::prelude::*;
-use womsim::graph::edgelist;
+use womsim::graph::{edgelist, formats};
 use womsim::metrics::{Metric, Trajectory};
 use womsim::models::ic::{self, EdgeProb, IcParams};
 use womsim::models::rc::{self, RcParams, RoleTable, Trickle, Valenced};
@@ -117,7 +117,16 @@ fn rss_kib() -> u64 {
 fn main() {
     let a = parse_args();
     let t0 = Instant::now();
-    let g = edgelist::load(&a.graph, a.directed).expect("load graph");
+    // Other formats (GraphML, GEXF, …: by extension) through the format
+    // readers, to time them against the edge list (issue 24).
+    let g = match formats::Format::from_path(&a.graph) {
+        formats::Format::EdgeList => edgelist::load(&a.graph, a.directed).expect("load graph"),
+        _ => {
+            formats::load(&a.graph, &formats::FileOptions::new(edgelist::Options::new(a.directed)))
+                .expect("load graph")
+                .0
+        }
+    };
     let load_s = t0.elapsed().as_secs_f64();
     if a.load_only {
         println!(

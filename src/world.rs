@@ -1,4 +1,4 @@
-//! A scenario's world: its network (generated, or loaded from an edge list)
+//! A scenario's world: its network (generated, or loaded from a network file)
 //! and its population, plus the network facts the results record. This is
 //! the first step of a run ([`crate::pipeline`] takes it from here); it reads
 //! the edge-list file, the only input besides the scenario.
@@ -6,7 +6,7 @@
 use anyhow::Context;
 
 use crate::graph::stats::{self, NetworkStats};
-use crate::graph::{edgelist, generators, Graph};
+use crate::graph::{edgelist, formats, generators, Graph};
 use crate::models::{EdgeProb, ModelSpec};
 use crate::population::Population;
 use crate::results::{DegreeRow, NetworkInfo};
@@ -36,12 +36,17 @@ pub fn build_within(scenario: &Scenario, memory: Option<u64>) -> anyhow::Result<
             let st = stats::compute(&g);
             Ok((g, st))
         }
-        NetworkSource::EdgeList { path, directed, ids } => {
+        NetworkSource::EdgeList { path, directed, ids, format, normalize } => {
             let max_edges = memory.map_or(u64::MAX, crate::resources::max_edge_lines);
-            let opts = edgelist::Options::new(*directed).ids(*ids).max_edges(max_edges);
-            let (g, info) = edgelist::load_with_options(path, &opts)
+            let base = edgelist::Options::new(*directed).ids(*ids).max_edges(max_edges);
+            let opts = formats::FileOptions { base, format: *format, normalize: *normalize };
+            let what = match format.unwrap_or_else(|| formats::Format::from_path(path)) {
+                formats::Format::EdgeList => "the edge list",
+                _ => "the network file",
+            };
+            let (g, info) = formats::load(path, &opts)
                 .map_err(anyhow::Error::new)
-                .with_context(|| format!("cannot load the edge list {}", path.display()))?;
+                .with_context(|| format!("cannot load {what} {}", path.display()))?;
             if !info.weighted && uses_edge_weights(&scenario.model) {
                 anyhow::bail!(
                     "model.weights = \"edge\" reads the weight column of the edge list, but {} has none \

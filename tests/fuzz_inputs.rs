@@ -1,6 +1,8 @@
 //! Fuzzing the readers of untrusted text: the scenario parser
 //! ([`womsim::scenario::parse_str`]), the edge-list reader
-//! ([`womsim::graph::edgelist::parse_input`], plain or gzip), and what
+//! ([`womsim::graph::edgelist::parse_input`], plain or gzip), the other
+//! network formats ([`womsim::graph::formats::parse_input`]: GraphML, GEXF,
+//! GML, Pajek, CSV with a header, each named by its extension), and what
 //! `plot` and `merge` read back: a results folder
 //! ([`womsim::export::read_results`], then the charts and report drawn from
 //! it) and a shard's folder ([`womsim::export::shard::read`]), one file of
@@ -582,6 +584,192 @@ fn fuzz_edge_list_reader() {
         }
     }
     campaign("edge-list reader", edge_case(), &tally, |c| check_edges(&c, &tally));
+}
+
+// ------------------------------------------------------------ network formats
+
+/// The other formats' fixtures (karate as networkx writes it) and small
+/// texts of each, as (extension, bytes).
+fn format_seeds() -> Vec<(&'static str, Vec<u8>)> {
+    let dir = root().join("tests/data/formats");
+    let mut seeds: Vec<(&str, Vec<u8>)> = ["graphml", "gexf", "gml", "net", "csv"]
+        .into_iter()
+        .map(|ext| (ext, std::fs::read(dir.join(format!("karate.{ext}"))).unwrap()))
+        .collect();
+    seeds.extend(
+        [
+            ("graphml", "<graphml><key id=\"w\" for=\"edge\" attr.name=\"weight\"><default>0.5</default></key><graph edgedefault=\"directed\"><node id=\"a\"/><edge source=\"a\" target=\"b\"><data key=\"w\">0.25</data></edge><edge source=\"b\" target=\"a\"/></graph></graphml>"),
+            ("gexf", "<gexf><graph defaultedgetype=\"directed\"><nodes><node id=\"1\"/></nodes><edges><edge source=\"1\" target=\"2\" weight=\"0.5\"/></edges></graph></gexf>"),
+            ("gml", "Creator \"x\"\ngraph [\n directed 1\n node [ id 1 label \"a&amp;b\" ]\n node [ id 2 ]\n edge [ source 1 target 2 weight 3 ]\n]\n"),
+            ("net", "% c\n*Vertices 3\n1 \"a\"\n*Arcs\n1 2 2\n*Edges\n2 3 1\n"),
+            ("csv", "Source;Target;Type;Weight\n\"a\";b;Directed;4\nb;c;Directed;1\n"),
+        ]
+        .map(|(e, t)| (e, t.as_bytes().to_vec())),
+    );
+    seeds
+}
+
+fn format_dict() -> Vec<Vec<u8>> {
+    let mut d: Vec<Vec<u8>> = [
+        "<",
+        ">",
+        "/>",
+        "</",
+        "<?xml version=\"1.0\"?>",
+        "<graphml>",
+        "</graphml>",
+        "<gexf>",
+        "<graph>",
+        "<graph edgedefault=\"undirected\">",
+        "<graph defaultedgetype=\"directed\">",
+        "</graph>",
+        "<node id=\"",
+        "<node id=\"x\"/>",
+        "<edge source=\"1\" target=\"2\"/>",
+        " weight=\"",
+        "<data key=\"d0\">",
+        "</data>",
+        "<key id=\"d0\" for=\"edge\" attr.name=\"weight\"/>",
+        " directed=\"true\"",
+        "<hyperedge/>",
+        "<!--",
+        "-->",
+        "<![CDATA[",
+        "]]>",
+        "&amp;",
+        "&#0;",
+        "&#x1b;",
+        "&bogus;",
+        "\"",
+        "graph [",
+        "node [",
+        "edge [",
+        "[",
+        "]",
+        "id ",
+        "label ",
+        "source ",
+        "target ",
+        "weight ",
+        "directed 1",
+        "*Vertices ",
+        "*Vertices 4000000000",
+        "*Arcs",
+        "*Edges",
+        "*Arcslist",
+        "*Network x",
+        "Source,Target",
+        ",Type,Weight",
+        "Directed",
+        "Undirected",
+        ";",
+    ]
+    .iter()
+    .map(|s| s.as_bytes().to_vec())
+    .collect();
+    d.extend(edge_dict());
+    d
+}
+
+#[derive(Debug, Clone)]
+struct FormatCase {
+    /// Index into [`format_seeds`]' extensions, so the name says the format.
+    ext: usize,
+    text: Input,
+    directed: bool,
+    normalize: usize,
+    max_line: usize,
+    capacity: usize,
+    gzip: bool,
+}
+
+const EXTENSIONS: [&str; 5] = ["graphml", "gexf", "gml", "net", "csv"];
+
+fn format_case() -> impl Strategy<Value = FormatCase> {
+    let seeds = format_seeds();
+    let texts: Vec<Vec<u8>> = seeds.iter().map(|(_, t)| t.clone()).collect();
+    (
+        0..EXTENSIONS.len(),
+        input(texts, format_dict(), 10),
+        any::<bool>(),
+        0usize..3,
+        prop_oneof![1 => Just(40usize), 1 => Just(4096), 4 => Just(edgelist::MAX_LINE_BYTES)],
+        1usize..80,
+        prop_oneof![6 => Just(false), 1 => Just(true)],
+    )
+        .prop_map(|(ext, text, directed, normalize, max_line, capacity, gzip)| FormatCase {
+            ext,
+            text,
+            directed,
+            normalize,
+            max_line,
+            capacity,
+            gzip,
+        })
+}
+
+/// No panic, bounded time; a graph whose labels are unique, printable and
+/// found again, with weights in [0, 1], or an error naming the source
+/// (and a line within the text), printable.
+fn check_format(c: &FormatCase, tally: &Tally) -> TestCaseResult {
+    use womsim::graph::formats::{self, FileOptions, WeightNorm};
+    let source = format!("fuzz.{}", EXTENSIONS[c.ext]);
+    let max_edges = if c.capacity % 4 == 0 { c.capacity as u64 } else { u64::MAX };
+    let base = Options { max_line: c.max_line, max_edges, ..Options::new(c.directed) };
+    let opts = FileOptions { normalize: WeightNorm::ALL[c.normalize], ..FileOptions::new(base) };
+    let bytes = if c.gzip { gzip(&c.text.0) } else { c.text.0.clone() };
+    let start = Instant::now();
+    let result = formats::parse_input(BufReader::with_capacity(c.capacity, &bytes[..]), &source, &opts);
+    prop_assert!(start.elapsed() < CASE_LIMIT, "took {:?}", start.elapsed());
+    match &result {
+        Err(e) => {
+            tally.add(if matches!(e, formats::Error::At { .. }) { "error at a line" } else { "other error" });
+            let shown = e.to_string();
+            prop_assert!(
+                shown.starts_with(&format!("{source}:")) || shown.starts_with(&format!("cannot read {source}: ")),
+                "{}",
+                shown
+            );
+            prop_assert!(control_char(&shown, &[]).is_none(), "raw control character in {shown:?}");
+            if let formats::Error::At { line, .. } = e {
+                let lines = c.text.0.split(|&b| b == b'\n').count() as u64;
+                prop_assert!((1..=lines).contains(line), "line {line} of {lines}: {shown}");
+            }
+        }
+        Ok((g, info)) => {
+            tally.add("graph");
+            prop_assert!(g.num_arcs() > 0, "a graph with no arc");
+            prop_assert!(info.edge_lines <= max_edges);
+            for u in 0..g.n() {
+                let label = g.label(u).to_string();
+                prop_assert!(!label.is_empty() && control_char(&label, &[]).is_none(), "label {label:?}");
+                prop_assert!(!label.contains(char::is_whitespace), "label {label:?}");
+                prop_assert_eq!(g.find_label(&label), Some(u), "label {:?} is not unique", label);
+                if let Some(ws) = g.listener_weights(u) {
+                    prop_assert!(ws.iter().all(|w| (0.0..=1.0).contains(w)), "weights {ws:?}");
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn fuzz_network_format_readers() {
+    let tally = Tally::default();
+    for (ext, text) in format_seeds() {
+        let c = FormatCase {
+            ext: EXTENSIONS.iter().position(|&e| e == ext).unwrap(),
+            text: Input(text),
+            directed: false,
+            normalize: 0,
+            max_line: edgelist::MAX_LINE_BYTES,
+            capacity: 7,
+            gzip: false,
+        };
+        check_format(&c, &tally).unwrap();
+    }
+    campaign("network format readers", format_case(), &tally, |c| check_format(&c, &tally));
 }
 
 // ------------------------------------------------------ results and shard folders

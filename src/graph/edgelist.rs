@@ -33,7 +33,11 @@
 //! in `numeric` mode, never a silently dropped edge. In
 //! `auto` mode a first non-numeric line followed by another, or alone, is an
 //! edge between named nodes. In `names` mode every line is an edge (comment a
-//! header out with `#`). A node that only appears in a self-loop line still
+//! header out with `#`). A first line whose two fields are column names
+//! ([`HEADER_WORDS`]: `source`, `target`, `from`, `to`, …, any case) is a
+//! header whatever follows, so `source,target` over named ids is never an
+//! edge between nodes called "source" and "target" (issue 24; `names` mode
+//! excepted, as above). A node that only appears in a self-loop line still
 //! counts as a node (as SNAP counts them); the loop itself is dropped, as are
 //! repeated edges (first weight wins).
 //!
@@ -74,6 +78,11 @@ pub const MAX_LINE_BYTES: usize = 1 << 20;
 /// workstation comfortably (SNAP's com-Orkut, 117 million edges, is 1.7 GB),
 /// small enough that a gzip bomb or an endless file stops early.
 pub const MAX_EDGE_LIST_BYTES: u64 = 4 << 30;
+
+/// The message for a weight above 1 (a count, typically): it names the key
+/// that scales counts into probabilities.
+pub(crate) const WEIGHT_OVER_ONE: &str = "the weight must be a number in [0, 1]; for counts (interactions, \
+     messages) set network.normalize_weights = \"per_target\" (each weight over its target's total) or \"max\"";
 
 /// The first two bytes of a gzip stream.
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
@@ -174,6 +183,9 @@ pub struct Options {
     /// each arrives; `u64::MAX` for no limit (see
     /// [`crate::resources::max_edge_lines`]).
     pub max_edges: u64,
+    /// Accept any finite weight ≥ 0 (counts), not only [0, 1]: set when
+    /// `network.normalize_weights` will scale them into [0, 1] after loading.
+    pub counts: bool,
 }
 
 impl Options {
@@ -185,6 +197,7 @@ impl Options {
             max_line: MAX_LINE_BYTES,
             max_bytes: MAX_EDGE_LIST_BYTES,
             max_edges: u64::MAX,
+            counts: false,
         }
     }
 
@@ -277,7 +290,7 @@ pub fn load_with_options(path: &Path, opts: &Options) -> Result<(Graph, EdgeList
 }
 
 /// A gzip decoder whose errors say that the gzip data is at fault.
-struct GzipErrors<R>(R);
+pub(crate) struct GzipErrors<R>(pub(crate) R);
 
 impl<R: io::Read> io::Read for GzipErrors<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
@@ -301,6 +314,7 @@ struct Parser<'a> {
     max_line: usize,
     max_bytes: u64,
     max_edges: u64,
+    counts: bool,
     /// Bytes read so far.
     read: u64,
     ids: Ids,
@@ -347,8 +361,19 @@ fn split(line: &[u8]) -> ([&[u8]; 4], usize) {
     (fields, count)
 }
 
+/// Column names a header gives its first two columns (compared without
+/// case): a first line of two of them is a header even over named ids,
+/// never an edge between nodes called `source` and `target` (issue 24).
+pub(crate) const HEADER_WORDS: [&str; 8] = ["source", "target", "from", "to", "src", "dst", "node1", "node2"];
+
+/// Whether the first two fields of `line` are [`HEADER_WORDS`].
+fn is_header_line(line: &[u8]) -> bool {
+    let (fields, count) = split(line);
+    count >= 2 && fields[..2].iter().all(|f| HEADER_WORDS.iter().any(|w| w.as_bytes().eq_ignore_ascii_case(f)))
+}
+
 /// A canonical non-negative decimal below 2^64, or `None`.
-fn parse_id(t: &[u8]) -> Option<u64> {
+pub(crate) fn parse_id(t: &[u8]) -> Option<u64> {
     if t.is_empty() || t.len() > 20 || (t.len() > 1 && t[0] == b'0') {
         return None;
     }
@@ -401,13 +426,13 @@ fn fast_id(b: &[u8], i: usize) -> Option<(u32, usize)> {
 
 /// A control character as refused inside ids: below 0x20 (the tab, CR and
 /// LF are separators) or DEL.
-fn is_control(c: u8) -> bool {
+pub(crate) fn is_control(c: u8) -> bool {
     c < 0x20 || c == 0x7f
 }
 
 /// The line as quoted in an error message (trimmed, at most 80 characters,
 /// control characters escaped so that none reaches a terminal raw).
-fn quote(line: &[u8]) -> String {
+pub(crate) fn quote(line: &[u8]) -> String {
     let s = String::from_utf8_lossy(line);
     let s = s.trim();
     let mut out = String::new();
@@ -437,6 +462,7 @@ impl<'a> Parser<'a> {
             max_line: opts.max_line,
             max_bytes: opts.max_bytes,
             max_edges: opts.max_edges,
+            counts: opts.counts,
             read: 0,
             ids,
             max_id: 0,
@@ -626,7 +652,7 @@ impl<'a> Parser<'a> {
         } else if let Some((first, first_no)) = self.pending.take() {
             // `source,target` over numeric ids is a header; otherwise the
             // first line is an edge between named nodes.
-            if numeric {
+            if numeric || is_header_line(&first) {
                 self.info.header_skipped = true;
             } else {
                 self.replay(&first, first_no)?;
@@ -656,6 +682,10 @@ impl<'a> Parser<'a> {
                 let w = std::str::from_utf8(fields[2]).ok().and_then(|s| s.parse::<f32>().ok());
                 match w {
                     Some(w) if (0.0..=1.0).contains(&w) => ws.push(w),
+                    Some(w) if self.counts && w.is_finite() && w > 1.0 => ws.push(w),
+                    Some(w) if w.is_finite() && w > 1.0 => {
+                        return Err(self.syntax(line_no, WEIGHT_OVER_ONE, line));
+                    }
                     _ => return Err(self.syntax(line_no, "the weight must be a number in [0, 1]", line)),
                 }
             }
@@ -744,7 +774,11 @@ impl<'a> Parser<'a> {
         // A lone non-numeric line is an edge, not a header of nothing (and
         // an error in `numeric` mode).
         if let Some((first, first_no)) = self.pending.take() {
-            self.replay(&first, first_no)?;
+            if is_header_line(&first) {
+                self.info.header_skipped = true;
+            } else {
+                self.replay(&first, first_no)?;
+            }
         }
         let file = self.source.to_string();
         if self.info.edge_lines == 0 {
@@ -932,7 +966,15 @@ mod tests {
         let e = p("# h\n1 2\n1 3 0.1\n", true).unwrap_err().to_string();
         assert!(e.starts_with("t.edges:3: unexpected weight (line 2 has none"), "{e}");
         let e = p("1 2 1.5\n", true).unwrap_err().to_string();
-        assert_eq!(e, "t.edges:1: the weight must be a number in [0, 1], found \"1 2 1.5\"");
+        assert_eq!(e, format!("t.edges:1: {WEIGHT_OVER_ONE}, found \"1 2 1.5\""));
+        assert!(e.contains("network.normalize_weights"), "{e}");
+        // Counts are read as they are when they will be normalised.
+        let o = Options { counts: true, ..Options::new(true) };
+        let (g, _) = parse_with_options("1 2 3\n2 3 0.5\n".as_bytes(), "t", &o).unwrap();
+        assert_eq!(g.listener_weights(0).unwrap(), &[3.0]);
+        for bad in ["1 2 -1\n", "1 2 inf\n", "1 2 NaN\n"] {
+            assert!(parse_with_options(bad.as_bytes(), "t", &o).is_err(), "{bad}");
+        }
         assert!(p("1 2 x\n", true).is_err());
         assert!(p("1 2 NaN\n", true).is_err());
     }
@@ -970,6 +1012,15 @@ mod tests {
         let (g, info) = parse_with_info("# c\nu v weight\n1 2 0.25\n".as_bytes(), "t", true).unwrap();
         assert!(info.header_skipped && info.weighted);
         assert_eq!(g.listener_weights(0).unwrap(), &[0.25]);
+        // Header words over named ids: a header, never an edge (issue 24).
+        for first in ["source,target", "Source Target", "from,to,weight"] {
+            let text = format!("{first}\nalice,bob\nbob,carol\n");
+            let (g, info) = parse_with_info(text.as_bytes(), "t", false).unwrap();
+            assert!(info.header_skipped, "{first}");
+            assert_eq!(labels(&g), ["alice", "bob", "carol"], "{first}");
+        }
+        // Alone, it is a header of an empty list.
+        assert!(matches!(p("source target\n", false), Err(LoadError::Empty { .. })));
         // Names: the first line is an edge.
         let (g, info) = parse_with_info("a b\nb c\n".as_bytes(), "t", false).unwrap();
         assert!(!info.header_skipped);

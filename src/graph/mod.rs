@@ -14,6 +14,7 @@
 //! Self-loops are dropped and duplicate arcs merged (the first weight wins).
 
 pub mod edgelist;
+pub mod formats;
 pub mod generators;
 pub mod stats;
 

@@ -53,6 +53,10 @@ pub enum NetworkSource {
         directed: bool,
         /// How ids are read (`network.ids`).
         ids: crate::graph::edgelist::IdMode,
+        /// The file's format (`network.format`); `None` = by its extension.
+        format: Option<crate::graph::formats::Format>,
+        /// How weights that are counts are scaled (`network.normalize_weights`).
+        normalize: crate::graph::formats::WeightNorm,
     },
 }
 

@@ -15,6 +15,7 @@ use super::schema::{self, value_text, Key, Section, Ty};
 use super::sweep::{self, Sweep};
 use super::{NetworkSource, OutputSpec, Scenario};
 use crate::graph::edgelist::IdMode;
+use crate::graph::formats::{Format, WeightNorm};
 use crate::graph::generators::GeneratorSpec;
 use crate::graph::GraphError;
 use crate::models::{EdgeProb, IcParams, ModelSpec, RcParams};
@@ -901,7 +902,10 @@ fn resolve_network(t: &Table, base: &Path, errs: &mut Errs<'_>) -> (Option<Netwo
                 _ => None,
             };
             let ids = IdMode::from_name(&sec.string("ids")).unwrap_or_default();
-            return (path.map(|path| NetworkSource::EdgeList { path, directed, ids }), None);
+            // "auto" (or an invalid value, reported already): by extension.
+            let format = Format::from_name(&sec.string("format"));
+            let normalize = WeightNorm::from_name(&sec.string("normalize_weights")).unwrap_or_default();
+            return (path.map(|path| NetworkSource::EdgeList { path, directed, ids, format, normalize }), None);
         }
     };
     // The checks between keys (m < nodes, k even, ...) are the generator's

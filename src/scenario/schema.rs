@@ -28,6 +28,10 @@ pub const MIN_SIZE: (i64, i64) = (320, 240);
 pub const MAX_SIDE: i64 = 10_000;
 /// How edge-list ids are read (`network.ids`, see [`crate::graph::edgelist::IdMode`]).
 pub const EDGE_LIST_IDS: &[&str] = &["auto", "numeric", "names"];
+/// Network file formats (`network.format`, see [`crate::graph::formats::Format`]); `auto` = by extension.
+pub const NETWORK_FORMATS: &[&str] = &["auto", "edge_list", "csv", "graphml", "gexf", "gml", "pajek"];
+/// Scaling of count weights (`network.normalize_weights`, see [`crate::graph::formats::WeightNorm`]).
+pub const WEIGHT_NORMS: &[&str] = &["none", "per_target", "max"];
 /// Network kinds.
 pub const NETWORK_KINDS: &[&str] = &[
     "erdos_renyi",
@@ -419,21 +423,47 @@ fn build() -> Vec<Section> {
     v.push(net("ring", "Ring: each node linked to its two neighbours; undirected.", vec![nodes_key(3, MAX_NODES)]));
     v.push(net(
         "edge_list",
-        "Load an edge list: one `u v [weight]` per line, whitespace or comma separated, `#`/`%` comments; plain or gzip-compressed; a UTF-8 byte order mark is skipped. A first line of two words (neither starting like a number) above numeric ids is a column header and is skipped (`validate` says so); a first line such as `-1 2` is an edge, so with `ids = \"numeric\"` it is an error. The edge lines count against the memory limit as they are read.",
+        "Load a network file: an edge list (one `u v [weight]` per line, whitespace or comma separated, `#`/`%` comments), \
+         CSV with a header, GraphML, GEXF, GML or Pajek; plain or gzip-compressed. In an edge list a UTF-8 byte order \
+         mark is skipped; a first line of column names (`source,target`, `from to`, ...) over any ids, or of two \
+         words not starting like numbers over numeric ids, is a header (`validate` says so), never an edge; a first line such as `-1 2` is an edge, so with `ids = \"numeric\"` it is an error. Edges count against the \
+         memory limit as they are read.",
         vec![
             key(
                 "path",
                 Ty::Path,
                 None,
-                "edge-list file, relative to the scenario file (written absolute in resolved files)",
+                "network file (edge list, CSV, GraphML, GEXF, GML, Pajek; see `format`), relative to the scenario \
+                 file (written absolute in resolved files)",
             ),
-            key("directed", Ty::Bool, b(false), "read `u v` as u→v only (v follows u)"),
+            key(
+                "directed",
+                Ty::Bool,
+                b(false),
+                "read `u v` as u→v only (v follows u); a file that states its direction (GraphML, GEXF, GML, \
+                 Pajek, a CSV Type column) decides it, and true on a file that says undirected is an error",
+            ),
             key(
                 "ids",
                 Ty::Choice(EDGE_LIST_IDS),
                 s("auto"),
                 "node ids: `numeric` (non-negative integers), `names` (any text, even `007`), or `auto` \
                  (numeric if the first edge line is; a later line that does not fit is an error)",
+            ),
+            key(
+                "format",
+                Ty::Choice(NETWORK_FORMATS),
+                s("auto"),
+                "file format; `auto`: by extension (after .gz): .graphml, .gexf, .gml, .net/.paj (Pajek), .csv \
+                 (CSV with a source,target[,weight] header), anything else an edge list. A file whose content \
+                 says another format is refused",
+            ),
+            key(
+                "normalize_weights",
+                Ty::Choice(WEIGHT_NORMS),
+                s("none"),
+                "weights that are counts (> 1): `per_target` divides each arc's weight by its target's total \
+                 (directed networks), `max` by the largest weight; `none`: weights must lie in [0, 1]",
             ),
         ],
     ));

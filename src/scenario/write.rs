@@ -11,6 +11,7 @@ use super::decl::Declared;
 use super::schema::value_text;
 use super::{NetworkSource, Scenario};
 use crate::graph::edgelist::IdMode;
+use crate::graph::formats::WeightNorm;
 use crate::graph::generators::GeneratorSpec;
 use crate::models::{ModelSpec, RcParams};
 use crate::population::PopulationSpec;
@@ -41,7 +42,7 @@ fn kv(k: &str, v: Value) -> (String, Value) {
 /// Keys of the `[network]` table of `src`.
 pub(crate) fn network_keys(src: &NetworkSource) -> Vec<(String, Value)> {
     match src {
-        NetworkSource::EdgeList { path, directed, ids } => {
+        NetworkSource::EdgeList { path, directed, ids, format, normalize } => {
             let mut v = vec![
                 kv("kind", s("edge_list")),
                 kv("path", s(&path.to_string_lossy())),
@@ -51,6 +52,12 @@ pub(crate) fn network_keys(src: &NetworkSource) -> Vec<(String, Value)> {
             // of existing scenarios stay byte-identical.
             if *ids != IdMode::Auto {
                 v.push(kv("ids", s(ids.name())));
+            }
+            if let Some(format) = format {
+                v.push(kv("format", s(format.name())));
+            }
+            if *normalize != WeightNorm::None {
+                v.push(kv("normalize_weights", s(normalize.name())));
             }
             v
         }
