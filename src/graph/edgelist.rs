@@ -34,7 +34,7 @@
 //! `auto` mode a first non-numeric line followed by another, or alone, is an
 //! edge between named nodes. In `names` mode every line is an edge (comment a
 //! header out with `#`). A first line whose two fields are column names
-//! ([`HEADER_WORDS`]: `source`, `target`, `from`, `to`, …, any case) is a
+//! (`source`, `target`, `from`, `to`, …, any case) is a
 //! header whatever follows, so `source,target` over named ids is never an
 //! edge between nodes called "source" and "target" (issue 24; `names` mode
 //! excepted, as above). A node that only appears in a self-loop line still
