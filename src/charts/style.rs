@@ -225,7 +225,9 @@ pub fn axis_decimals(span: f64) -> usize {
 /// Decimals for a value label of magnitude `v`.
 pub fn value_decimals(v: f64) -> usize {
     let a = v.abs();
-    if a >= 100.0 {
+    // An exact zero (a strategy never best, a `none` strategy's lift) reads
+    // as "0", not "0.00" beside a "100".
+    if a >= 100.0 || a == 0.0 {
         0
     } else if a >= 10.0 {
         1
