@@ -303,3 +303,35 @@ fn new_fit_writes_a_starter_that_runs() {
     // Inline data: no file, no digest.
     assert!(j["data"]["file"].is_null());
 }
+
+/// `data.observed_until` reaches the likelihood (a dead cascade's last
+/// chances count as failures up to the window) and is refused by ABC.
+#[test]
+fn observed_until_sets_the_likelihood_window() {
+    let t = tempfile::tempdir().unwrap();
+    let data = root().join("scenarios/data");
+    let text = fs::read_to_string(root().join("scenarios/fit_stackexchange_ic.toml")).unwrap();
+    let text = text.replace("\"data/", &format!("\"{}/", data.display()));
+    let fit = t.path().join("window.toml");
+    fs::write(&fit, text.replace("\nunknown = \"skip\"\n", "\nunknown = \"skip\"\nobserved_until = 3000\n")).unwrap();
+    let out = t.path().join("out");
+    run_expect(&["fit", s(&fit), "--out", s(&out), "-q"], &root(), 0);
+    let j = json(&out.join("fit.json"));
+    assert_eq!(j["ic"]["observed_until"], 3000);
+    let graph = womsim::graph::edgelist::load(&data.join("stackexchange_android_graph.txt.gz"), false).unwrap();
+    let opts = CascadeOptions { step_length: 86_400.0, unknown: UnknownNodes::Skip };
+    let set = read_cascades_lines_with(&data.join("stackexchange_android_train.txt.gz"), &graph, &opts).unwrap();
+    let window = womsim::fit::IcMleOptions { observed_until: Some(3000) };
+    let mle = womsim::fit::fit_ic_mle_with(&graph, &set.cascades, &window).unwrap();
+    let default = womsim::fit::fit_ic_mle(&graph, &set.cascades).unwrap();
+    assert_eq!(j["estimates"]["model.p"]["estimate"].as_f64().unwrap(), mle.p.estimate);
+    assert!(mle.p.estimate < default.p.estimate, "{} vs {}", mle.p.estimate, default.p.estimate);
+    // ABC simulates each cascade as long as it was observed: refused there.
+    let abc = fs::read_to_string(root().join("scenarios/fit_stackexchange_ic_abc.toml")).unwrap();
+    let abc = abc.replace("\"data/", &format!("\"{}/", data.display()));
+    let abc_fit = t.path().join("abc.toml");
+    fs::write(&abc_fit, abc.replace("\nunknown = \"skip\"\n", "\nunknown = \"skip\"\nobserved_until = 3000\n"))
+        .unwrap();
+    let (_, err) = run_expect(&["fit", s(&abc_fit), "--out", s(&t.path().join("abc_out")), "-q"], &root(), 2);
+    assert!(err.contains("data.observed_until") && err.contains("ic_likelihood"), "{err}");
+}

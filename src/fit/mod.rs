@@ -31,7 +31,7 @@ pub mod simulate;
 
 pub use bass::{bass_curve, fit_bass_nls, fit_bass_ols, BassFit, BassMethod};
 pub use cascades::{Cascade, Curve, DataError, Event};
-pub use ic_mle::{fit_ic_mle, IcMleFit};
+pub use ic_mle::{fit_ic_mle, fit_ic_mle_with, IcMleFit, IcMleOptions};
 
 /// A fitted quantity: point estimate, standard error (when the method
 /// defines one) and 95% interval.

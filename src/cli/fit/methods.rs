@@ -211,7 +211,8 @@ pub fn run(spec: &FitSpec, p: SimPrepared, progress: &(dyn Fn(u64) + Sync)) -> a
     let mut data_facts = serde_json::Map::new();
     match (spec.method, p.data) {
         (Method::IcLikelihood, SimData::Cascades { cascades, skipped_rows, duplicates }) => {
-            let fit = womsim::fit::fit_ic_mle(p.world.graph(), &cascades)
+            let opts = womsim::fit::IcMleOptions { observed_until: spec.data.observed_until };
+            let fit = womsim::fit::fit_ic_mle_with(p.world.graph(), &cascades, &opts)
                 .map_err(|e| anyhow::anyhow!("the IC likelihood fit failed: {e}"))?;
             let (draws, note) = super::approx::ic_draws(&fit.p, spec.seed, spec.draws);
             let weights = vec![1.0 / draws.len() as f64; draws.len()];
@@ -226,6 +227,7 @@ pub fn run(spec: &FitSpec, p: SimPrepared, progress: &(dyn Fn(u64) + Sync)) -> a
                     "activations": fit.activations,
                     "exogenous": fit.exogenous,
                     "cascades": fit.cascades,
+                    "observed_until": spec.data.observed_until,
                 }),
             );
             data_facts.insert("cascades".into(), json!(cascades.len()));

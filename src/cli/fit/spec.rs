@@ -88,6 +88,11 @@ pub struct DataSpec {
     pub step_length: f64,
     /// Cascade files: drop rows whose node is not in the network (`unknown = "skip"`), counted in fit.json.
     pub skip_unknown: bool,
+    /// Cascade files, `ic_likelihood`: the common observation window in
+    /// steps since each cascade's first step (`None`: each cascade's last
+    /// observed step, which counts a dead cascade's last chances as censored
+    /// rather than failed — biased upwards; docs/FIT_VALIDATION.md).
+    pub observed_until: Option<u32>,
 }
 
 /// Cascade file formats.
@@ -165,6 +170,7 @@ const DATA_KEYS: &[&str] = &[
     "format",
     "step_length",
     "unknown",
+    "observed_until",
 ];
 const FIT_KEYS: &[&str] = &[
     "method",
@@ -207,6 +213,12 @@ pub fn list_text() -> String {
                 ("format", "\"csv\" | \"lines\"; default: \"csv\" — cascades: CSV cascade,node,time or `seed u1 t1 u2 t2 …`"),
                 ("step_length", "number > 0; default: 1 — cascades: time units per step"),
                 ("unknown", "\"error\" | \"skip\"; default: \"error\" — cascades: node ids not in the network"),
+                (
+                    "observed_until",
+                    "whole number ≥ 1; default: each cascade's last step — cascades, ic_likelihood: how many steps \
+                     after its first step every cascade was watched (give it when known: the default treats a dead \
+                     cascade's last chances as unobserved, which biases p upwards)",
+                ),
             ],
         ),
         (
@@ -551,6 +563,7 @@ pub fn parse(text: &str, path: Option<&Path>) -> Result<FitSpec, ScenarioErrors>
     };
     let step_length = c.number(data_t, "data.", "step_length", (0.0, f64::INFINITY, true)).unwrap_or(1.0);
     let skip_unknown = c.choice(data_t, "data.", "unknown", &["error", "skip"]) == Some("skip");
+    let observed_until = c.integer(data_t, "data.", "observed_until", 1, i64::from(u32::MAX)).map(|v| v as u32);
     if let Some(k) = &kind {
         let only = |c: &mut Checker, keys: &[&str], what: &str| {
             for key in keys {
@@ -560,9 +573,11 @@ pub fn parse(text: &str, path: Option<&Path>) -> Result<FitSpec, ScenarioErrors>
             }
         };
         match k {
-            DataKind::Curve => {
-                only(&mut c, &["format", "step_length", "unknown"], "cascade data (kind = \"cascades\")")
-            }
+            DataKind::Curve => only(
+                &mut c,
+                &["format", "step_length", "unknown", "observed_until"],
+                "cascade data (kind = \"cascades\")",
+            ),
             DataKind::Cascades => {
                 only(
                     &mut c,
@@ -582,6 +597,13 @@ pub fn parse(text: &str, path: Option<&Path>) -> Result<FitSpec, ScenarioErrors>
                 c.bad("data.kind", data_t.get("kind"), format!("method = {:?} fits kind = {want:?} data", m.name()));
             }
             _ => {}
+        }
+        if m != Method::IcLikelihood {
+            if let Some(v) = data_t.get("observed_until") {
+                // ABC simulates each cascade for as long as it was observed;
+                // only the likelihood needs the window said.
+                c.bad("data.observed_until", Some(v), "only method = \"ic_likelihood\" uses it");
+            }
         }
         if m.is_bass() {
             for key in ["scale"] {
@@ -675,6 +697,7 @@ pub fn parse(text: &str, path: Option<&Path>) -> Result<FitSpec, ScenarioErrors>
             format,
             step_length,
             skip_unknown,
+            observed_until,
         },
         method: method.expect("checked"),
         abc,
