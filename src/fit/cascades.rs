@@ -404,6 +404,32 @@ pub fn read_cascades_csv(path: &Path, graph: &Graph, step_length: f64) -> Result
         .map(|s| s.cascades)
 }
 
+/// The next data row of a CSV file into `record`: `Some(Some(line))` when
+/// it has the header's number of fields, `Some(None)` when it does not
+/// (reported; skip it), `None` at the end or after malformed CSV (reported).
+fn next_row(
+    reader: &mut csv::Reader<&[u8]>,
+    record: &mut csv::StringRecord,
+    fields: usize,
+    problems: &mut Problems,
+) -> Option<Option<usize>> {
+    let line = reader.position().line() as usize;
+    match reader.read_record(record) {
+        Ok(false) => return None,
+        Ok(true) => {}
+        Err(e) => {
+            problems.push(line, format!("not valid CSV: {e}"));
+            return None;
+        }
+    }
+    let line = record.position().map_or(line, |p| p.line() as usize);
+    if record.len() != fields {
+        problems.push(line, format!("expected {fields} fields as in the header, found {}", record.len()));
+        return Some(None);
+    }
+    Some(Some(line))
+}
+
 /// Read cascades from CSV `cascade,node,time` with every option.
 pub fn read_cascades_csv_with(path: &Path, graph: &Graph, opts: &CascadeOptions) -> Result<CascadeSet, DataError> {
     check_step_length(opts.step_length, path)?;
@@ -431,21 +457,8 @@ pub fn read_cascades_csv_with(path: &Path, graph: &Graph, opts: &CascadeOptions)
     let mut first_lines = Vec::new();
     let mut rows = Vec::new();
     let mut record = csv::StringRecord::new();
-    loop {
-        let line = reader.position().line() as usize;
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                problems.push(line, format!("not valid CSV: {e}"));
-                break;
-            }
-        }
-        let line = record.position().map_or(line, |p| p.line() as usize);
-        if record.len() != header.len() {
-            problems.push(line, format!("expected {} fields as in the header, found {}", header.len(), record.len()));
-            continue;
-        }
+    while let Some(row) = next_row(&mut reader, &mut record, header.len(), &mut problems) {
+        let Some(line) = row else { continue };
         let id = &record[c_id];
         if id.is_empty() {
             problems.push(line, "the cascade id is empty");
@@ -578,21 +591,8 @@ pub fn read_curve_csv(path: &Path, cumulative: bool) -> Result<Curve, DataError>
     let mut values: Vec<Vec<f64>> = vec![Vec::new(); k];
     let mut running = vec![0.0f64; k];
     let mut record = csv::StringRecord::new();
-    loop {
-        let line = reader.position().line() as usize;
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                problems.push(line, format!("not valid CSV: {e}"));
-                break;
-            }
-        }
-        let line = record.position().map_or(line, |p| p.line() as usize);
-        if record.len() != header.len() {
-            problems.push(line, format!("expected {} fields as in the header, found {}", header.len(), record.len()));
-            continue;
-        }
+    while let Some(row) = next_row(&mut reader, &mut record, header.len(), &mut problems) {
+        let Some(line) = row else { continue };
         match record[0].parse::<u32>() {
             Ok(s) => {
                 if let Some(&prev) = steps.last() {
